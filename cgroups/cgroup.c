@@ -1,0 +1,375 @@
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "common/strutil.h"
+#include "controllers.h"
+
+int cg_find_mount(char *buf, size_t size, struct b_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+
+	if (!f)
+		return b_err_sys(err, errno, "reading /proc/self/mountinfo");
+	/* Prefer /sys/fs/cgroup itself (pure v2); otherwise the first cgroup2
+	 * mount, e.g. /sys/fs/cgroup/unified on a hybrid host. */
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[512], fstype[64];
+		const char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1)
+			continue;
+		if (!found || !strcmp(mnt, "/sys/fs/cgroup")) {
+			if (snprintf(buf, size, "%s", mnt) >= (int)size)
+				return b_err_set(err, ENAMETOOLONG, "cgroup2 mount path too long");
+			found = true;
+		}
+	}
+	if (!found)
+		return b_err_set(err, ENOENT, "no cgroup2 filesystem is mounted (berth supports cgroup v2 only)");
+	return 0;
+}
+
+static int own_cgroup(char *buf, size_t size, struct b_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return b_err_sys(err, errno, "reading /proc/self/cgroup");
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		b_rstrip(line);
+		snprintf(buf, size, "%s", line + 3);
+		return 0;
+	}
+	return b_err_set(err, ENOENT, "the calling process is not in a cgroup v2 hierarchy");
+}
+
+static bool valid_rel(const char *p)
+{
+	/* No component may be "." or "..": the path must stay inside. */
+	const char *s = p;
+
+	while (*s) {
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		s = *e ? e + 1 : e;
+	}
+	return true;
+}
+
+int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
+	       struct cg_path *out, struct b_err *err)
+{
+	char self[512];
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (systemd || (cgroups_path && strchr(cgroups_path, ':') && cgroups_path[0] != '/')) {
+		if (access("/run/systemd/system", F_OK) < 0)
+			return b_err_set(err, ENOTSUP,
+				"cgroup path \"%s\": systemd cgroup management was requested (--systemd-cgroup or slice:prefix:name) but systemd is not running on this host",
+				cgroups_path ? cgroups_path : "");
+		return b_err_set(err, ENOTSUP,
+			"cgroup path \"%s\": the systemd cgroup driver is not supported yet; use a plain cgroup path",
+			cgroups_path ? cgroups_path : "");
+	}
+	r = cg_find_mount(out->mount, sizeof(out->mount), err);
+	if (r < 0)
+		return r;
+	if (!cgroups_path || !*cgroups_path) {
+		snprintf(out->rel, sizeof(out->rel), "/berth/%s", id);
+	} else if (cgroups_path[0] == '/') {
+		snprintf(out->rel, sizeof(out->rel), "%s", cgroups_path);
+	} else {
+		r = own_cgroup(self, sizeof(self), err);
+		if (r < 0)
+			return r;
+		snprintf(out->rel, sizeof(out->rel), "%s/%s",
+			 strcmp(self, "/") ? self : "", cgroups_path);
+	}
+	if (!valid_rel(out->rel))
+		return b_err_set(err, EINVAL, "cgroup path \"%s\" must not contain \".\" or \"..\" components",
+				 cgroups_path);
+	/* Collapse a trailing slash so rmdir and comparisons see one name. */
+	while (strlen(out->rel) > 1 && out->rel[strlen(out->rel) - 1] == '/')
+		out->rel[strlen(out->rel) - 1] = '\0';
+	if (!strcmp(out->rel, "/"))
+		return b_err_set(err, EINVAL, "cgroup path \"%s\" is the cgroup root; a container needs its own cgroup",
+				 cgroups_path);
+	if (snprintf(out->abs, sizeof(out->abs), "%s%s", out->mount, out->rel) >= (int)sizeof(out->abs))
+		return b_err_set(err, ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
+/* Enable `ctl` in dir/cgroup.subtree_control unless it already is. */
+static int enable_controller(const char *dir, const char *ctl, struct b_err *err)
+{
+	char path[1100], buf[64];
+	_cleanup_free_ char *cur = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	if (b_read_file(path, 0, &cur, NULL) == 0 && cg_word_in(cur, ctl))
+		return 0;
+	snprintf(buf, sizeof(buf), "+%s", ctl);
+	r = b_write_file(path, buf, strlen(buf));
+	if (r < 0)
+		return b_err_sys(err, -r, "enabling the %s controller in %s", ctl, path);
+	return 0;
+}
+
+static int enable_path(const struct cg_path *cg, unsigned need, struct b_err *err)
+{
+	char dir[1024];
+	size_t len;
+	int r;
+
+	if (!need)
+		return 0;
+	r = cg_check_available(cg->mount, need, err);
+	if (r < 0)
+		return r;
+	/* Walk from the root down to the container's parent. */
+	snprintf(dir, sizeof(dir), "%s", cg->mount);
+	len = strlen(dir);
+	for (const char *p = cg->rel + 1;;) {
+		const char *slash = strchr(p, '/');
+		for (unsigned i = 0; i < CG_CTRL_COUNT; i++) {
+			if (!(need & (1u << i)))
+				continue;
+			r = enable_controller(dir, cg_ctrl_name(i), err);
+			if (r < 0)
+				return r;
+		}
+		if (!slash)
+			break;
+		snprintf(dir + len, sizeof(dir) - len, "/%.*s", (int)(slash - p), p);
+		len = strlen(dir);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return b_err_sys(err, errno, "creating cgroup %s", dir);
+		p = slash + 1;
+	}
+	return 0;
+}
+
+int cg_create(const struct cg_path *cg, const struct oci_resources *res,
+	      int *dirfd, struct b_err *err)
+{
+	unsigned need = cg_needed_controllers(res);
+	int r, fd;
+
+	r = b_mkdir_p(cg->abs, 0755);
+	if (r < 0)
+		return b_err_sys(err, -r, "creating cgroup %s", cg->abs);
+	r = enable_path(cg, need, err);
+	if (r < 0)
+		return r;
+	fd = open(cg->abs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return b_err_sys(err, errno, "opening cgroup %s", cg->abs);
+	*dirfd = fd;
+	return 0;
+}
+
+int cg_enter(const struct cg_path *cg, pid_t pid, struct b_err *err)
+{
+	char path[1100], buf[32];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->abs);
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	r = b_write_file(path, buf, strlen(buf));
+	if (r < 0)
+		return b_err_sys(err, -r, "moving pid %d into %s", (int)pid, path);
+	return 0;
+}
+
+int cg_pids(const char *abs, pid_t **pids, size_t *n, struct b_err *err)
+{
+	char path[1100];
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ pid_t *out = NULL;
+	size_t cnt = 0, cap = 0;
+	char *save = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", abs);
+	r = b_read_file(path, 0, &buf, NULL);
+	if (r < 0)
+		return b_err_sys(err, -r, "reading %s", path);
+	for (char *tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		int pid;
+		if (b_parse_int(tok, &pid) < 0)
+			continue;
+		if (cnt == cap) {
+			pid_t *np;
+			cap = cap ? cap * 2 : 16;
+			np = realloc(out, cap * sizeof(*np));
+			if (!np)
+				return b_err_set(err, ENOMEM, "out of memory");
+			out = np;
+		}
+		out[cnt++] = pid;
+	}
+	*pids = b_steal_ptr(out);
+	*n = cnt;
+	return 0;
+}
+
+int cg_signal_all(const char *abs, int sig, struct b_err *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r = cg_pids(abs, &pids, &n, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			return b_err_sys(err, errno, "sending signal %d to pid %d", sig, (int)pids[i]);
+	return 0;
+}
+
+int cg_kill_all(const char *abs, struct b_err *err)
+{
+	char path[1100];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", abs);
+	r = b_write_file(path, "1", 1);
+	if (r == 0 || r == -ENOENT) {
+		if (r == 0)
+			return 0;
+		if (access(abs, F_OK) < 0)
+			return 0; /* cgroup already gone */
+	}
+	/* Kernels before 5.14 have no cgroup.kill. */
+	return cg_signal_all(abs, SIGKILL, err);
+}
+
+bool cg_is_empty(const char *abs)
+{
+	char path[1100];
+	_cleanup_free_ char *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", abs);
+	if (b_read_file(path, 0, &buf, NULL) < 0)
+		return true;
+	return strstr(buf, "populated 0") != NULL;
+}
+
+int cg_is_frozen(const char *abs)
+{
+	char path[1100];
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", abs);
+	r = b_read_file(path, 0, &buf, NULL);
+	if (r < 0)
+		return r;
+	return strstr(buf, "frozen 1") != NULL;
+}
+
+/* Wait for a cgroup.events condition with inotify (the kernel signals
+ * modifications of cgroup.events as IN_MODIFY), bounded by `timeout_ms`. */
+static int wait_events(const char *abs, bool (*done)(const char *abs, void *arg),
+		       void *arg, int timeout_ms)
+{
+	char path[1100];
+	_cleanup_close_ int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	struct pollfd pfd;
+
+	if (ifd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/cgroup.events", abs);
+	if (inotify_add_watch(ifd, path, IN_MODIFY) < 0)
+		return -errno;
+	pfd.fd = ifd;
+	pfd.events = POLLIN;
+	while (!done(abs, arg)) {
+		char buf[4096];
+		int n = poll(&pfd, 1, timeout_ms);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		while (read(ifd, buf, sizeof(buf)) > 0)
+			;
+	}
+	return 0;
+}
+
+static bool frozen_is(const char *abs, void *arg)
+{
+	return cg_is_frozen(abs) == *(bool *)arg;
+}
+
+int cg_freeze(const char *abs, bool freeze, struct b_err *err)
+{
+	char path[1100];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgroup.freeze", abs);
+	r = b_write_file(path, freeze ? "1" : "0", 1);
+	if (r < 0)
+		return b_err_sys(err, -r, "writing %s", path);
+	r = wait_events(abs, frozen_is, &freeze, 10000);
+	if (r < 0)
+		return b_err_sys(err, -r, "waiting for %s to become %s", abs, freeze ? "frozen" : "thawed");
+	return 0;
+}
+
+static bool empty_cb(const char *abs, void *arg)
+{
+	(void)arg;
+	return cg_is_empty(abs);
+}
+
+int cg_destroy(const char *abs, struct b_err *err)
+{
+	if (rmdir(abs) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return b_err_sys(err, errno, "removing cgroup %s", abs);
+	/* Killed processes take a moment to leave; cgroup.events tells when. */
+	if (wait_events(abs, empty_cb, NULL, 5000) < 0 && !cg_is_empty(abs))
+		return b_err_set(err, EBUSY, "removing cgroup %s: processes are still in it", abs);
+	if (rmdir(abs) < 0 && errno != ENOENT)
+		return b_err_sys(err, errno, "removing cgroup %s", abs);
+	return 0;
+}
+
+unsigned long long cg_oom_kills(const char *abs)
+{
+	char path[1100];
+	_cleanup_free_ char *buf = NULL;
+	const char *p;
+
+	snprintf(path, sizeof(path), "%s/memory.events", abs);
+	if (b_read_file(path, 0, &buf, NULL) < 0)
+		return 0;
+	p = strstr(buf, "oom_kill ");
+	return p ? strtoull(p + 9, NULL, 10) : 0;
+}

@@ -1,0 +1,63 @@
+/* The command line: global options, output and exit codes live here only. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "runtime/container.h"
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+struct cli {
+	const char *root;
+	const char *log_path;
+	enum log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	struct rt_ctx ctx;
+	FILE *log;          /* --log file, NULL: none */
+	char **argv0;       /* for re-exec */
+	char **envp;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+	const char *usage;
+	bool enters_container;   /* run from a sealed copy of ourselves */
+};
+
+/* Report an error (stderr, and the --log file in its format); returns 1. */
+int cli_error(struct cli *cli, const struct b_err *e);
+int cli_errorf(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(struct cli *cli, const struct b_err *e);
+void cli_debug(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Usage error for a command: message + usage line, exit code 2 is runc's? runc uses 1. */
+int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Wait for a child pid, forwarding signals to it; returns the exit code
+ * a shell would show (code, or 128+signal). */
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans);
+
+int cmd_create(struct cli *, int, char **);
+int cmd_start(struct cli *, int, char **);
+int cmd_run(struct cli *, int, char **);
+int cmd_state(struct cli *, int, char **);
+int cmd_kill(struct cli *, int, char **);
+int cmd_delete(struct cli *, int, char **);
+int cmd_list(struct cli *, int, char **);
+int cmd_ps(struct cli *, int, char **);
+int cmd_exec(struct cli *, int, char **);
+int cmd_pause(struct cli *, int, char **);
+int cmd_resume(struct cli *, int, char **);
+int cmd_update(struct cli *, int, char **);
+int cmd_events(struct cli *, int, char **);
+int cmd_features(struct cli *, int, char **);
+int cmd_spec(struct cli *, int, char **);
+
+const struct command *cli_find_command(const char *name);

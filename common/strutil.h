@@ -1,0 +1,22 @@
+/* String helpers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+size_t b_strv_len(char *const *v);
+bool b_strv_contains(char *const *v, const char *s);
+
+/* Strict decimal parsing of the whole string; 0 or -EINVAL/-ERANGE. */
+int b_parse_u64(const char *s, uint64_t *out);
+int b_parse_i64(const char *s, int64_t *out);
+int b_parse_int(const char *s, int *out);
+
+/* Trim trailing whitespace/newlines in place. */
+char *b_rstrip(char *s);
+
+bool b_startswith(const char *s, const char *prefix);
+
+/* RFC 3339 UTC timestamp with nanoseconds of CLOCK_REALTIME now. */
+void b_now_rfc3339(char *buf, size_t size);

@@ -1,0 +1,118 @@
+/* The container engine's public API: what cmd/ (the OCI CLI) and the pod
+ * supervisor call.  Nothing here prints or exits; every call returns 0 or a
+ * negative errno-style code and fills the error object. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "specs/oci_config.h"
+#include "specs/state.h"
+
+#define RT_DEFAULT_ROOT "/run/berth"
+
+struct rt_ctx {
+	const char *root;        /* state directory root (--root) */
+	bool systemd_cgroup;     /* --systemd-cgroup */
+};
+
+struct rt_create_opts {
+	const char *id;
+	const char *bundle;          /* directory holding config.json; NULL = cwd */
+	const char *pid_file;        /* NULL: none */
+	const char *console_socket;  /* NULL: none */
+	int preserve_fds;            /* fds 3 .. 3+N-1 pass to the container */
+	bool no_pivot;
+	bool no_new_keyring;
+	/* The caller stays the init's parent and will wait for it (`run`
+	 * without -d, the supervisor).  Otherwise the init is handed to the
+	 * caller's reaper when create returns. */
+	bool keep_parent;
+	/* stdin/stdout/stderr for the container; -1 = inherit the caller's. */
+	int stdio[3];
+};
+
+static inline void rt_create_opts_init(struct rt_create_opts *o)
+{
+	*o = (struct rt_create_opts){ .stdio = { -1, -1, -1 } };
+}
+
+struct rt_created {
+	pid_t pid;      /* the container init, as seen from the caller */
+	int pidfd;      /* pidfd of the init (caller closes), -1 if unavailable */
+};
+
+/* Create from bundle/config.json. */
+int rt_create(const struct rt_ctx *ctx, const struct rt_create_opts *o,
+	      struct rt_created *out, struct b_err *err);
+/* Create from an already parsed config (the pod supervisor builds one);
+ * `config_name` names the document in messages.  The config must outlive
+ * the call only. */
+int rt_create_config(const struct rt_ctx *ctx, const struct rt_create_opts *o,
+		     const struct oci_config *cfg, const char *config_json,
+		     struct rt_created *out, struct b_err *err);
+
+int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *err);
+
+/* Load the state and refresh its status from the live system. */
+int rt_state(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
+	     struct b_err *err);
+
+int rt_kill(const struct rt_ctx *ctx, const char *id, int sig, bool all,
+	    struct b_err *err);
+int rt_delete(const struct rt_ctx *ctx, const char *id, bool force,
+	      struct b_err *err);
+int rt_pause(const struct rt_ctx *ctx, const char *id, struct b_err *err);
+int rt_resume(const struct rt_ctx *ctx, const char *id, struct b_err *err);
+
+/* All containers under the root (sorted by id); caller frees each. */
+int rt_list(const struct rt_ctx *ctx, struct oci_state ***out, size_t *n,
+	    struct b_err *err);
+void rt_list_free(struct oci_state **list, size_t n);
+
+/* PIDs of every process in the container (host pid namespace). */
+int rt_ps(const struct rt_ctx *ctx, const char *id, pid_t **pids, size_t *n,
+	  struct b_err *err);
+
+/* Resources update (replaces the listed limits). */
+int rt_update(const struct rt_ctx *ctx, const char *id,
+	      const struct oci_resources *res, struct b_err *err);
+
+struct rt_exec_opts {
+	/* From --process FILE; NULL: the container's own process section
+	 * with the overrides below (runc's behaviour). */
+	const struct oci_process *process;
+	char *const *args;
+	char *const *env;            /* "K=V" added or overriding */
+	const char *cwd;
+	bool has_user;
+	uint32_t uid, gid;
+	uint64_t caps_add;           /* added to bounding/effective/permitted */
+	bool tty;
+	bool no_new_privs;
+	const char *console_socket;
+	const char *pid_file;
+	int preserve_fds;
+	int stdio[3];
+};
+
+static inline void rt_exec_opts_init(struct rt_exec_opts *o)
+{
+	*o = (struct rt_exec_opts){ .stdio = { -1, -1, -1 } };
+}
+
+/* Start a process inside a created or running container.  On return it
+ * has exec'd (or failed with the reason in err); the caller waits on
+ * out->pidfd / out->pid, which is its child. */
+int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
+	    struct rt_created *out, struct b_err *err);
+
+/* Re-execute the running binary from a sealed memfd unless already done,
+ * so that no container process can ever open the host binary for writing
+ * through /proc/PID/exe (CVE-2019-5736).  Returns only on failure or when
+ * nothing had to be done. */
+int rt_ensure_sealed_self(char **argv, char **envp, struct b_err *err);
+
+/* Validate a container id: [A-Za-z0-9_+.-]+, not "." / "..". */
+int rt_validate_id(const char *id, struct b_err *err);

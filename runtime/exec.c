@@ -1,0 +1,332 @@
+/* `exec`: a new process inside a running container.  The parent joins only
+ * the container's pid namespace "for children", clones the process straight
+ * into the container's cgroup, and the child joins every other namespace
+ * through the init's pidfd in one setns(2) call. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "identity.h"
+#include "internal.h"
+#include "rlimits.h"
+#include "sched.h"
+#include "seccomp.h"
+#include "syscalls.h"
+
+static const struct { const char *name; int flag; } ns_files[] = {
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS }, { "net", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME }, { "pid", CLONE_NEWPID },
+};
+
+/* Namespaces of `pid` that differ from ours (setns into our own user
+ * namespace is an error, into the others a waste). */
+static int differing_ns(pid_t pid)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(ns_files); i++) {
+		char a[64], b[64];
+		struct stat sa, sb;
+
+		snprintf(a, sizeof(a), "/proc/self/ns/%s", ns_files[i].name);
+		snprintf(b, sizeof(b), "/proc/%d/ns/%s", (int)pid, ns_files[i].name);
+		if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+			continue;
+		if (sa.st_ino != sb.st_ino || sa.st_dev != sb.st_dev)
+			flags |= ns_files[i].flag;
+	}
+	return flags;
+}
+
+struct exec_job {
+	const struct rt_exec_opts *o;
+	struct oci_process proc;      /* merged process */
+	const struct oci_config *cfg; /* container config (may be NULL) */
+	struct rt_seccomp *seccomp;
+	int pidfd;                    /* the container init */
+	int ns_flags;
+	bool join_pid;
+	int sync_fd;
+	int console_fd;
+};
+
+static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct b_err *err)
+{
+	const struct oci_process *p = &j->proc;
+	int notify = -1, r;
+
+	for (int i = 0; i < 3; i++)
+		if (j->o->stdio[i] >= 0 && dup2(j->o->stdio[i], i) < 0)
+			return b_err_sys(err, errno, "exec: stdio");
+	if (j->ns_flags && setns(j->pidfd, j->ns_flags) < 0)
+		return b_err_sys(err, errno, "exec: joining the container's namespaces");
+	if (p->terminal && (r = rt_console_setup(j->console_fd, p, false, err)) < 0)
+		return r;
+	if (chdir(p->cwd) < 0)
+		return b_err_sys(err, errno, "exec: chdir %s", p->cwd);
+	if (p->n_rlimits && (r = rt_rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
+		return r;
+	if (p->has_oom_score_adj && (r = rt_oom_score_adj_apply(p->oom_score_adj, err)) < 0)
+		return r;
+	if (p->user.has_umask)
+		umask((mode_t)p->user.umask);
+	if (j->seccomp && !p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
+		return r;
+	if ((r = rt_identity_apply(&p->user, p->capabilities, err)) < 0)
+		return r;
+	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
+		return r;
+	if ((r = rt_find_executable(p->args[0], p->env, exe, err)) < 0)
+		return r;
+	*env = p->env;
+	for (int fd = 3; fd < 3 + j->o->preserve_fds; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	b_close_range(3 + (unsigned)(j->o->preserve_fds > 0 ? j->o->preserve_fds : 0), ~0U,
+		      CLOSE_RANGE_CLOEXEC);
+	if (j->seccomp && p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
+		return r;
+	return 0;
+}
+
+__attribute__((noreturn)) static void exec_child(struct exec_job *j)
+{
+	struct b_err err = { 0 };
+	char *exe = NULL, **env = NULL;
+	sigset_t none;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (exec_child_setup(j, &exe, &env, &err) < 0) {
+		rt_sync_send_err(j->sync_fd, &err);
+		_exit(127);
+	}
+	prctl(PR_SET_PDEATHSIG, 0);
+	execve(exe, j->proc.args, env);
+	b_err_sys(&err, errno, "exec %s", exe);
+	rt_sync_send_err(j->sync_fd, &err);
+	_exit(127);
+}
+
+/* Merge KEY=V overrides into a base environment (arena-owned). */
+static char **merge_env(struct b_arena *a, char *const *base, char *const *add)
+{
+	size_t nb = 0, na = 0, n = 0;
+	char **out;
+
+	while (base && base[nb])
+		nb++;
+	while (add && add[na])
+		na++;
+	out = b_arena_calloc(a, nb + na + 1, sizeof(*out));
+	for (size_t i = 0; i < nb; i++) {
+		const char *eq = strchr(base[i], '=');
+		size_t k = eq ? (size_t)(eq - base[i]) : strlen(base[i]);
+		bool overridden = false;
+		for (size_t j = 0; j < na; j++)
+			if (!strncmp(add[j], base[i], k) && add[j][k] == '=')
+				overridden = true;
+		if (!overridden)
+			out[n++] = base[i];
+	}
+	for (size_t j = 0; j < na; j++)
+		out[n++] = add[j];
+	return out;
+}
+
+static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *err)
+{
+	const struct rt_exec_opts *o = j->o;
+	const struct oci_process *base = j->cfg ? j->cfg->process : NULL;
+	static char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+	if (o->process) {
+		j->proc = *o->process;
+		return 0;
+	}
+	if (!o->args || !o->args[0])
+		return b_err_set(err, EINVAL, "exec: a command (or --process FILE) is required");
+	if (base)
+		j->proc = *base;
+	j->proc.args = (char **)o->args;
+	j->proc.env = merge_env(a, base ? base->env : default_env, o->env);
+	j->proc.terminal = o->tty;
+	j->proc.has_console_size = false;
+	if (o->cwd)
+		j->proc.cwd = (char *)o->cwd;
+	if (!j->proc.cwd)
+		j->proc.cwd = "/";
+	if (o->has_user) {
+		j->proc.user.uid = o->uid;
+		j->proc.user.gid = o->gid;
+		j->proc.user.n_additional_gids = 0;
+	}
+	if (o->no_new_privs)
+		j->proc.no_new_privileges = true;
+	if (o->caps_add) {
+		struct oci_caps *c = b_arena_alloc(a, sizeof(*c));
+		if (j->proc.capabilities)
+			*c = *j->proc.capabilities;
+		c->bounding |= o->caps_add;
+		c->effective |= o->caps_add;
+		c->permitted |= o->caps_add;
+		j->proc.capabilities = c;
+	}
+	return 0;
+}
+
+static int load_container_config(const char *dir, struct oci_config **cfg, struct b_err *err)
+{
+	char path[PATH_MAX + 16];
+	_cleanup_free_ char *json = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	if (b_read_file(path, 0, &json, &len) < 0)
+		return 0; /* created from an in-memory config: no defaults */
+	return oci_config_parse("config.json", json, len, cfg, err);
+}
+
+static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, struct b_err *err)
+{
+	struct clone_args ca = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
+	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	int pidfd = -1;
+	pid_t pid;
+
+	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	if (cg_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cg_fd;
+	}
+	/* Only our future children enter the container's pid namespace. */
+	if (j->join_pid && setns(j->pidfd, CLONE_NEWPID) < 0)
+		return b_err_sys(err, errno, "exec: joining the pid namespace");
+	pid = b_clone3(&ca);
+	if (pid < 0 && cg_fd >= 0) {
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		pid = b_clone3(&ca);
+	}
+	if (pid == 0)
+		exec_child(j);
+	if (own_pidns >= 0)
+		setns(own_pidns, CLONE_NEWPID);
+	if (pid < 0)
+		return b_err_sys(err, errno, "exec: clone3");
+	out->pid = pid;
+	out->pidfd = pidfd;
+	return 0;
+}
+
+static int wait_exec_result(struct exec_job *j, struct rt_created *out, struct b_err *err)
+{
+	struct rt_sync_msg *m = malloc(sizeof(*m));
+	int r;
+
+	if (!m)
+		return b_err_set(err, ENOMEM, "out of memory");
+	r = rt_sync_recv(j->sync_fd, m);
+	if (r == -EPIPE) {
+		r = 0; /* close-on-exec closed the child's end: it exec'd */
+	} else if (r == 0 && m->type == RT_SYNC_ERROR) {
+		r = b_err_set(err, m->code, "%s", m->payload);
+	} else {
+		r = b_err_sys(err, r < 0 ? -r : EPROTO, "exec: reading from the child");
+	}
+	free(m);
+	if (r < 0) {
+		waitpid(out->pid, NULL, 0);
+		close(out->pidfd);
+		out->pidfd = -1;
+	}
+	return r;
+}
+
+int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
+	    struct rt_created *out, struct b_err *err)
+{
+	struct exec_job j = { .o = o, .pidfd = -1, .sync_fd = -1, .console_fd = -1 };
+	struct oci_state *st = NULL;
+	struct oci_config *cfg = NULL;
+	struct b_arena arena = { 0 };
+	char dir[PATH_MAX];
+	_cleanup_close_ int cg_fd = -1;
+	int sp[2] = { -1, -1 }, r;
+
+	if ((r = rt_state_load(ctx, id, &st, err)) < 0)
+		return r;
+	if (strcmp(st->status, "running") && strcmp(st->status, "created")) {
+		r = b_err_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", id, st->status);
+		goto out;
+	}
+	rt_state_dir(ctx, id, dir, sizeof(dir));
+	if ((r = load_container_config(dir, &cfg, err)) < 0)
+		goto out;
+	j.cfg = cfg;
+	if ((r = build_process(&j, &arena, err)) < 0)
+		goto out;
+	if (j.proc.terminal) {
+		if (!o->console_socket) {
+			r = b_err_set(err, EINVAL, "exec: --tty needs --console-socket");
+			goto out;
+		}
+		if ((r = rt_console_connect(o->console_socket, &j.console_fd, err)) < 0)
+			goto out;
+	}
+	if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
+		goto out;
+	j.pidfd = b_pidfd_open(st->pid, 0);
+	if (j.pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time)) {
+		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+		goto out;
+	}
+	j.ns_flags = differing_ns(st->pid);
+	j.join_pid = (j.ns_flags & CLONE_NEWPID) != 0;
+	j.ns_flags &= ~CLONE_NEWPID;
+	if (st->cgroup_path && *st->cgroup_path)
+		cg_fd = open(st->cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		r = b_err_sys(err, errno, "socketpair");
+		goto out;
+	}
+	j.sync_fd = sp[1];
+	r = spawn_exec(&j, cg_fd, out, err);
+	close(sp[1]);
+	j.sync_fd = sp[0];
+	if (r == 0)
+		r = wait_exec_result(&j, out, err);
+	if (r == 0 && o->pid_file) {
+		r = rt_write_pid_file(o->pid_file, out->pid, err);
+	}
+out:
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (j.console_fd >= 0)
+		close(j.console_fd);
+	if (j.pidfd >= 0)
+		close(j.pidfd);
+	if (j.seccomp)
+		rt_seccomp_free(j.seccomp);
+	if (cfg)
+		oci_config_free(cfg);
+	b_arena_release(&arena);
+	oci_state_free(st);
+	return r;
+}

@@ -1,0 +1,330 @@
+/* The container init: the child of clone3 that becomes the container's
+ * process.  It sets up everything from inside its namespaces, reports each
+ * failure to the parent over the sync socket, then waits for `start` on a
+ * listening socket and execs.  It never prints: errors travel to the
+ * parent, or after `start` to the starter over the start connection. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "internal.h"
+#include "identity.h"
+#include "netns/netns.h"
+#include "rlimits.h"
+#include "sched.h"
+#include "seccomp.h"
+#include "syscalls.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+struct init_state {
+	char *exe;            /* resolved args[0] */
+	char **env;           /* final environment */
+	char *state_json;     /* state for startContainer hooks / notify */
+};
+
+static void reset_signals(void)
+{
+	sigset_t all;
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, &dfl, NULL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static int setup_stdio(const struct rt_init_args *a, struct b_err *err)
+{
+	for (int i = 0; i < 3; i++)
+		if (a->stdio[i] >= 0 && a->stdio[i] != i && dup2(a->stdio[i], i) < 0)
+			return b_err_sys(err, errno, "init: setting up stdio fd %d", i);
+	return 0;
+}
+
+static int become_root_in_userns(struct b_err *err)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return b_err_sys(err, errno, "init: setresgid(0) in the user namespace (is gid 0 mapped?)");
+	if (setresuid(0, 0, 0) < 0)
+		return b_err_sys(err, errno, "init: setresuid(0) in the user namespace (is uid 0 mapped?)");
+	return 0;
+}
+
+static int setup_uts(const struct oci_config *cfg, struct b_err *err)
+{
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return b_err_sys(err, errno, "init: sethostname \"%s\"", cfg->hostname);
+	if (cfg->domainname && setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+		return b_err_sys(err, errno, "init: setdomainname \"%s\"", cfg->domainname);
+	return 0;
+}
+
+static int namespaces_setup(const struct rt_init_args *a, struct b_err *err)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_namespace *ns;
+	int r;
+
+	ns = oci_config_ns(cfg, OCI_NS_USER);
+	if (ns && !ns->path && (r = become_root_in_userns(err)) < 0)
+		return r;
+	if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return b_err_sys(err, errno, "init: unshare(CLONE_NEWCGROUP)");
+	ns = oci_config_ns(cfg, OCI_NS_NETWORK);
+	if (ns && !ns->path && (r = ns_loopback_up(err)) < 0)
+		return r;
+	return setup_uts(cfg, err);
+}
+
+static int process_attrs(const struct oci_process *p, struct b_err *err)
+{
+	int r;
+
+	if (p->n_rlimits && (r = rt_rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
+		return r;
+	if (p->has_oom_score_adj && (r = rt_oom_score_adj_apply(p->oom_score_adj, err)) < 0)
+		return r;
+	if (p->io_priority && (r = rt_io_priority_apply(p->io_priority, err)) < 0)
+		return r;
+	if (p->scheduler && (r = rt_scheduler_apply(p->scheduler, err)) < 0)
+		return r;
+	if (p->user.has_umask)
+		umask((mode_t)p->user.umask);
+	else
+		umask(022);
+	return 0;
+}
+
+/* HOME from the container's /etc/passwd, as runc does when env lacks it. */
+static char *home_for(uint32_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *fields[7] = { 0 };
+		char *save = NULL, *s = line;
+		int n = 0;
+		unsigned long u;
+
+		for (char *tok; n < 7 && (tok = strsep(&s, ":")); )
+			fields[n++] = tok;
+		(void)save;
+		if (n < 6 || !fields[2] || !fields[5])
+			continue;
+		u = strtoul(fields[2], NULL, 10);
+		if (u == uid)
+			return strdup(fields[5]);
+	}
+	return strdup("/");
+}
+
+static char **build_env(const struct oci_process *p)
+{
+	size_t n = 0;
+	bool has_home = false;
+	char **env;
+
+	while (p->env && p->env[n]) {
+		if (!strncmp(p->env[n], "HOME=", 5))
+			has_home = true;
+		n++;
+	}
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		env[i] = p->env[i];
+	if (!has_home) {
+		_cleanup_free_ char *home = home_for(p->user.uid);
+		if (home && asprintf(&env[n], "HOME=%s", home) < 0)
+			env[n] = NULL;
+	}
+	return env;
+}
+
+static int prepare_fds(const struct rt_init_args *a, struct b_err *err)
+{
+	unsigned first = 3 + (unsigned)a->preserve_fds;
+
+	for (int fd = 3; fd < (int)first; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			return b_err_sys(err, errno, "init: preserving fd %d", fd);
+	}
+	/* Nothing of berth's may survive exec (CVE-2024-21626: a leaked host
+	 * directory fd is a way out of the rootfs). */
+	if (b_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return b_err_sys(err, errno, "init: marking fds close-on-exec");
+	return 0;
+}
+
+static int check_cwd(const char *cwd, struct b_err *err)
+{
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return b_err_sys(err, errno, "init: chdir to process.cwd %s", cwd);
+	/* A cwd outside the root shows as "(unreachable)...". */
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return b_err_set(err, EPERM, "init: process.cwd %s is outside the container root", cwd);
+	return 0;
+}
+
+static int security_setup(const struct rt_init_args *a, struct b_err *err)
+{
+	const struct oci_process *p = a->cfg->process;
+	int notify_fd = -1, r;
+
+	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 &&
+	    errno != ENOSYS && errno != EPERM && errno != EACCES)
+		return b_err_sys(err, errno, "init: creating a session keyring");
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it
+	 * while we still have it. */
+	if (a->seccomp && !p->no_new_privileges) {
+		r = rt_seccomp_load(a->seccomp, &notify_fd, err);
+		if (r < 0)
+			return r;
+		if (notify_fd >= 0)
+			return b_err_set(err, ENOTSUP, "init: SCMP_ACT_NOTIFY needs noNewPrivileges");
+	}
+	r = rt_identity_apply(&p->user, p->capabilities, err);
+	if (r < 0)
+		return r;
+	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
+		return r;
+	return 0;
+}
+
+static int init_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	const struct oci_config *cfg = a->cfg;
+	const struct oci_process *p = cfg->process;
+	struct rt_sync_msg *m = malloc(sizeof(*m));
+	int r;
+
+	if (!m)
+		return b_err_set(err, ENOMEM, "out of memory");
+	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_GO, m, err)) < 0 ||
+	    (r = setup_stdio(a, err)) < 0 || (r = namespaces_setup(a, err)) < 0)
+		goto out;
+	if (a->new_mntns && (r = rt_rootfs_prepare(a, err)) < 0)
+		goto out;
+	if ((r = rt_sync_send(a->sync_fd, RT_SYNC_HOOKS, 0, NULL, 0)) < 0) {
+		r = b_err_sys(err, -r, "init: sync");
+		goto out;
+	}
+	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_HOOKS_DONE, m, err)) < 0)
+		goto out;
+	st->state_json = strdup(m->payload);
+	if ((r = rt_hooks_run(cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->state_json, err)) < 0)
+		goto out;
+	if (a->new_mntns && (r = rt_rootfs_pivot(a, err)) < 0)
+		goto out;
+	if (p->terminal && a->console_fd >= 0 && (r = rt_console_setup(a->console_fd, p, true, err)) < 0)
+		goto out;
+	if (a->new_mntns && (r = rt_rootfs_finalize(a, err)) < 0)
+		goto out;
+	if (cfg->linux.personality && (r = rt_personality_apply(cfg->linux.personality, err)) < 0)
+		goto out;
+	if ((r = check_cwd(p->cwd, err)) < 0 || (r = process_attrs(p, err)) < 0 ||
+	    (r = security_setup(a, err)) < 0)
+		goto out;
+	/* Again as the final user: a cwd root may enter but the user not. */
+	if ((r = check_cwd(p->cwd, err)) < 0)
+		goto out;
+	st->env = build_env(p);
+	if (!st->env) {
+		r = b_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = rt_find_executable(p->args[0], st->env, &st->exe, err)) < 0)
+		goto out;
+	r = prepare_fds(a, err);
+out:
+	free(m);
+	return r;
+}
+
+__attribute__((noreturn)) static void fail_start(int conn, const struct b_err *e)
+{
+	if (conn >= 0)
+		(void)send(conn, e->msg, strlen(e->msg), MSG_NOSIGNAL);
+	_exit(127);
+}
+
+__attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_args *a,
+							  struct init_state *st)
+{
+	const struct oci_process *p = a->cfg->process;
+	struct b_err err = { 0 };
+	int conn, notify_fd = -1;
+
+	do
+		conn = accept4(a->start_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (conn < 0 && errno == EINTR);
+	if (conn < 0)
+		_exit(127);
+	close(a->start_fd);
+	if (rt_hooks_run(a->cfg->hooks, OCI_HOOK_START_CONTAINER, st->state_json, &err) < 0)
+		fail_start(conn, &err);
+	/* As close to execve as possible, so berth's own work is not
+	 * filtered. */
+	if (a->seccomp && p->no_new_privileges) {
+		if (rt_seccomp_load(a->seccomp, &notify_fd, &err) < 0)
+			fail_start(conn, &err);
+		if (notify_fd >= 0 &&
+		    rt_seccomp_send_listener(a->cfg->linux.seccomp->listener_path, notify_fd,
+					     st->state_json, &err) < 0)
+			fail_start(conn, &err);
+		if (notify_fd >= 0)
+			close(notify_fd);
+	}
+	if (send(conn, "0", 1, MSG_NOSIGNAL) != 1)
+		_exit(127);
+	execve(st->exe, p->args, st->env);
+	b_err_sys(&err, errno, "exec %s", st->exe);
+	fail_start(conn, &err);
+}
+
+void rt_init_main(const struct rt_init_args *a)
+{
+	struct init_state st = { 0 };
+	struct b_err err = { 0 };
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(a->parent_fds); i++)
+		if (a->parent_fds[i] >= 0)
+			close(a->parent_fds[i]);
+
+	/* If the parent dies mid-setup nobody would ever start or reap us.
+	 * (Not under an intermediate process, which exits right away.) */
+	if (a->direct_child)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Other container processes must not reach our /proc/PID/exe or mm. */
+	prctl(PR_SET_DUMPABLE, 0);
+	reset_signals();
+	if (init_setup(a, &st, &err) < 0) {
+		rt_sync_send_err(a->sync_fd, &err);
+		_exit(1);
+	}
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (rt_sync_send(a->sync_fd, RT_SYNC_READY, 0, NULL, 0) < 0)
+		_exit(1);
+	close(a->sync_fd);
+	if (a->console_fd >= 0)
+		close(a->console_fd);
+	wait_start_and_exec(a, &st);
+}

@@ -1,0 +1,159 @@
+/* Private plumbing of the container engine, shared between the parent side
+ * (create/exec) and the container init. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroup.h"
+#include "common/error.h"
+#include "specs/oci_config.h"
+#include "specs/state.h"
+#include "runtime/container.h"
+
+struct rt_seccomp;
+
+/* ---- parent <-> init synchronisation over a SOCK_SEQPACKET pair ------- */
+
+enum rt_sync_type {
+	RT_SYNC_GO = 1,          /* parent: maps written, cgroup joined */
+	RT_SYNC_PID,             /* intermediate: the init's pid (payload: pid_t) */
+	RT_SYNC_HOOKS,           /* init: run prestart/createRuntime now */
+	RT_SYNC_HOOKS_DONE,      /* parent: done; payload: state JSON for createContainer */
+	RT_SYNC_READY,           /* init: fully set up, waiting for start */
+	RT_SYNC_ERROR,           /* either: payload is the error message */
+};
+
+#define RT_SYNC_PAYLOAD_MAX (64 * 1024)
+
+struct rt_sync_msg {
+	int type;
+	int code;                /* errno for RT_SYNC_ERROR */
+	size_t len;              /* payload length */
+	char payload[RT_SYNC_PAYLOAD_MAX];
+};
+
+int rt_sync_send(int fd, int type, int code, const void *payload, size_t len);
+int rt_sync_send_err(int fd, const struct b_err *e);
+/* Receive one message; -EPIPE on EOF. */
+int rt_sync_recv(int fd, struct rt_sync_msg *m);
+/* Receive and require `type`; an RT_SYNC_ERROR message becomes err. */
+int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err);
+
+/* ---- what the init needs ---------------------------------------------- */
+
+struct rt_init_args {
+	const struct oci_config *cfg;
+	const char *id;
+	const char *rootfs;          /* absolute host path */
+	const char *bundle;          /* absolute */
+	const char *cgroup_abs;      /* host path of the container cgroup */
+	int sync_fd;
+	int start_fd;                /* listening socket `start` connects to */
+	int console_fd;              /* connected --console-socket, -1 */
+	struct rt_seccomp *seccomp;  /* compiled filter, NULL */
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool unshare_cgroupns;       /* CLONE_NEWCGROUP after joining the cgroup */
+	bool new_mntns;              /* the init has a mount namespace of its own */
+	bool direct_child;           /* cloned by the caller itself (no intermediate) */
+	int stdio[3];
+	/* The parent's own fds (state lock, its sync end): closed first
+	 * thing, since a flock held through a shared file description would
+	 * outlive the parent. */
+	int parent_fds[3];
+};
+
+/* The init: never returns (execs or _exits). */
+__attribute__((noreturn)) void rt_init_main(const struct rt_init_args *a);
+
+/* ---- rootfs ------------------------------------------------------------ */
+
+int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err);
+int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err);
+int rt_rootfs_finalize(const struct rt_init_args *a, struct b_err *err);
+
+/* Parsed mount options. */
+struct rt_mount_flags {
+	unsigned long flags;       /* MS_* for mount(2) */
+	unsigned long clear;       /* MS_* explicitly cleared (rw, suid, ...) */
+	unsigned long propagation; /* MS_SHARED/... | MS_REC */
+	uint64_t rec_set;          /* MOUNT_ATTR_* applied recursively */
+	uint64_t rec_clr;
+	bool bind;
+	bool rbind;
+	char *data;                /* comma-joined unknown options; malloc'd */
+};
+int rt_mount_flags_parse(char *const *options, struct rt_mount_flags *out, struct b_err *err);
+void rt_mount_flags_free(struct rt_mount_flags *f);
+
+/* ---- paths inside the rootfs ------------------------------------------ */
+
+/* Open `path` (absolute, interpreted inside root_fd) without ever leaving
+ * the root, following symlinks as if root_fd were "/".  With `create`,
+ * missing directories are made (mode 0755) and, when `leaf_file`, the last
+ * component is created as an empty regular file. Returns an O_PATH fd. */
+int rt_path_open_in_root(int root_fd, const char *path, bool create, bool leaf_file,
+			 struct b_err *err);
+
+/* "/proc/self/fd/N": how mount(2) is pointed at an fd-resolved target. */
+void rt_fd_path(int fd, char buf[static 32]);
+
+/* ---- devices ------------------------------------------------------------ */
+
+int rt_devices_create(int root_fd, const struct oci_config *cfg, bool in_userns,
+		      struct b_err *err);
+
+/* ---- hooks ------------------------------------------------------------ */
+
+int rt_hooks_run(const struct oci_hook_list *hooks, enum oci_hook_kind kind,
+		 const char *state_json, struct b_err *err);
+
+/* ---- console ---------------------------------------------------------- */
+
+/* Create a pty in the container's devpts, make its slave our controlling
+ * terminal and stdio, and send the master over `console_fd`. */
+int rt_console_setup(int console_fd, const struct oci_process *p, bool mount_console,
+		     struct b_err *err);
+int rt_console_connect(const char *path, int *fd, struct b_err *err);
+
+/* ---- state store ------------------------------------------------------- */
+
+/* Paths of a container's state: <root>/<id>/... */
+int rt_state_dir(const struct rt_ctx *ctx, const char *id, char *buf, size_t size);
+int rt_state_load(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
+		  struct b_err *err);
+int rt_state_save(const char *dir, const struct oci_state *st, struct b_err *err);
+/* Refresh st->status (and pid) from the live system. */
+void rt_state_refresh(const char *dir, struct oci_state *st);
+/* flock(LOCK_EX) on the state directory; returns the fd. */
+int rt_state_lock(const char *dir, struct b_err *err);
+
+/* Start time of a process (/proc/PID/stat field 22), 0 if gone. */
+uint64_t rt_proc_start_time(pid_t pid);
+/* A live process that is not a zombie and has the given start time. */
+bool rt_proc_alive(pid_t pid, uint64_t start_time);
+
+/* ---- misc -------------------------------------------------------------- */
+
+/* Resolve args[0] against PATH from env, as execvpe would, inside the
+ * current root.  *out is malloc'd. */
+int rt_find_executable(const char *name, char *const *env, char **out, struct b_err *err);
+
+/* Namespaced sysctl check: is `key` isolated by the config's namespaces? */
+int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err);
+
+/* pid file, written atomically; relative to the cwd. */
+int rt_write_pid_file(const char *path, pid_t pid, struct b_err *err);
+
+/* ---- user namespace maps --------------------------------------------- */
+int rt_write_id_maps(pid_t pid, const struct oci_config *cfg, struct b_err *err);
+
+/* ---- time namespace --------------------------------------------------- */
+int rt_write_time_offsets(const struct oci_config *cfg, struct b_err *err);
+
+int rt_state_json_for_hooks(const struct oci_config *cfg, const char *id, const char *status,
+			    pid_t pid, const char *bundle, char **out);

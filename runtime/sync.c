@@ -1,0 +1,70 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "internal.h"
+
+int rt_sync_send(int fd, int type, int code, const void *payload, size_t len)
+{
+	struct { int type; int code; size_t len; } hdr = { type, code, len };
+	struct iovec iov[2] = {
+		{ &hdr, sizeof(hdr) },
+		{ (void *)payload, len },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	ssize_t n;
+
+	if (len > RT_SYNC_PAYLOAD_MAX)
+		return -EMSGSIZE;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+int rt_sync_send_err(int fd, const struct b_err *e)
+{
+	return rt_sync_send(fd, RT_SYNC_ERROR, e->code, e->msg, strlen(e->msg) + 1);
+}
+
+int rt_sync_recv(int fd, struct rt_sync_msg *m)
+{
+	struct { int type; int code; size_t len; } hdr;
+	struct iovec iov[2] = {
+		{ &hdr, sizeof(hdr) },
+		{ m->payload, sizeof(m->payload) - 1 },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EPIPE;
+	if ((size_t)n < sizeof(hdr) || hdr.len != (size_t)n - sizeof(hdr))
+		return -EPROTO;
+	m->type = hdr.type;
+	m->code = hdr.code;
+	m->len = hdr.len;
+	m->payload[m->len] = '\0';
+	return 0;
+}
+
+int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err)
+{
+	int r = rt_sync_recv(fd, m);
+
+	if (r == -EPIPE)
+		return b_err_set(err, EPIPE, "container init exited during setup");
+	if (r < 0)
+		return b_err_sys(err, -r, "reading from container init");
+	if (m->type == RT_SYNC_ERROR)
+		return b_err_set(err, m->code, "%s", m->payload);
+	if (m->type != type)
+		return b_err_set(err, EPROTO, "container init: unexpected message %d (wanted %d)", m->type, type);
+	return 0;
+}

@@ -1,0 +1,102 @@
+#include "jsonw.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+struct jw {
+	yajl_gen g;
+	bool failed;
+};
+
+struct jw *jw_new(bool pretty)
+{
+	struct jw *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->g = yajl_gen_alloc(NULL);
+	if (!w->g) {
+		free(w);
+		return NULL;
+	}
+	yajl_gen_config(w->g, yajl_gen_beautify, pretty ? 1 : 0);
+	yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
+	if (pretty)
+		yajl_gen_config(w->g, yajl_gen_indent_string, "  ");
+	return w;
+}
+
+void jw_free(struct jw *w)
+{
+	if (!w)
+		return;
+	yajl_gen_free(w->g);
+	free(w);
+}
+
+static void check(struct jw *w, yajl_gen_status st)
+{
+	if (st != yajl_gen_status_ok)
+		w->failed = true;
+}
+
+#define JW_GUARD(w) do { if (!(w) || (w)->failed) return; } while (0)
+
+void jw_obj_open(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_map_open(w->g)); }
+void jw_obj_close(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_map_close(w->g)); }
+void jw_arr_open(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_array_open(w->g)); }
+void jw_arr_close(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_array_close(w->g)); }
+void jw_null(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_null(w->g)); }
+void jw_bool(struct jw *w, bool v) { JW_GUARD(w); check(w, yajl_gen_bool(w->g, v)); }
+void jw_int(struct jw *w, int64_t v) { JW_GUARD(w); check(w, yajl_gen_integer(w->g, v)); }
+void jw_double(struct jw *w, double v) { JW_GUARD(w); check(w, yajl_gen_double(w->g, v)); }
+
+void jw_uint(struct jw *w, uint64_t v)
+{
+	char buf[24];
+	int n;
+
+	JW_GUARD(w);
+	/* yajl_gen_integer is signed; large unsigned values go out verbatim. */
+	n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	check(w, yajl_gen_number(w->g, buf, (size_t)n));
+}
+
+void jw_str(struct jw *w, const char *s)
+{
+	JW_GUARD(w);
+	if (!s) {
+		check(w, yajl_gen_null(w->g));
+		return;
+	}
+	check(w, yajl_gen_string(w->g, (const unsigned char *)s, strlen(s)));
+}
+
+void jw_key(struct jw *w, const char *key) { jw_str(w, key); }
+
+void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
+void jw_kint(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(w, v); }
+void jw_kuint(struct jw *w, const char *key, uint64_t v) { jw_key(w, key); jw_uint(w, v); }
+void jw_kbool(struct jw *w, const char *key, bool v) { jw_key(w, key); jw_bool(w, v); }
+
+char *jw_finish(struct jw *w, size_t *len)
+{
+	const unsigned char *buf;
+	size_t n;
+	char *out;
+
+	if (!w || w->failed)
+		return NULL;
+	if (yajl_gen_get_buf(w->g, &buf, &n) != yajl_gen_status_ok)
+		return NULL;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	if (len)
+		*len = n;
+	return out;
+}

@@ -1,0 +1,40 @@
+/* A small JSON writer over yajl's generator, so that the layers above can
+ * produce JSON without touching yajl.  Errors are sticky: after the first
+ * failure every call is a no-op and jw_finish() reports it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct jw;
+
+struct jw *jw_new(bool pretty);
+void jw_free(struct jw *w);
+static inline void jw_freep(struct jw **w)
+{
+	if (*w)
+		jw_free(*w);
+}
+
+void jw_obj_open(struct jw *w);
+void jw_obj_close(struct jw *w);
+void jw_arr_open(struct jw *w);
+void jw_arr_close(struct jw *w);
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);       /* NULL writes null */
+void jw_int(struct jw *w, int64_t v);
+void jw_uint(struct jw *w, uint64_t v);
+void jw_double(struct jw *w, double v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+
+/* Convenience: key + value. */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_kint(struct jw *w, const char *key, int64_t v);
+void jw_kuint(struct jw *w, const char *key, uint64_t v);
+void jw_kbool(struct jw *w, const char *key, bool v);
+
+/* Returns a malloc'd NUL-terminated buffer (caller frees) or NULL if any
+ * call failed (unbalanced nesting, invalid UTF-8, ...). */
+char *jw_finish(struct jw *w, size_t *len);

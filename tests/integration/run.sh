@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Integration test runner.  Usage: run.sh BERTH_BINARY [PATTERN]
+# Sources every t_*.sh here, runs each test_* function in a subshell with a
+# fresh work dir and state root, and prints one line per test and a closing
+# "N passed, N failed, N skipped".  A skip always says why.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# The VM lane reuses this runner for its own t_*.sh files.
+tests_dir=${BERTH_TESTS_DIR:-$here}
+export BERTH=${1:?usage: run.sh BERTH_BINARY [PATTERN]}
+pattern=${2:-}
+work=$(mktemp -d /tmp/berth-it.XXXXXX)
+export T_CACHE=$work/cache
+mkdir -p "$T_CACHE"
+passed=0 failed=0 skipped=0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "integration tests need root"; echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+
+for f in "$tests_dir"/t_*.sh; do
+  tests=$(bash -c "source '$here/lib.sh'; source '$f'; declare -F" 2>/dev/null | awk '{print $3}' | grep '^test_' || true)
+  for t in $tests; do
+    [ -z "$pattern" ] || [[ "$t" == *$pattern* ]] || continue
+    dir=$work/$t
+    mkdir -p "$dir/root"
+    start=$(date +%s%N)
+    out=$(cd "$dir" && T_DIR=$dir T_ROOT=$dir/root timeout 120 bash -c "
+      set -u
+      source '$here/lib.sh'
+      source '$f'
+      $t
+    " 2>&1)
+    rc=$?
+    # Whatever the test left running is removed, so one failure cannot
+    # cascade into the next test.
+    for id in $(ls "$dir/root" 2>/dev/null); do
+      "$BERTH" --root "$dir/root" delete -f "$id" >/dev/null 2>&1
+    done
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    case $rc in
+      0) passed=$((passed + 1)); echo "PASS $t (${ms} ms)" ;;
+      77) skipped=$((skipped + 1)); echo "SKIP $t: $(printf '%s\n' "$out" | sed -n 's/^SKIP-REASON: //p' | tail -1)" ;;
+      *) failed=$((failed + 1)); echo "FAIL $t (exit $rc, ${ms} ms)"; printf '%s\n' "$out" | tail -25 | sed 's/^/    /' ;;
+    esac
+  done
+done
+rm -rf "$work"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

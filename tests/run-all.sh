@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The README's test command: build berth (plain and ASan+UBSan) and run every
+# lane.  Lanes (BERTH_LANES, default all):
+#   unit         libcheck unit tests, plain build
+#   asan         the same unit tests under AddressSanitizer + UBSan
+#   integration  the real binary against busybox bundles on this host
+#   vm           cgroup v2 tests inside a qemu guest (tests/vm/)
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+lanes=${BERTH_LANES:-"unit asan integration vm"}
+passed=0 failed=0 skipped=0
+declare -a failures=()
+
+note() { printf '\n=== %s ===\n' "$*"; }
+
+build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >/dev/null || return 1
+  fi
+  ninja -C "$dir" >/dev/null || ninja -C "$dir"
+}
+
+# Run libcheck executables and add up "Checks: N, Failures: F, Errors: E".
+unit_lane() {
+  local dir=$1 label=$2 t out line c f e
+  for t in "$dir"/tests/unit/test_*; do
+    [ -x "$t" ] && [ -f "$t" ] || continue
+    out=$(CK_FORK=yes "$t" 2>&1); rc=$?
+    printf '%s\n' "$out" | grep -E '^[0-9]+%:|:[EF]:' | sed "s|^|[$label] $(basename "$t"): |"
+    line=$(printf '%s\n' "$out" | grep -Eo 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' | tail -1)
+    if [ -z "$line" ]; then
+      failed=$((failed + 1)); failures+=("$label $(basename "$t"): no result (exit $rc)")
+      printf '%s\n' "$out" | tail -20
+      continue
+    fi
+    read -r c f e < <(echo "$line" | sed -E 's/Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+)/\1 \2 \3/')
+    passed=$((passed + c - f - e)); failed=$((failed + f + e))
+    if [ $((f + e)) -gt 0 ] || [ $rc -ne 0 ]; then
+      failures+=("$label $(basename "$t")")
+      [ $((f + e)) -gt 0 ] || failed=$((failed + 1))
+    fi
+  done
+}
+
+# Add up a lane's own closing line "N passed, N failed[, N skipped]".
+tally() {
+  local label=$1 out=$2 rc=$3 line p f s
+  line=$(printf '%s\n' "$out" | grep -E '^[a-z:]*[ ]*[0-9]+ passed, [0-9]+ failed' | tail -1)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1)); failures+=("$label: no summary line (exit $rc)")
+    return
+  fi
+  p=$(echo "$line" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+')
+  f=$(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')
+  s=$(echo "$line" | grep -Eo '[0-9]+ skipped' | grep -Eo '[0-9]+' || echo 0)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+  if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+    failures+=("$label")
+    [ "$f" -gt 0 ] || failed=$((failed + 1))
+  fi
+}
+
+for lane in $lanes; do
+  case $lane in
+  unit)
+    note "build (plain)"
+    build build || { echo "build failed"; exit 1; }
+    note "unit tests"
+    unit_lane build unit
+    ;;
+  asan)
+    note "build (ASan + UBSan)"
+    build build-asan -Db_sanitize=address,undefined -Db_lundef=false || { echo "asan build failed"; exit 1; }
+    note "unit tests under ASan + UBSan"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      unit_lane build-asan asan
+    ;;
+  integration)
+    build build || { echo "build failed"; exit 1; }
+    note "integration tests (host)"
+    out=$(tests/integration/run.sh "$top/build/cmd/berth" 2>&1); rc=$?
+    printf '%s\n' "$out"
+    tally integration "$out" $rc
+    ;;
+  vm)
+    build build || { echo "build failed"; exit 1; }
+    note "VM lane (cgroup v2 in qemu)"
+    out=$(tests/vm/run-vm.sh --timeout 2400 -- tests/vm/cgroup-tests.sh "$top/build/cmd/berth" 2>&1); rc=$?
+    printf '%s\n' "$out"
+    tally vm "$out" $rc
+    ;;
+  *) echo "unknown lane $lane"; exit 2 ;;
+  esac
+done
+
+note "summary"
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

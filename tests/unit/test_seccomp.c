@@ -1,0 +1,836 @@
+/* runtime/seccomp: compile errors in-process; every load happens in a child
+ * of our own, because a loaded filter would also bind check's own process. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/capability.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "runtime/seccomp.h"
+
+static char *no_strs[] = { NULL };
+
+/* ---- child harness -------------------------------------------------- */
+
+/* The child reports a failure as text on `fd` and exits 1.  exit_group is
+ * called directly: nothing of libc or the sanitizers runs after the filter. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+child_fail(int fd, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		(void)!write(fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	syscall(SYS_exit_group, 1);
+	__builtin_unreachable();
+}
+
+#define EXPECT(fd, cond, ...) do { if (!(cond)) child_fail(fd, __VA_ARGS__); } while (0)
+
+typedef void (*child_fn)(int fd, void *arg);
+
+static void run_child(child_fn fn, void *arg)
+{
+	char msg[600] = "";
+	int p[2], st = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		fn(p[1], arg);
+		syscall(SYS_exit_group, 0);
+	}
+	close(p[1]);
+	n = read(p[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && n <= 0,
+		      "child failed (status %#x): %s", st, msg);
+}
+
+static void load_or_fail(int fd, struct rt_seccomp *f, int *notify_fd)
+{
+	struct b_err err = { 0 };
+
+	if (rt_seccomp_load(f, notify_fd, &err) < 0)
+		child_fail(fd, "load: %s", err.msg);
+}
+
+static struct rt_seccomp *compile_ok(const struct oci_seccomp *spec)
+{
+	struct b_err err = { 0 };
+	struct rt_seccomp *f = NULL;
+	int rc = rt_seccomp_compile(spec, &f, &err);
+
+	ck_assert_msg(rc == 0, "compile: %d %s", rc, err.msg);
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+static struct oci_seccomp base_spec(enum oci_seccomp_action def)
+{
+	return (struct oci_seccomp){
+		.default_action = def,
+		.architectures = no_strs,
+		.flags = no_strs,
+	};
+}
+
+/* A fresh directory to try mkdir in. */
+static void make_tmpdir(char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/berth-ut-seccomp-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(buf));
+}
+
+static void remove_tmpdir(const char *dir)
+{
+	char sub[256];
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+/* ---- mkdir denied --------------------------------------------------- */
+
+struct mkdir_case {
+	struct rt_seccomp *f;
+	const char *dir;
+	int want_errno;
+};
+
+static void child_mkdir(int fd, void *arg)
+{
+	struct mkdir_case *c = arg;
+	char sub[256];
+	pid_t pid = (pid_t)syscall(SYS_getpid);
+
+	snprintf(sub, sizeof(sub), "%s/sub", c->dir);
+	load_or_fail(fd, c->f, NULL);
+	errno = 0;
+	EXPECT(fd, mkdir(sub, 0700) == -1, "mkdir succeeded under the filter");
+	EXPECT(fd, errno == c->want_errno, "mkdir errno %d, want %d", errno, c->want_errno);
+	EXPECT(fd, syscall(SYS_mkdirat, AT_FDCWD, sub, 0700) == -1 && errno == c->want_errno,
+	       "mkdirat not denied (errno %d)", errno);
+	EXPECT(fd, syscall(SYS_getpid) == pid, "getpid broken by the filter");
+}
+
+static void check_mkdir_denied(char **names, bool has_ret, uint32_t ret, int want)
+{
+	struct oci_seccomp_syscall sc = {
+		.names = names, .action = OCI_SCMP_ACT_ERRNO,
+		.has_errno_ret = has_ret, .errno_ret = ret,
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct mkdir_case c;
+	char dir[64];
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	f = compile_ok(&spec);
+	ck_assert(!rt_seccomp_uses_notify(f));
+	make_tmpdir(dir, sizeof(dir));
+	c = (struct mkdir_case){ .f = f, .dir = dir, .want_errno = want };
+	run_child(child_mkdir, &c);
+	remove_tmpdir(dir);
+}
+
+START_TEST(errno_default_eperm)
+{
+	char *names[] = { "mkdir", "mkdirat", NULL };
+
+	check_mkdir_denied(names, false, 0, EPERM);
+}
+END_TEST
+
+START_TEST(errno_custom)
+{
+	char *names[] = { "mkdir", "mkdirat", NULL };
+
+	check_mkdir_denied(names, true, 38, 38);
+}
+END_TEST
+
+START_TEST(unknown_name_skipped)
+{
+	char *names[] = { "mkdirx", "mkdir", "no_such_syscall", "mkdirat", NULL };
+
+	check_mkdir_denied(names, false, 0, EPERM);
+}
+END_TEST
+
+START_TEST(flags_and_arch)
+{
+	char *names[] = { "mkdir", "mkdirat", NULL };
+	char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", NULL };
+	char *flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+			  "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ERRNO };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct mkdir_case c;
+	char dir[64];
+
+	spec.architectures = archs;
+	spec.flags = flags;
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	f = compile_ok(&spec);
+	make_tmpdir(dir, sizeof(dir));
+	c = (struct mkdir_case){ .f = f, .dir = dir, .want_errno = EPERM };
+	run_child(child_mkdir, &c);
+	remove_tmpdir(dir);
+}
+END_TEST
+
+/* ---- argument rules ------------------------------------------------- */
+
+static void child_personality(int fd, void *arg)
+{
+	long cur;
+
+	load_or_fail(fd, arg, NULL);
+	cur = syscall(SYS_personality, 0xffffffffUL);
+	EXPECT(fd, cur >= 0, "personality query denied: errno %d", errno);
+	EXPECT(fd, syscall(SYS_personality, (unsigned long)PER_LINUX) == -1 && errno == EPERM,
+	       "personality(PER_LINUX) not denied");
+	EXPECT(fd, syscall(SYS_getppid) == -1 && errno == EPERM, "getppid not denied by default");
+}
+
+/* Default ERRNO; only the personality query, write (for the harness) and
+ * exit are allowed. */
+START_TEST(arg_eq_allowed_under_default_errno)
+{
+	char *pers[] = { "personality", NULL };
+	char *basic[] = { "write", "exit", "exit_group", NULL };
+	struct oci_seccomp_arg a = { .index = 0, .value = 0xffffffffULL, .op = OCI_SCMP_EQ };
+	struct oci_seccomp_syscall sc[] = {
+		{ .names = basic, .action = OCI_SCMP_ACT_ALLOW },
+		{ .names = pers, .action = OCI_SCMP_ACT_ALLOW, .args = &a, .n_args = 1 },
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+
+	spec.syscalls = sc;
+	spec.n_syscalls = B_ARRAY_SIZE(sc);
+	f = compile_ok(&spec);
+	run_child(child_personality, f);
+}
+END_TEST
+
+/* getpriority(which, who) has two harmless integer arguments to match on. */
+static long gp(long which, long who)
+{
+	errno = 0;
+	return syscall(SYS_getpriority, which, who);
+}
+
+static bool denied(long rc)
+{
+	return rc == -1 && errno == EXDEV;
+}
+
+static struct rt_seccomp *getpriority_filter(struct oci_seccomp_arg *args, size_t n)
+{
+	static char *names[] = { "getpriority", NULL };
+	struct oci_seccomp_syscall sc = {
+		.names = names, .action = OCI_SCMP_ACT_ERRNO,
+		.has_errno_ret = true, .errno_ret = EXDEV,
+		.args = args, .n_args = n,
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	return compile_ok(&spec);
+}
+
+static void child_same_index_or(int fd, void *arg)
+{
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, denied(gp(PRIO_PROCESS, 0)), "which=PROCESS not matched");
+	EXPECT(fd, denied(gp(PRIO_USER, 0)), "which=USER not matched");
+	EXPECT(fd, !denied(gp(PRIO_PGRP, 0)), "which=PGRP matched");
+}
+
+START_TEST(same_index_ored)
+{
+	struct oci_seccomp_arg a[] = {
+		{ .index = 0, .value = PRIO_PROCESS, .op = OCI_SCMP_EQ },
+		{ .index = 0, .value = PRIO_USER, .op = OCI_SCMP_EQ },
+	};
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = getpriority_filter(a, 2);
+
+	run_child(child_same_index_or, f);
+}
+END_TEST
+
+static void child_mixed(int fd, void *arg)
+{
+	long self = syscall(SYS_getpid);
+
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, denied(gp(PRIO_PROCESS, 0)), "(PROCESS, 0) not matched");
+	EXPECT(fd, denied(gp(PRIO_USER, 0)), "(USER, 0) not matched");
+	/* runc would match these two: it ORs every condition once an index
+	 * repeats.  Here index 1 stays AND'ed with the index-0 alternatives. */
+	EXPECT(fd, !denied(gp(PRIO_PROCESS, self)), "(PROCESS, self) matched");
+	EXPECT(fd, !denied(gp(PRIO_PGRP, 0)), "(PGRP, 0) matched");
+}
+
+START_TEST(same_index_ored_other_index_anded)
+{
+	struct oci_seccomp_arg a[] = {
+		{ .index = 0, .value = PRIO_PROCESS, .op = OCI_SCMP_EQ },
+		{ .index = 1, .value = 0, .op = OCI_SCMP_EQ },
+		{ .index = 0, .value = PRIO_USER, .op = OCI_SCMP_EQ },
+	};
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = getpriority_filter(a, 3);
+
+	run_child(child_mixed, f);
+}
+END_TEST
+
+static void child_anded(int fd, void *arg)
+{
+	long pgrp = getpgrp();
+
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, denied(gp(PRIO_PGRP, 0)), "(PGRP, 0) not matched");
+	EXPECT(fd, denied(gp(PRIO_USER, 0)), "(USER, 0) not matched");
+	EXPECT(fd, !denied(gp(PRIO_PROCESS, 0)), "(PROCESS, 0) matched");
+	EXPECT(fd, !denied(gp(PRIO_PGRP, pgrp)), "(PGRP, pgrp) matched");
+}
+
+START_TEST(different_index_anded)
+{
+	/* which > PROCESS && who == 0 */
+	struct oci_seccomp_arg a[] = {
+		{ .index = 0, .value = PRIO_PROCESS, .op = OCI_SCMP_GT },
+		{ .index = 1, .value = 0, .op = OCI_SCMP_EQ },
+	};
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = getpriority_filter(a, 2);
+
+	run_child(child_anded, f);
+}
+END_TEST
+
+static void child_masked(int fd, void *arg)
+{
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, denied(gp(PRIO_PROCESS, 0x1234)), "0x1234 & 0xff00 == 0x1200 not matched");
+	EXPECT(fd, denied(gp(PRIO_PROCESS, 0x12ff)), "0x12ff not matched");
+	EXPECT(fd, !denied(gp(PRIO_PROCESS, 0x3412)), "0x3412 matched");
+	EXPECT(fd, !denied(gp(PRIO_PROCESS, 0x1200 ^ 0x0100)), "0x1300 matched");
+}
+
+START_TEST(masked_eq)
+{
+	/* OCI: value is the mask, valueTwo the datum. */
+	struct oci_seccomp_arg a = {
+		.index = 1, .value = 0xff00, .value_two = 0x1200, .op = OCI_SCMP_MASKED_EQ,
+	};
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = getpriority_filter(&a, 1);
+
+	run_child(child_masked, f);
+}
+END_TEST
+
+START_TEST(rule_equal_to_default_skipped)
+{
+	char *names[] = { "mkdir", NULL };
+	char *basic[] = { "exit_group", NULL };
+	struct oci_seccomp_syscall sc[] = {
+		{ .names = names, .action = OCI_SCMP_ACT_ERRNO },
+		{ .names = basic, .action = OCI_SCMP_ACT_ALLOW },
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+
+	spec.syscalls = sc;
+	spec.n_syscalls = 2;
+	f = compile_ok(&spec);
+}
+END_TEST
+
+/* ---- compile errors ------------------------------------------------- */
+
+static void expect_compile_error(const struct oci_seccomp *spec, const char *needle)
+{
+	struct b_err err = { 0 };
+	struct rt_seccomp *f = NULL;
+	int rc = rt_seccomp_compile(spec, &f, &err);
+
+	ck_assert_int_lt(rc, 0);
+	ck_assert_int_eq(-rc, err.code);
+	ck_assert_ptr_null(f);
+	ck_assert_msg(strstr(err.msg, needle), "message \"%s\" lacks \"%s\"", err.msg, needle);
+}
+
+START_TEST(bad_arch)
+{
+	char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_VAX", NULL };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+
+	spec.architectures = archs;
+	expect_compile_error(&spec, "seccomp: unknown architecture \"SCMP_ARCH_VAX\"");
+}
+END_TEST
+
+START_TEST(bad_flag)
+{
+	char *flags[] = { "SECCOMP_FILTER_FLAG_BOGUS", NULL };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+
+	spec.flags = flags;
+	expect_compile_error(&spec, "unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
+}
+END_TEST
+
+START_TEST(bad_action_and_errno)
+{
+	char *names[] = { "mkdir", NULL };
+	struct oci_seccomp_syscall sc = {
+		.names = names, .action = OCI_SCMP_ACT_ALLOW, .has_errno_ret = true, .errno_ret = 1,
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	expect_compile_error(&spec, "errnoRet is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not SCMP_ACT_ALLOW");
+
+	sc.has_errno_ret = false;
+	sc.action = (enum oci_seccomp_action)99;
+	expect_compile_error(&spec, "invalid action 99");
+
+	spec = base_spec(OCI_SCMP_ACT_NOTIFY);
+	expect_compile_error(&spec, "cannot be used as the default action");
+
+	spec = base_spec(OCI_SCMP_ACT_KILL);
+	spec.has_default_errno_ret = true;
+	expect_compile_error(&spec, "defaultAction: errnoRet is only valid");
+}
+END_TEST
+
+START_TEST(bad_args)
+{
+	char *names[] = { "getpriority", NULL };
+	char *wr[] = { "read", "write", NULL };
+	struct oci_seccomp_arg a = { .index = 6, .op = OCI_SCMP_EQ };
+	struct oci_seccomp_syscall sc = {
+		.names = names, .action = OCI_SCMP_ACT_ERRNO, .args = &a, .n_args = 1,
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	expect_compile_error(&spec, "syscall \"getpriority\": argument index 6 is out of range");
+
+	a.index = 0;
+	a.op = (enum oci_seccomp_op)42;
+	expect_compile_error(&spec, "invalid operator 42");
+
+	sc = (struct oci_seccomp_syscall){ .names = wr, .action = OCI_SCMP_ACT_NOTIFY };
+	expect_compile_error(&spec, "SCMP_ACT_NOTIFY cannot be used for the write syscall");
+}
+END_TEST
+
+START_TEST(conflicting_rules)
+{
+	char *names[] = { "getpriority", NULL };
+	struct oci_seccomp_arg a = { .index = 0, .value = 1, .op = OCI_SCMP_EQ };
+	struct oci_seccomp_syscall sc[] = {
+		{ .names = names, .action = OCI_SCMP_ACT_ERRNO, .args = &a, .n_args = 1 },
+		{ .names = names, .action = OCI_SCMP_ACT_KILL, .args = &a, .n_args = 1 },
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+
+	/* Same syscall and conditions, different action: libseccomp refuses. */
+	spec.syscalls = sc;
+	spec.n_syscalls = 2;
+	expect_compile_error(&spec, "seccomp: syscall \"getpriority\": SCMP_ACT_KILL rule conflicts with an earlier rule");
+}
+END_TEST
+
+/* Unconditional rules for one syscall with different actions: libseccomp
+ * keeps the first and ignores the rest, and so does runc. */
+START_TEST(duplicate_unconditional_first_wins)
+{
+	char *names[] = { "mkdir", "mkdirat", NULL };
+	struct oci_seccomp_syscall sc[] = {
+		{ .names = names, .action = OCI_SCMP_ACT_ERRNO, .has_errno_ret = true, .errno_ret = EXDEV },
+		{ .names = names, .action = OCI_SCMP_ACT_ERRNO, .has_errno_ret = true, .errno_ret = 38 },
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct mkdir_case c;
+	char dir[64];
+
+	spec.syscalls = sc;
+	spec.n_syscalls = 2;
+	f = compile_ok(&spec);
+	make_tmpdir(dir, sizeof(dir));
+	c = (struct mkdir_case){ .f = f, .dir = dir, .want_errno = EXDEV };
+	run_child(child_mkdir, &c);
+	remove_tmpdir(dir);
+}
+END_TEST
+
+/* ---- notify + listener ---------------------------------------------- */
+
+struct notify_case {
+	struct rt_seccomp *f;
+	const char *sock_path;
+	const char *dir;
+	const char *json;
+};
+
+static void child_notify(int fd, void *arg)
+{
+	struct notify_case *c = arg;
+	struct b_err err = { 0 };
+	char sub[256];
+	int nfd = -1;
+
+	snprintf(sub, sizeof(sub), "%s/sub", c->dir);
+	load_or_fail(fd, c->f, &nfd);
+	EXPECT(fd, nfd >= 0, "no notify fd");
+	EXPECT(fd, fcntl(nfd, F_GETFD) & FD_CLOEXEC, "notify fd is not close-on-exec");
+	if (rt_seccomp_send_listener(c->sock_path, nfd, c->json, &err) < 0)
+		child_fail(fd, "send: %s", err.msg);
+	close(nfd);
+	/* The test's agent answers EXDEV. */
+	errno = 0;
+	EXPECT(fd, mkdir(sub, 0700) == -1 && errno == EXDEV, "mkdir: errno %d, want EXDEV", errno);
+}
+
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(s, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(sa.sun_path));
+	memcpy(sa.sun_path, path, strlen(path));
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	return s;
+}
+
+static void wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	ck_assert_msg(poll(&p, 1, 3000) == 1, "timed out waiting for fd %d", fd);
+}
+
+/* Accept one connection: the fd from SCM_RIGHTS and the payload to EOF. */
+static int receive_state(int ls, char *buf, size_t size)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = size - 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
+	size_t used;
+	ssize_t n;
+	int conn, fd = -1;
+
+	wait_readable(ls);
+	conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(conn, 0);
+	n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+	ck_assert_int_gt(n, 0);
+	c = CMSG_FIRSTHDR(&msg);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->cmsg_level, SOL_SOCKET);
+	ck_assert_int_eq(c->cmsg_type, SCM_RIGHTS);
+	ck_assert_int_eq(c->cmsg_len, CMSG_LEN(sizeof(int)));
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (used = (size_t)n; used < size - 1; used += (size_t)n) {
+		n = read(conn, buf + used, size - 1 - used);
+		ck_assert_int_ge(n, 0);
+		if (n == 0)
+			break; /* the runtime closes after one state */
+	}
+	buf[used] = '\0';
+	close(conn);
+	return fd;
+}
+
+static void answer_one(int nfd, pid_t child)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof(req));
+	wait_readable(nfd);
+	ck_assert_int_eq(ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &req), 0);
+	ck_assert_int_eq(req.pid, child);
+	ck_assert(req.data.nr == SYS_mkdir || req.data.nr == SYS_mkdirat);
+	ck_assert_int_eq(ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id), 0);
+	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -EXDEV };
+	ck_assert_int_eq(ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0);
+}
+
+static void notify_roundtrip(char **flags)
+{
+	char *names[] = { "mkdir", "mkdirat", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_NOTIFY };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	/* Long enough to need more than one segment on some kernels. */
+	static char json[70000];
+	static char got[sizeof(json) + 16];
+	char dir[64], sock_path[128], link[64], target[128];
+	struct notify_case c;
+	int ls, nfd, st;
+	pid_t pid;
+	ssize_t n;
+	size_t len;
+
+	len = (size_t)snprintf(json, sizeof(json),
+			       "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":1,"
+			       "\"metadata\":\"");
+	memset(json + len, 'x', sizeof(json) - len - 64);
+	snprintf(json + sizeof(json) - 64, 64, "\",\"state\":{\"id\":\"c1\",\"status\":\"creating\"}}");
+
+	spec.flags = flags;
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	f = compile_ok(&spec);
+	ck_assert(rt_seccomp_uses_notify(f));
+	make_tmpdir(dir, sizeof(dir));
+	snprintf(sock_path, sizeof(sock_path), "%s/agent.sock", dir);
+	ls = listen_unix(sock_path);
+
+	c = (struct notify_case){ .f = f, .sock_path = sock_path, .dir = dir, .json = json };
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		child_notify(2, &c);
+		syscall(SYS_exit_group, 0);
+	}
+	nfd = receive_state(ls, got, sizeof(got));
+	ck_assert_str_eq(got, json);
+	ck_assert_int_ge(nfd, 0);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", nfd);
+	n = readlink(link, target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_str_eq(target, "anon_inode:seccomp notify");
+	answer_one(nfd, pid);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+	close(nfd);
+	close(ls);
+	unlink(sock_path);
+	remove_tmpdir(dir);
+}
+
+START_TEST(notify_listener)
+{
+	notify_roundtrip(no_strs);
+}
+END_TEST
+
+/* TSYNC with a listener needs TSYNC_ESRCH; WAIT_KILLABLE_RECV only goes
+ * with a listener.  Both are added/kept by the load. */
+START_TEST(notify_listener_with_flags)
+{
+	char *flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, NULL) < 0 &&
+	    errno == EINVAL)
+		return; /* kernel < 5.19 */
+	notify_roundtrip(flags);
+}
+END_TEST
+
+static void child_needs_cap_sys_admin(int fd, void *arg)
+{
+	struct b_err err = { 0 };
+	cap_t c = cap_get_proc();
+	cap_value_t admin = CAP_SYS_ADMIN;
+	int rc;
+
+	EXPECT(fd, c, "cap_get_proc");
+	cap_set_flag(c, CAP_EFFECTIVE, 1, &admin, CAP_CLEAR);
+	EXPECT(fd, cap_set_proc(c) == 0, "cap_set_proc");
+	cap_free(c);
+	rc = rt_seccomp_load(arg, NULL, &err);
+	EXPECT(fd, rc == -EACCES, "load without NNP or CAP_SYS_ADMIN: rc %d (%s)", rc, err.msg);
+	EXPECT(fd, strstr(err.msg, "without noNewPrivileges this needs CAP_SYS_ADMIN"), "%s", err.msg);
+	EXPECT(fd, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "nnp");
+	load_or_fail(fd, arg, NULL);
+}
+
+START_TEST(load_needs_nnp_or_cap_sys_admin)
+{
+	char *names[] = { "mkdir", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ERRNO };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	f = compile_ok(&spec);
+	run_child(child_needs_cap_sys_admin, f);
+}
+END_TEST
+
+START_TEST(send_listener_errors)
+{
+	struct b_err err = { 0 };
+	char long_path[200];
+	int rc;
+
+	rc = rt_seccomp_send_listener("/nonexistent/berth-agent.sock", 0, "{}", &err);
+	ck_assert_int_eq(rc, -ENOENT);
+	ck_assert_msg(strstr(err.msg, "connecting to listenerPath /nonexistent/berth-agent.sock"), "%s", err.msg);
+
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	long_path[sizeof(long_path) - 1] = '\0';
+	rc = rt_seccomp_send_listener(long_path, 0, "{}", &err);
+	ck_assert_int_eq(rc, -ENAMETOOLONG);
+
+	rc = rt_seccomp_send_listener(NULL, 0, "{}", &err);
+	ck_assert_int_eq(rc, -EINVAL);
+	ck_assert_msg(strstr(err.msg, "no listenerPath"), "%s", err.msg);
+}
+END_TEST
+
+static void child_large(int fd, void *arg)
+{
+	pid_t pid = getpid();
+
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, syscall(SYS_getpid) == pid, "getpid");
+	EXPECT(fd, syscall(SYS_personality, (unsigned long)PER_LINUX) == -1 && errno == EPERM,
+	       "personality not denied");
+}
+
+/* A docker-sized allow list over three architectures must fit the kernel's
+ * 4096-instruction limit. */
+START_TEST(large_profile)
+{
+	static char *names[512];
+	char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ALLOW };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	size_t n = 0;
+
+	for (int nr = 0; nr < 460 && n + 1 < B_ARRAY_SIZE(names); nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+
+		if (name && strcmp(name, "personality") != 0)
+			names[n++] = name;
+		else
+			free(name);
+	}
+	names[n] = NULL;
+	ck_assert_uint_gt(n, 300);
+	spec.architectures = archs;
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	f = compile_ok(&spec);
+	run_child(child_large, f);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+}
+END_TEST
+
+START_TEST(process_state_json)
+{
+	_cleanup_free_ char *a = NULL, *b = NULL;
+	struct b_err err = { 0 };
+	char *c = NULL;
+
+	ck_assert_int_eq(rt_seccomp_process_state("1.2.0", 42, "MKNOD=/dev/null \"x\"",
+						  "{\"id\":\"c1\",\"status\":\"creating\"}", &a, &err), 0);
+	ck_assert_str_eq(a, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":42,"
+			 "\"metadata\":\"MKNOD=/dev/null \\\"x\\\"\",\"state\":{\"id\":\"c1\",\"status\":\"creating\"}}");
+	ck_assert_int_eq(rt_seccomp_process_state("1.2.0", 7, NULL, "{}", &b, &err), 0);
+	ck_assert_str_eq(b, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":7,\"state\":{}}");
+	ck_assert_int_eq(rt_seccomp_process_state("1.2.0", 7, NULL, "[]", &c, &err), -EINVAL);
+	ck_assert_ptr_null(c);
+}
+END_TEST
+
+static Suite *seccomp_suite(void)
+{
+	Suite *s = suite_create("seccomp");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, errno_default_eperm);
+	tcase_add_test(tc, errno_custom);
+	tcase_add_test(tc, unknown_name_skipped);
+	tcase_add_test(tc, flags_and_arch);
+	tcase_add_test(tc, arg_eq_allowed_under_default_errno);
+	tcase_add_test(tc, same_index_ored);
+	tcase_add_test(tc, same_index_ored_other_index_anded);
+	tcase_add_test(tc, different_index_anded);
+	tcase_add_test(tc, masked_eq);
+	tcase_add_test(tc, rule_equal_to_default_skipped);
+	tcase_add_test(tc, bad_arch);
+	tcase_add_test(tc, bad_flag);
+	tcase_add_test(tc, bad_action_and_errno);
+	tcase_add_test(tc, bad_args);
+	tcase_add_test(tc, conflicting_rules);
+	tcase_add_test(tc, duplicate_unconditional_first_wins);
+	tcase_add_test(tc, notify_listener);
+	tcase_add_test(tc, notify_listener_with_flags);
+	tcase_add_test(tc, load_needs_nnp_or_cap_sys_admin);
+	tcase_add_test(tc, send_listener_errors);
+	tcase_add_test(tc, process_state_json);
+	tcase_add_test(tc, large_profile);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(seccomp_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Guest side of the VM lane: the cgroup v2 tests (tests/vm/t_*.sh) through
+# the integration runner.  Usage (host): tests/vm/run-vm.sh -- tests/vm/cgroup-tests.sh BERTH
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "${BERTH_VM:-}" != 1 ]; then
+  echo "cgroup-tests.sh runs inside the VM lane (tests/vm/run-vm.sh)"; echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+BERTH_TESTS_DIR=$here exec "$here/../integration/run.sh" "$@"

@@ -1,0 +1,88 @@
+# cgroup v2 resources, observed from inside the guest's real hierarchy.
+
+cg_of() { b state "$1" >/dev/null && cat "$T_ROOT/$1/state.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["berth"]["cgroupPath"])'; }
+
+test_memory_pids_cpu_files() {
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':67108864,'reservation':33554432,'swap':67108864},'pids':{'limit':64},'cpu':{'shares':512,'quota':20000,'period':100000}}"
+  b create --bundle "$T_DIR/b" r1 || fail "create"
+  local cg; cg=$(cg_of r1)
+  assert_eq 67108864 "$(cat $cg/memory.max)" memory.max
+  assert_eq 33554432 "$(cat $cg/memory.low)" memory.low
+  assert_eq 0 "$(cat $cg/memory.swap.max)" memory.swap.max
+  assert_eq 64 "$(cat $cg/pids.max)" pids.max
+  assert_eq 59 "$(cat $cg/cpu.weight)" "cpu.weight for shares 512"
+  assert_eq "20000 100000" "$(cat $cg/cpu.max)" cpu.max
+  b delete -f r1 || fail "delete"
+  [ ! -d "$cg" ] || fail "cgroup $cg left behind"
+}
+
+test_shares_to_weight_table() {
+  make_bundle "$T_DIR/b" true
+  local s w
+  for pair in 2:1 512:59 1024:100 2048:174 262144:10000; do
+    s=${pair%%:*}; w=${pair##*:}
+    cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'shares':$s}}"
+    b create --bundle "$T_DIR/b" w$s || fail "create shares=$s"
+    assert_eq "$w" "$(cat $(cg_of w$s)/cpu.weight)" "cpu.weight for shares $s"
+    b delete -f w$s
+  done
+}
+
+test_oom_kill_returns_137() {
+  make_bundle "$T_DIR/b" sh -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); echo survived'
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':16777216,'swap':16777216}}"
+  local out rc
+  out=$(cd "$T_DIR/b" && b run --keep oom1 2>&1); rc=$?
+  assert_eq 137 "$rc" "exit code of the OOM-killed container"
+  assert_not_contains "$out" survived
+  assert_contains "$(b state oom1)" '"oomKilled": true'
+  local cg; cg=$(cg_of oom1)
+  grep -q '^oom_kill [1-9]' "$cg/memory.events" || fail "memory.events: $(cat $cg/memory.events)"
+  b delete oom1 || fail delete
+}
+
+test_pids_limit_stops_fork_bomb() {
+  make_bundle "$T_DIR/b" sh -c 'for i in $(seq 40); do sleep 5 & done 2>/dev/null; sleep 1; echo forked=$(ls -d /proc/[0-9]* | wc -l)'
+  cfg "$T_DIR/b" "c['linux']['resources']={'pids':{'limit':10}}"
+  local out; out=$(cd "$T_DIR/b" && b run p1 2>&1)
+  local n; n=$(echo "$out" | sed -n 's/^forked=//p')
+  [ -n "$n" ] && [ "$n" -le 10 ] || fail "processes in the container: '$n' (limit 10): $out"
+}
+
+test_pause_resume_freezes() {
+  make_bundle "$T_DIR/b" sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/counter; sleep 0.05; done'
+  b create --bundle "$T_DIR/b" fz || fail create
+  b start fz || fail start
+  sleep 1
+  b pause fz || fail pause
+  assert_contains "$(b state fz)" '"status": "paused"'
+  local a c
+  a=$(b exec fz cat /tmp/counter 2>/dev/null || true)
+  local pid; pid=$(b state fz | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+  a=$(cat /proc/$pid/root/tmp/counter); sleep 1; c=$(cat /proc/$pid/root/tmp/counter)
+  assert_eq "$a" "$c" "counter while paused"
+  b resume fz || fail resume
+  sleep 1
+  c=$(cat /proc/$pid/root/tmp/counter)
+  [ "$c" -gt "$a" ] || fail "counter did not advance after resume ($a -> $c)"
+  b delete -f fz
+  assert_gone fz
+}
+
+test_update_memory_live() {
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':67108864}}"
+  b create --bundle "$T_DIR/b" up || fail create
+  b start up || fail start
+  b update --memory 128m up || fail update
+  assert_eq 134217728 "$(cat $(cg_of up)/memory.max)" "memory.max after update"
+  b delete -f up
+}
+
+test_echo_under_512k() {
+  make_bundle "$T_DIR/b" echo hello
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':524288,'swap':524288}}"
+  local out; out=$(cd "$T_DIR/b" && b run tiny 2>&1) || fail "run under 512 KiB: $out"
+  assert_eq hello "$out"
+}

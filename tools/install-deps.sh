@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything berth needs to build, test and benchmark on Debian 12.
+# Idempotent; needs root.
+set -euo pipefail
+
+pkgs=(
+  # build
+  gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libyajl-dev check
+  # test rootfs, integration and VM lanes
+  busybox-static iproute2 procps util-linux python3 cpio qemu-system-x86
+  # benchmark peers
+  crun runc
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: run as root (apt-get needs it)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${pkgs[@]}"

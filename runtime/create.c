@@ -388,7 +388,9 @@ static int handshake(struct create_job *j, int fd, bool into_cgroup, struct b_er
 		goto out;
 	if (!into_cgroup && j->have_cg && (r = cg_enter(&j->cg, j->pid, err)) < 0)
 		goto out;
-	if ((r = rt_sync_send(fd, RT_SYNC_GO, 0, NULL, 0)) < 0) {
+	/* The init cannot see its own host pid from inside its pid
+	 * namespace; seccomp listeners need it. */
+	if ((r = rt_sync_send(fd, RT_SYNC_GO, 0, &j->pid, sizeof(j->pid))) < 0) {
 		r = b_err_sys(err, -r, "starting container init");
 		goto out;
 	}

@@ -61,6 +61,7 @@ struct exec_job {
 	bool join_pid;
 	int sync_fd;
 	int console_fd;
+	char *notify_state;           /* seccomp listener message, NULL */
 };
 
 static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct b_err *err)
@@ -101,6 +102,13 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 		      CLOSE_RANGE_CLOEXEC);
 	if (j->seccomp && p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
 		return r;
+	if (notify >= 0) {
+		r = rt_seccomp_send_listener(j->cfg->linux.seccomp->listener_path, notify,
+					     j->notify_state, err);
+		close(notify);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -292,6 +300,14 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	}
 	if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
 		goto out;
+	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp)) {
+		_cleanup_free_ char *state = oci_state_to_json(st, false, false);
+		if (!state || rt_seccomp_process_state(cfg->oci_version, st->pid,
+				cfg->linux.seccomp->listener_metadata, state, &j.notify_state, err) < 0) {
+			r = state ? -EINVAL : b_err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	j.pidfd = b_pidfd_open(st->pid, 0);
 	if (j.pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time)) {
 		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
@@ -324,6 +340,7 @@ out:
 		close(j.pidfd);
 	if (j.seccomp)
 		rt_seccomp_free(j.seccomp);
+	free(j.notify_state);
 	if (cfg)
 		oci_config_free(cfg);
 	b_arena_release(&arena);

@@ -32,6 +32,8 @@ struct init_state {
 	char *exe;            /* resolved args[0] */
 	char **env;           /* final environment */
 	char *state_json;     /* state for startContainer hooks / notify */
+	pid_t host_pid;       /* our pid as the runtime sees it */
+	int notify_fd;        /* seccomp listener loaded early, -1 */
 };
 
 static void reset_signals(void)
@@ -184,10 +186,10 @@ static int check_cwd(const char *cwd, struct b_err *err)
 	return 0;
 }
 
-static int security_setup(const struct rt_init_args *a, struct b_err *err)
+static int security_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
 	const struct oci_process *p = a->cfg->process;
-	int notify_fd = -1, r;
+	int r;
 
 	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 &&
 	    errno != ENOSYS && errno != EPERM && errno != EACCES)
@@ -195,11 +197,9 @@ static int security_setup(const struct rt_init_args *a, struct b_err *err)
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it
 	 * while we still have it. */
 	if (a->seccomp && !p->no_new_privileges) {
-		r = rt_seccomp_load(a->seccomp, &notify_fd, err);
+		r = rt_seccomp_load(a->seccomp, &st->notify_fd, err);
 		if (r < 0)
 			return r;
-		if (notify_fd >= 0)
-			return b_err_set(err, ENOTSUP, "init: SCMP_ACT_NOTIFY needs noNewPrivileges");
 	}
 	r = rt_identity_apply(&p->user, p->capabilities, err);
 	if (r < 0)
@@ -218,7 +218,9 @@ static int init_setup(const struct rt_init_args *a, struct init_state *st, struc
 
 	if (!m)
 		return b_err_set(err, ENOMEM, "out of memory");
-	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_GO, m, err)) < 0 ||
+	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_GO, m, err)) == 0 && m->len == sizeof(pid_t))
+		memcpy(&st->host_pid, m->payload, sizeof(pid_t));
+	if (r < 0 ||
 	    (r = setup_stdio(a, err)) < 0 || (r = namespaces_setup(a, err)) < 0)
 		goto out;
 	if (a->new_mntns && (r = rt_rootfs_prepare(a, err)) < 0)
@@ -241,7 +243,7 @@ static int init_setup(const struct rt_init_args *a, struct init_state *st, struc
 	if (cfg->linux.personality && (r = rt_personality_apply(cfg->linux.personality, err)) < 0)
 		goto out;
 	if ((r = check_cwd(p->cwd, err)) < 0 || (r = process_attrs(p, err)) < 0 ||
-	    (r = security_setup(a, err)) < 0)
+	    (r = security_setup(a, st, err)) < 0)
 		goto out;
 	/* Again as the final user: a cwd root may enter but the user not. */
 	if ((r = check_cwd(p->cwd, err)) < 0)
@@ -271,7 +273,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 {
 	const struct oci_process *p = a->cfg->process;
 	struct b_err err = { 0 };
-	int conn, notify_fd = -1;
+	int conn;
 
 	do
 		conn = accept4(a->start_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -283,15 +285,19 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 		fail_start(conn, &err);
 	/* As close to execve as possible, so berth's own work is not
 	 * filtered. */
-	if (a->seccomp && p->no_new_privileges) {
-		if (rt_seccomp_load(a->seccomp, &notify_fd, &err) < 0)
+	if (a->seccomp && p->no_new_privileges &&
+	    rt_seccomp_load(a->seccomp, &st->notify_fd, &err) < 0)
+		fail_start(conn, &err);
+	if (st->notify_fd >= 0) {
+		const struct oci_seccomp *sc = a->cfg->linux.seccomp;
+		char *msg = NULL;
+
+		if (rt_seccomp_process_state(a->cfg->oci_version, st->host_pid, sc->listener_metadata,
+					     st->state_json, &msg, &err) < 0 ||
+		    rt_seccomp_send_listener(sc->listener_path, st->notify_fd, msg, &err) < 0)
 			fail_start(conn, &err);
-		if (notify_fd >= 0 &&
-		    rt_seccomp_send_listener(a->cfg->linux.seccomp->listener_path, notify_fd,
-					     st->state_json, &err) < 0)
-			fail_start(conn, &err);
-		if (notify_fd >= 0)
-			close(notify_fd);
+		free(msg);
+		close(st->notify_fd);
 	}
 	if (send(conn, "0", 1, MSG_NOSIGNAL) != 1)
 		_exit(127);
@@ -302,7 +308,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 
 void rt_init_main(const struct rt_init_args *a)
 {
-	struct init_state st = { 0 };
+	struct init_state st = { .notify_fd = -1 };
 	struct b_err err = { 0 };
 
 	for (size_t i = 0; i < B_ARRAY_SIZE(a->parent_fds); i++)

@@ -45,19 +45,50 @@ static int create_leaf(int parent_fd, const char *name, bool file)
 	return 0;
 }
 
+static int open_create(int root_fd, const char *path, bool leaf_file, int depth,
+		       struct b_err *err);
+
 int rt_path_open_in_root(int root_fd, const char *path, bool create, bool leaf_file,
 			 struct b_err *err)
+{
+	int fd = open_in_root(root_fd, path);
+
+	if (fd >= 0)
+		return fd;
+	if (fd != -ENOENT || !create)
+		return b_err_sys(err, -fd, "resolving %s inside the rootfs", path);
+	return open_create(root_fd, path, leaf_file, 0, err);
+}
+
+/* A dangling symlink on the way: continue at its target, still inside the
+ * root (absolute targets are taken relative to it). */
+static int follow_dangling(int root_fd, int parent, const char *name, const char *parent_prefix,
+			   size_t parent_len, const char *rest, bool leaf_file, int depth,
+			   struct b_err *err)
+{
+	char target[4096], next[8192];
+	ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return -ENOENT;
+	target[n] = '\0';
+	if (depth >= 40)
+		return b_err_set(err, ELOOP, "too many symlinks resolving %s inside the rootfs", name);
+	if (target[0] == '/')
+		snprintf(next, sizeof(next), "%s%s", target, rest);
+	else
+		snprintf(next, sizeof(next), "%.*s/%s%s", (int)parent_len, parent_prefix, target, rest);
+	return open_create(root_fd, next, leaf_file, depth + 1, err);
+}
+
+static int open_create(int root_fd, const char *path, bool leaf_file, int depth,
+		       struct b_err *err)
 {
 	char prefix[4096];
 	_cleanup_close_ int parent = -1;
 	size_t len = 0;
-	int fd = open_in_root(root_fd, path);
+	int fd;
 
-	if (fd >= 0 || fd != -ENOENT || !create) {
-		if (fd < 0)
-			return b_err_sys(err, -fd, "resolving %s inside the rootfs", path);
-		return fd;
-	}
 	parent = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 	if (parent < 0)
 		return b_err_sys(err, errno, "dup");
@@ -73,6 +104,8 @@ int rt_path_open_in_root(int root_fd, const char *path, bool create, bool leaf_f
 			break;
 		e = strchrnul(p, '/');
 		n = (size_t)(e - p);
+		size_t parent_len = len;
+
 		if (n >= sizeof(name) || len + n + 2 >= sizeof(prefix))
 			return b_err_set(err, ENAMETOOLONG, "path %s is too long", path);
 		memcpy(name, p, n);
@@ -88,6 +121,9 @@ int rt_path_open_in_root(int root_fd, const char *path, bool create, bool leaf_f
 			if (q < 0)
 				return b_err_sys(err, -q, "creating %s inside the rootfs", prefix);
 			fd = open_in_root(root_fd, prefix);
+			if (fd == -ENOENT)
+				return follow_dangling(root_fd, parent, name, prefix, parent_len, p,
+						       leaf_file, depth, err);
 		}
 		if (fd < 0)
 			return b_err_sys(err, -fd, "resolving %s inside the rootfs", prefix);

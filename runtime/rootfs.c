@@ -86,8 +86,24 @@ static int apply_rec_attrs(const char *target, const struct rt_mount_flags *f)
 	return b_mount_setattr(AT_FDCWD, target, AT_RECURSIVE, &attr) < 0 ? -errno : 0;
 }
 
-static int mount_cgroup(const struct rt_init_args *a, const char *target,
-			const struct rt_mount_flags *f, struct b_err *err)
+/* After mounting on an fd-resolved target, that fd still names the
+ * directory underneath: resolve again to reach the new mount's root, which
+ * is what remount, propagation and mount_setattr must act on. */
+static int reopen_target(int root_fd, const char *dest, int *tfd, char target[static 32],
+			 struct b_err *err)
+{
+	int fd = rt_path_open_in_root(root_fd, dest, false, false, err);
+
+	if (fd < 0)
+		return fd;
+	close(*tfd);
+	*tfd = fd;
+	rt_fd_path(fd, target);
+	return 0;
+}
+
+static int mount_cgroup(const struct rt_init_args *a, int root_fd, const char *dest, int *tfd,
+			char *target, const struct rt_mount_flags *f, struct b_err *err)
 {
 	unsigned long flags = f->flags & ~MS_REMOUNT;
 	const struct oci_namespace *cg = oci_config_ns(a->cfg, OCI_NS_CGROUP);
@@ -101,6 +117,8 @@ static int mount_cgroup(const struct rt_init_args *a, const char *target,
 		return b_err_sys(err, errno, "mounting cgroup2");
 	if (mount(a->cgroup_abs, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return b_err_sys(err, errno, "bind-mounting cgroup %s", a->cgroup_abs);
+	if (reopen_target(root_fd, dest, tfd, target, err) < 0)
+		return -err->code;
 	if ((flags & ~MS_REC) && remount_bind(target, flags, err) < 0)
 		return b_err_sys(err, errno, "remounting cgroup mount");
 	return 0;
@@ -127,11 +145,13 @@ static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci
 	rt_fd_path(tfd, target);
 
 	if (m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))) {
-		r = mount_cgroup(a, target, &f, err);
+		r = mount_cgroup(a, root_fd, m->destination, &tfd, target, &f, err);
 	} else if (bind) {
 		unsigned long bf = MS_BIND | (f.rbind ? MS_REC : 0);
 		if (mount(m->source, target, NULL, bf, NULL) < 0) {
 			r = b_err_sys(err, errno, "bind-mounting %s", m->source ? m->source : "(null)");
+		} else if ((r = reopen_target(root_fd, m->destination, &tfd, target, err)) < 0) {
+			;
 		} else if (f.flags & ~(MS_REC | MS_BIND)) {
 			r = remount_bind(target, f.flags & ~MS_REMOUNT, err);
 			if (r < 0)
@@ -144,8 +164,11 @@ static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci
 			/* sysfs in a user namespace without its own network
 			 * namespace is refused; runc binds the host's instead. */
 			if (e == EPERM && m->type && !strcmp(m->type, "sysfs") &&
-			    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)
-				r = remount_bind(target, f.flags | MS_RDONLY, err) < 0 ? -errno : 0;
+			    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0) {
+				r = reopen_target(root_fd, m->destination, &tfd, target, err);
+				if (r == 0 && (r = remount_bind(target, f.flags | MS_RDONLY, err)) < 0)
+					r = b_err_sys(err, -r, "remounting the host /sys read-only");
+			}
 			else if (e == EPERM && m->type && !strcmp(m->type, "mqueue") &&
 				 mount("/dev/mqueue", target, NULL, MS_BIND | MS_REC, NULL) == 0)
 				r = 0;
@@ -154,6 +177,8 @@ static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci
 					      m->type ? m->type : "none");
 		}
 	}
+	if (r == 0 && !bind && (f.propagation || f.rec_set || f.rec_clr))
+		r = reopen_target(root_fd, m->destination, &tfd, target, err);
 	if (r == 0 && f.propagation && mount(NULL, target, NULL, f.propagation, NULL) < 0)
 		r = b_err_sys(err, errno, "setting mount propagation");
 	if (r == 0 && (r = apply_rec_attrs(target, &f)) < 0)

@@ -86,8 +86,17 @@ void rt_state_refresh(const char *dir, struct oci_state *st)
 	snprintf(sock, sizeof(sock), "%s/start.sock", dir);
 	if (cg && st->oom_kill_base < cg_oom_kills(cg))
 		st->oom_killed = true;
-	if (!strcmp(st->status, "creating") && alive)
-		return;
+	/* `create` holds the directory lock until the container is created:
+	 * a "creating" state nobody holds the lock for is a create that died. */
+	if (!strcmp(st->status, "creating")) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		bool busy = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+
+		if (fd >= 0)
+			close(fd);
+		if (busy)
+			return;
+	}
 	if (!alive) {
 		st->status = "stopped";
 		st->pid = 0;

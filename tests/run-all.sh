@@ -82,14 +82,16 @@ for lane in $lanes; do
   integration)
     build build || { echo "build failed"; exit 1; }
     note "integration tests (host)"
-    out=$(tests/integration/run.sh "$top/build/cmd/berth" 2>&1); rc=$?
+    tests/integration/run.sh "$top/build/cmd/berth" >build/integration.log 2>&1; rc=$?
+    out=$(cat build/integration.log)
     printf '%s\n' "$out"
     tally integration "$out" $rc
     ;;
   vm)
     build build || { echo "build failed"; exit 1; }
     note "VM lane (cgroup v2 in qemu)"
-    out=$(tests/vm/run-vm.sh --timeout 2400 -- tests/vm/cgroup-tests.sh "$top/build/cmd/berth" 2>&1); rc=$?
+    tests/vm/run-vm.sh --timeout 2400 -- tests/vm/cgroup-tests.sh "$top/build/cmd/berth" >build/vm.log 2>&1; rc=$?
+    out=$(cat build/vm.log)
     printf '%s\n' "$out"
     tally vm "$out" $rc
     ;;

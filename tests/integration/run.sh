@@ -25,13 +25,16 @@ for f in "$tests_dir"/t_*.sh; do
     dir=$work/$t
     mkdir -p "$dir/root"
     start=$(date +%s%N)
-    out=$(cd "$dir" && T_DIR=$dir T_ROOT=$dir/root timeout 120 bash -c "
+    # Output goes to a file, not a pipe: a container a failed test left
+    # running would otherwise hold the pipe open forever.
+    (cd "$dir" && T_DIR=$dir T_ROOT=$dir/root timeout -k 5 "${BERTH_TEST_TIMEOUT:-120}" bash -c "
       set -u
       source '$here/lib.sh'
       source '$f'
       $t
-    " 2>&1)
+    " >"$dir/.test-output" 2>&1 </dev/null)
     rc=$?
+    out=$(cat "$dir/.test-output")
     # Whatever the test left running is removed, so one failure cannot
     # cascade into the next test.
     for id in $(ls "$dir/root" 2>/dev/null); do

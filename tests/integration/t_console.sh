@@ -1,0 +1,60 @@
+# process.terminal with --console-socket: the pty master arrives over the
+# socket (SCM_RIGHTS) and drives an interactive shell in the container.
+
+trap cleanup_containers EXIT
+
+_tty_bundle() {
+  make_bundle "$1" sh
+  cfg "$1" "c['process']['terminal']=True; c['process']['consoleSize']={'height': 40, 'width': 100}"
+}
+
+test_console_socket_run() {
+  _tty_bundle "$T_DIR/b"
+  local hp out
+  hp=$(console_helper "$T_DIR/sock" "$T_DIR/tty.out" \
+    'echo hi-$((1+2)); tty; stty size; [ -t 0 ] && echo stdin-is-tty; stat -c "%t" /dev/console' 'exit 7')
+  b run --console-socket "$T_DIR/sock" -b "$T_DIR/b" con; assert_eq 7 $? "exit code of the shell"
+  wait_for proc_gone "$hp"
+  out=$(tr -d '\r' < "$T_DIR/tty.out")
+  assert_contains "$out" "
+hi-3" "shell output through the pty"
+  assert_contains "$out" "
+/dev/pts/0" "tty inside"
+  assert_contains "$out" "
+40 100" "consoleSize"
+  assert_contains "$out" "stdin-is-tty"
+  assert_contains "$out" "
+88" "/dev/console is the pty (major 136)"
+  assert_eq "/dev/pts/0" "$(cat "$T_DIR/tty.out.name")" "name sent with the pty master"
+  assert_gone con
+}
+
+test_console_socket_create_start() {
+  _tty_bundle "$T_DIR/b"
+  local hp
+  hp=$(console_helper "$T_DIR/sock" "$T_DIR/tty.out" 'echo started-$((6*7))' 'exit')
+  b create --console-socket "$T_DIR/sock" -b "$T_DIR/b" cs || fail "create"
+  # The master is handed over by create, before start.
+  wait_for test -s "$T_DIR/tty.out.name" || fail "no pty master received after create"
+  b start cs || fail "start"
+  wait_for proc_gone "$hp" || fail "the shell did not exit"
+  assert_contains "$(tr -d '\r' < "$T_DIR/tty.out")" "started-42"
+  wait_status cs stopped
+}
+
+test_console_socket_errors() {
+  _tty_bundle "$T_DIR/b"
+  local out
+  out=$(b create -b "$T_DIR/b" nosock 2>&1) && fail "terminal without --console-socket accepted"
+  assert_contains "$out" "console-socket"
+  assert_gone nosock
+  out=$(b create --console-socket "$T_DIR/missing.sock" -b "$T_DIR/b" badsock 2>&1) && fail "missing socket accepted"
+  assert_contains "$out" "$T_DIR/missing.sock"
+  assert_gone badsock
+  cfg "$T_DIR/b" "c['process']['terminal']=False"
+  local hp; hp=$(console_helper "$T_DIR/sock" "$T_DIR/tty.out")
+  out=$(b create --console-socket "$T_DIR/sock" -b "$T_DIR/b" noterm 2>&1) && fail "--console-socket without terminal accepted"
+  kill "$hp" 2>/dev/null
+  assert_contains "$out" "terminal"
+  assert_gone noterm
+}

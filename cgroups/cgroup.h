@@ -34,6 +34,12 @@ int cg_create(const struct cg_path *cg, const struct oci_resources *res,
 int cg_apply_resources(const struct cg_path *cg, const struct oci_resources *res,
 		       struct b_err *err);
 
+/* Attach the device filter: linux.resources.devices, then the default
+ * allowed devices, then an allow rule for each linux.devices node; last
+ * match wins, no match denies. */
+int cg_devices_apply(const char *cg_abs, const struct oci_resources *res,
+		     const struct oci_device *devs, size_t n_devs, struct b_err *err);
+
 /* Move a process into the cgroup (fallback when CLONE_INTO_CGROUP is not
  * possible). */
 int cg_enter(const struct cg_path *cg, pid_t pid, struct b_err *err);

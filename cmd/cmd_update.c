@@ -160,10 +160,3 @@ out:
 	b_arena_release(&arena);
 	return rc;
 }
-
-int cmd_events(struct cli *cli, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return cli_errorf(cli, "events: not implemented yet (cgroup v2 events and --stats are tracked in the cgroups work)");
-}

@@ -75,6 +75,11 @@ void rt_list_free(struct oci_state **list, size_t n);
 int rt_ps(const struct rt_ctx *ctx, const char *id, pid_t **pids, size_t *n,
 	  struct b_err *err);
 
+struct cg_stats;
+/* cgroup statistics of a container (cgroups/stats.h). */
+int rt_stats(const struct rt_ctx *ctx, const char *id, struct cg_stats *st,
+	     struct b_err *err);
+
 /* Resources update (replaces the listed limits). */
 int rt_update(const struct rt_ctx *ctx, const char *id,
 	      const struct oci_resources *res, struct b_err *err);

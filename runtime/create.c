@@ -179,7 +179,11 @@ static int setup_cgroup(struct create_job *j, struct b_err *err)
 	j->have_cg = true;   /* cg_create may have made it before failing */
 	if (r < 0)
 		return r;
-	return cg_apply_resources(&j->cg, j->cfg->linux.resources, err);
+	r = cg_apply_resources(&j->cg, j->cfg->linux.resources, err);
+	if (r < 0)
+		return r;
+	return cg_devices_apply(j->cg.abs, j->cfg->linux.resources, j->cfg->linux.devices,
+				j->cfg->linux.n_devices, err);
 }
 
 /* bind(2) on a path that may exceed sun_path: go through the directory fd. */
@@ -404,9 +408,29 @@ static int handshake(struct create_job *j, int fd, bool into_cgroup, struct b_er
 	if ((r = rt_hooks_run(j->cfg->hooks, OCI_HOOK_PRESTART, state, err)) < 0 ||
 	    (r = rt_hooks_run(j->cfg->hooks, OCI_HOOK_CREATE_RUNTIME, state, err)) < 0)
 		goto out;
-	if ((r = rt_sync_send(fd, RT_SYNC_HOOKS_DONE, 0, state, strlen(state) + 1)) < 0) {
-		r = b_err_sys(err, -r, "container init");
-		goto out;
+	/* Two documents, NUL-separated: the state as it is now (for
+	 * createContainer) and as it will be when start runs. */
+	{
+		_cleanup_free_ char *created = NULL, *both = NULL;
+		size_t a, b;
+
+		if (rt_state_json_for_hooks(j->cfg, j->o->id, "created", j->pid, j->bundle, &created) < 0) {
+			r = b_err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+		a = strlen(state) + 1;
+		b = strlen(created) + 1;
+		both = malloc(a + b);
+		if (!both) {
+			r = b_err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(both, state, a);
+		memcpy(both + a, created, b);
+		if ((r = rt_sync_send(fd, RT_SYNC_HOOKS_DONE, 0, both, a + b)) < 0) {
+			r = b_err_sys(err, -r, "container init");
+			goto out;
+		}
 	}
 	r = rt_sync_expect(fd, RT_SYNC_READY, m, err);
 out:

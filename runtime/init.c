@@ -31,7 +31,7 @@
 struct init_state {
 	char *exe;            /* resolved args[0] */
 	char **env;           /* final environment */
-	char *state_json;     /* state for startContainer hooks / notify */
+	char *state_json;     /* state "created": startContainer hooks, notify */
 	pid_t host_pid;       /* our pid as the runtime sees it */
 	int notify_fd;        /* seccomp listener loaded early, -1 */
 };
@@ -231,8 +231,13 @@ static int init_setup(const struct rt_init_args *a, struct init_state *st, struc
 	}
 	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_HOOKS_DONE, m, err)) < 0)
 		goto out;
-	st->state_json = strdup(m->payload);
-	if ((r = rt_hooks_run(cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->state_json, err)) < 0)
+	if (strlen(m->payload) + 1 < m->len)
+		st->state_json = strdup(m->payload + strlen(m->payload) + 1);
+	if (!st->state_json) {
+		r = b_err_set(err, EPROTO, "init: no state from the parent");
+		goto out;
+	}
+	if ((r = rt_hooks_run(cfg->hooks, OCI_HOOK_CREATE_CONTAINER, m->payload, err)) < 0)
 		goto out;
 	if (a->new_mntns && (r = rt_rootfs_pivot(a, err)) < 0)
 		goto out;

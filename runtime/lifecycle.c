@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/stats.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "internal.h"
@@ -396,5 +397,22 @@ int rt_update(const struct rt_ctx *ctx, const char *id, const struct oci_resourc
 	r = cg_apply_resources(&cg, res, err);
 out:
 	locked_release(&l);
+	return r;
+}
+
+int rt_stats(const struct rt_ctx *ctx, const char *id, struct cg_stats *out, struct b_err *err)
+{
+	struct oci_state *st = NULL;
+	int r = rt_state_load(ctx, id, &st, err);
+
+	if (r < 0)
+		return r;
+	if (!strcmp(st->status, "stopped"))
+		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+	else if (!st->cgroup_path || !*st->cgroup_path)
+		r = b_err_set(err, ENOTSUP, "container \"%s\" has no cgroup", id);
+	else
+		r = cg_stats_read(st->cgroup_path, out, err);
+	oci_state_free(st);
 	return r;
 }

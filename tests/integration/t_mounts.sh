@@ -304,13 +304,15 @@ test_symlink_mount_destination_dangling() {
 }
 
 test_cgroup_mount_without_cgroup_namespace() {
-  make_bundle "$T_DIR/b" sh -c 'grep " /sys/fs/cgroup " /proc/self/mountinfo; cat /sys/fs/cgroup/cgroup.procs | wc -l'
+  make_bundle "$T_DIR/b" sh -c 'grep " /sys/fs/cgroup " /proc/self/mountinfo; grep -cx 1 /sys/fs/cgroup/cgroup.procs; ls /sys/fs/cgroup | grep -c "^berth$"; true'
   cfg "$T_DIR/b" "c['linux']['namespaces']=[n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']"
   local out
   out=$(_run_out "$T_DIR/b" cgnons)
   assert_opt "$(mnt_field "$out" /sys/fs/cgroup opts)" ro "/sys/fs/cgroup"
-  # The container's own cgroup, not the host's root, is what it sees.
-  assert_eq 1 "$(printf '%s\n' "$out" | tail -1)" "processes listed in the container's cgroup.procs"
+  # The container's own cgroup, not the host's hierarchy, is what it sees.
+  assert_eq /berth/cgnons "$(printf '%s\n' "$out" | awk '$5 == "/sys/fs/cgroup" {print $4}')" "root of the cgroup mount"
+  assert_eq "1
+0" "$(printf '%s\n' "$out" | tail -2)" "init in cgroup.procs / host's berth dir hidden"
 }
 
 test_no_host_mount_after_delete() {

@@ -94,3 +94,35 @@ test_echo_under_512k() {
   local out; out=$(cd "$T_DIR/b" && b run tiny 2>&1) || fail "run under 512 KiB: $out"
   assert_eq hello "$out"
 }
+
+test_events_stream_reports_oom() {
+  make_bundle "$T_DIR/b" sh -c 'sleep 4; x=$(head -c 100000000 /dev/zero | tr "\0" a); sleep 60'
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':16777216,'swap':16777216}}"
+  b run -d evoom || fail "run -d"
+  b events --interval 60s evoom > "$T_DIR/events" 2>&1 &
+  local ev=$!
+  for _ in $(seq 600); do grep -q '"type":"oom"' "$T_DIR/events" && break; sleep 0.1; done
+  kill $ev 2>/dev/null
+  grep -q '"type":"oom","id":"evoom"' "$T_DIR/events" || fail "no oom event: $(cat $T_DIR/events)"
+  assert_contains "$(b state evoom)" '"oomKilled": true'
+  local stats; stats=$(b events --stats evoom)
+  assert_contains "$stats" '"limit":16777216' "memory limit in --stats"
+  assert_contains "$stats" '"oomKills":1'
+  b delete -f evoom
+}
+
+test_cpu_quota_throttles() {
+  make_bundle "$T_DIR/b" sh -c 'while :; do :; done'
+  cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'quota':20000,'period':100000}}"
+  b run -d busy || fail "run -d"
+  local cg; cg=$(cg_of busy)
+  local u0 t0 u1 t1
+  u0=$(sed -n 's/^usage_usec //p' $cg/cpu.stat); t0=$(date +%s%N)
+  sleep 4
+  u1=$(sed -n 's/^usage_usec //p' $cg/cpu.stat); t1=$(date +%s%N)
+  local pct=$(( (u1 - u0) * 100000 / ((t1 - t0) / 1000) / 1000 ))
+  grep -q '^nr_throttled [1-9]' $cg/cpu.stat || fail "never throttled: $(cat $cg/cpu.stat)"
+  # 20% of one CPU; a broad band, this is not a timing test.
+  [ "$pct" -ge 8 ] && [ "$pct" -le 35 ] || fail "busy loop got ${pct}% of a CPU under cpu.max 20000 100000"
+  b delete -f busy
+}

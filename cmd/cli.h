@@ -40,9 +40,10 @@ void cli_debug(struct cli *cli, const char *fmt, ...) __attribute__((format(prin
 int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Wait for a child pid, forwarding signals to it; returns the exit code
- * a shell would show (code, or 128+signal). */
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans);
+/* Wait for a child pid, forwarding signals to it (and, with a pty master,
+ * relaying the terminal); returns the exit code a shell would show (code,
+ * or 128+signal). */
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master);
 
 int cmd_create(struct cli *, int, char **);
 int cmd_start(struct cli *, int, char **);

@@ -73,13 +73,15 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	};
 	const struct command *c = cli_find_command("exec");
 	struct rt_exec_opts o;
-	struct rt_created out = { .pidfd = -1 };
+	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
 	struct b_arena arena = { 0 };
 	struct oci_process *proc = NULL;
 	const char *process_file = NULL;
 	char **env = NULL;
 	size_t n_env = 0;
+	uint32_t *gids = NULL;
+	size_t n_gids = 0;
 	bool detach = false;
 	int ch, rc = 1;
 
@@ -124,7 +126,20 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			}
 			break;
 		case OPT_NNP: o.no_new_privs = true; break;
-		case OPT_IGNORED: case 'g': break;
+		case 'g':
+			/* comma-separated list, like runc */
+			for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
+				int g;
+				if (b_parse_int(t, &g) < 0 || g < 0) {
+					rc = cli_usage(cli, c, "--additional-gids: \"%s\" is not a gid", t);
+					goto out;
+				}
+				gids = realloc(gids, (n_gids + 1) * sizeof(*gids));
+				gids[n_gids++] = (uint32_t)g;
+			}
+			break;
+		case OPT_IGNORED: break;
 		default:
 			rc = cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
 			goto out;
@@ -142,6 +157,9 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		o.args = argv + optind + 1;
 	}
 	o.env = env;
+	o.add_gids = gids;
+	o.n_add_gids = n_gids;
+	o.want_console = !detach;
 	if (rt_exec(&cli->ctx, argv[optind], &o, &out, &err) < 0) {
 		rc = cli_error(cli, &err);
 		goto out;
@@ -149,12 +167,15 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	if (detach) {
 		rc = 0;
 	} else {
-		rc = cli_wait_forward(out.pid, out.pidfd, false);
+		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master);
 	}
+	if (out.console_master >= 0)
+		close(out.console_master);
 	if (out.pidfd >= 0)
 		close(out.pidfd);
 out:
 	free(env);
+	free(gids);
 	b_arena_release(&arena);
 	return rc;
 }

@@ -82,7 +82,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 {
 	const struct command *c = cli_find_command("create");
 	struct create_args a = { 0 };
-	struct rt_created out = { .pidfd = -1 };
+	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
 
 	if (parse_create(cli, c, argc, argv, false, &a))
@@ -113,13 +113,14 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	const struct command *c = cli_find_command("run");
 	struct create_args a = { 0 };
-	struct rt_created out = { .pidfd = -1 };
+	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
 	int r, code;
 
 	if (parse_create(cli, c, argc, argv, true, &a))
 		return 1;
 	a.o.keep_parent = !a.detach;
+	a.o.want_console = !a.detach;
 	/* Orphans of a container without its own pid namespace come to us. */
 	if (!a.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -135,7 +136,9 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		cli_warn(cli, &err);
 	if (a.detach)
 		return 0;
-	code = cli_wait_forward(out.pid, out.pidfd, true);
+	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master);
+	if (out.console_master >= 0)
+		close(out.console_master);
 	if (out.pidfd >= 0)
 		close(out.pidfd);
 	if (!a.keep) {

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,9 +22,40 @@ static int status_code(int status)
 	return 1;
 }
 
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans)
+static void copy_winsize(int master)
+{
+	struct winsize ws;
+
+	if (master >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+/* Move what is readable from `from` to `to`; false at EOF or error. */
+static bool pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	for (ssize_t off = 0; off < n;) {
+		ssize_t w = write(to, buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return false;
+		off += w;
+	}
+	return true;
+}
+
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master)
 {
 	sigset_t all, old;
+	struct termios saved;
+	bool raw = false, in_open = master >= 0, out_open = master >= 0;
 	int sfd, status = 0;
 
 	sigfillset(&all);
@@ -32,16 +65,33 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans)
 	sigdelset(&all, SIGFPE);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (master >= 0 && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		struct termios t = saved;
+		cfmakeraw(&t);
+		raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+		copy_winsize(master);
+	}
 	for (;;) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		struct pollfd p[4] = {
+			{ sfd, POLLIN, 0 }, { pidfd, POLLIN, 0 },
+			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 }, { out_open ? master : -1, POLLIN, 0 },
+		};
 		struct signalfd_siginfo si;
-		int n = poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 100);
+		int n = poll(p, 4, pidfd >= 0 ? -1 : 100);
 
 		if (n < 0 && errno != EINTR)
 			break;
+		if (p[2].revents & (POLLIN | POLLHUP))
+			in_open = pump(STDIN_FILENO, master);
+		if (p[3].revents & (POLLIN | POLLHUP))
+			out_open = pump(master, STDOUT_FILENO);
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
 				continue;
+			if (si.ssi_signo == SIGWINCH && master >= 0) {
+				copy_winsize(master);
+				continue;
+			}
 			kill(pid, (int)si.ssi_signo);
 		}
 		/* Reap whatever exited; with a subreaper role that includes
@@ -58,6 +108,14 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans)
 		}
 	}
 done:
+	/* Output still buffered in the pty after the process exited. */
+	while (out_open) {
+		struct pollfd p = { master, POLLIN, 0 };
+		if (poll(&p, 1, 0) <= 0 || !pump(master, STDOUT_FILENO))
+			break;
+	}
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	if (sfd >= 0)
 		close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -99,3 +99,37 @@ int rt_console_setup(int console_fd, const struct oci_process *p, bool mount,
 		return b_err_sys(err, errno, "console: dup2");
 	return 0;
 }
+
+int rt_console_pair(int *ours, int *theirs, struct b_err *err)
+{
+	int sp[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+		return b_err_sys(err, errno, "console: socketpair");
+	*ours = sp[0];
+	*theirs = sp[1];
+	return 0;
+}
+
+int rt_console_recv(int fd, int *master, struct b_err *err)
+{
+	char name[128], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { name, sizeof(name) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return b_err_sys(err, errno, "console: receiving the pty master");
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return b_err_set(err, EPROTO, "console: no pty master received");
+	memcpy(master, CMSG_DATA(c), sizeof(int));
+	return 0;
+}

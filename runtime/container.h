@@ -29,6 +29,9 @@ struct rt_create_opts {
 	 * without -d, the supervisor).  Otherwise the init is handed to the
 	 * caller's reaper when create returns. */
 	bool keep_parent;
+	/* With process.terminal and no console_socket: hand the pty master
+	 * back in rt_created.console_master (foreground `run`). */
+	bool want_console;
 	/* stdin/stdout/stderr for the container; -1 = inherit the caller's. */
 	int stdio[3];
 };
@@ -41,6 +44,7 @@ static inline void rt_create_opts_init(struct rt_create_opts *o)
 struct rt_created {
 	pid_t pid;      /* the container init, as seen from the caller */
 	int pidfd;      /* pidfd of the init (caller closes), -1 if unavailable */
+	int console_master; /* with want_console/tty: the pty master, else -1 */
 };
 
 /* Create from bundle/config.json. */
@@ -94,7 +98,10 @@ struct rt_exec_opts {
 	bool has_user;
 	uint32_t uid, gid;
 	uint64_t caps_add;           /* added to bounding/effective/permitted */
+	const uint32_t *add_gids;    /* --additional-gids, appended */
+	size_t n_add_gids;
 	bool tty;
+	bool want_console;           /* tty without console_socket: see rt_create_opts */
 	bool no_new_privs;
 	const char *console_socket;
 	const char *pid_file;

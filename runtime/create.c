@@ -34,6 +34,7 @@ struct create_job {
 	struct cg_path cg;
 	bool have_dir, have_cg;
 	int lock_fd, cg_fd, start_fd, console_fd, sync_fd;
+	int console_ours;          /* our end of the console socketpair */
 	struct rt_seccomp *seccomp;
 	pid_t pid;
 	int pidfd;
@@ -63,7 +64,8 @@ static void job_undo(struct create_job *j)
 
 static void job_close(struct create_job *j)
 {
-	int *fds[] = { &j->lock_fd, &j->cg_fd, &j->start_fd, &j->console_fd, &j->sync_fd };
+	int *fds[] = { &j->lock_fd, &j->cg_fd, &j->start_fd, &j->console_fd, &j->sync_fd,
+			&j->console_ours };
 
 	for (size_t i = 0; i < B_ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
@@ -204,21 +206,6 @@ static int listen_start_socket(struct create_job *j, struct b_err *err)
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
 		return b_err_sys(err, errno, "creating %s/start.sock", j->dir);
 	j->start_fd = b_steal_fd(s);
-	return 0;
-}
-
-/* Keep berth's own fds out of the range handed to the container. */
-static int lift_fd(int *fd, int min)
-{
-	int n;
-
-	if (*fd < 0 || *fd >= min)
-		return 0;
-	n = fcntl(*fd, F_DUPFD_CLOEXEC, min);
-	if (n < 0)
-		return -errno;
-	close(*fd);
-	*fd = n;
 	return 0;
 }
 
@@ -457,10 +444,14 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 	if ((r = setup_cgroup(j, err)) < 0 || (r = listen_start_socket(j, err)) < 0)
 		return r;
 	if (cfg->process->terminal) {
-		if (!j->o->console_socket)
+		if (j->o->console_socket)
+			r = rt_console_connect(j->o->console_socket, &j->console_fd, err);
+		else if (j->o->want_console)
+			r = rt_console_pair(&j->console_ours, &j->console_fd, err);
+		else
 			return b_err_set(err, EINVAL,
-				"config.json: process.terminal is true: --console-socket is required");
-		if ((r = rt_console_connect(j->o->console_socket, &j->console_fd, err)) < 0)
+				"config.json: process.terminal is true: --console-socket is required (or set it to false)");
+		if (r < 0)
 			return r;
 	} else if (j->o->console_socket) {
 		return b_err_set(err, EINVAL, "--console-socket given but process.terminal is false");
@@ -468,8 +459,8 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return b_err_sys(err, errno, "socketpair");
 	j->sync_fd = sp[0];
-	if (lift_fd(&sp[1], min_fd) < 0 || lift_fd(&j->start_fd, min_fd) < 0 ||
-	    lift_fd(&j->console_fd, min_fd) < 0 || lift_fd(&j->cg_fd, min_fd) < 0) {
+	if (rt_lift_fd(&sp[1], min_fd) < 0 || rt_lift_fd(&j->start_fd, min_fd) < 0 ||
+	    rt_lift_fd(&j->console_fd, min_fd) < 0 || rt_lift_fd(&j->cg_fd, min_fd) < 0) {
 		close(sp[1]);
 		return b_err_sys(err, errno, "moving fds above --preserve-fds");
 	}
@@ -480,7 +471,7 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 		.preserve_fds = j->o->preserve_fds, .no_pivot = j->o->no_pivot,
 		.no_new_keyring = j->o->no_new_keyring, .new_mntns = true,
 		.stdio = { j->o->stdio[0], j->o->stdio[1], j->o->stdio[2] },
-		.parent_fds = { j->lock_fd, j->sync_fd, -1 },
+		.parent_fds = { j->lock_fd, j->sync_fd, j->console_ours },
 	};
 	r = spawn(j, &a, j->sync_fd, &into, err);
 	close(sp[1]);
@@ -491,6 +482,8 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 	if ((r = save_state(j, "created", err)) < 0)
 		return r;
 	if (j->o->pid_file && (r = rt_write_pid_file(j->o->pid_file, j->pid, err)) < 0)
+		return r;
+	if (j->console_ours >= 0 && (r = rt_console_recv(j->console_ours, &out->console_master, err)) < 0)
 		return r;
 	out->pid = j->pid;
 	out->pidfd = b_steal_fd(j->pidfd);
@@ -504,10 +497,11 @@ int rt_create_config(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 	struct create_job j = {
 		.ctx = ctx, .o = o, .cfg = cfg,
 		.lock_fd = -1, .cg_fd = -1, .start_fd = -1, .console_fd = -1, .sync_fd = -1,
-		.pidfd = -1,
+		.pidfd = -1, .console_ours = -1,
 	};
 	int r = rt_validate_id(o->id, err);
 
+	out->console_master = -1;
 	if (r < 0)
 		return r;
 	if (!realpath(o->bundle ? o->bundle : ".", j.bundle))

@@ -90,9 +90,11 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 		return r;
 	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
 		return r;
-	if ((r = rt_find_executable(p->args[0], p->env, exe, err)) < 0)
+	*env = rt_build_env(p);
+	if (!*env)
+		return b_err_set(err, ENOMEM, "out of memory");
+	if ((r = rt_find_executable(p->args[0], *env, exe, err)) < 0)
 		return r;
-	*env = p->env;
 	for (int fd = 3; fd < 3 + j->o->preserve_fds; fd++) {
 		int fl = fcntl(fd, F_GETFD);
 		if (fl >= 0)
@@ -186,6 +188,15 @@ static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *er
 		j->proc.user.gid = o->gid;
 		j->proc.user.n_additional_gids = 0;
 	}
+	if (o->n_add_gids) {
+		size_t n = j->proc.user.n_additional_gids;
+		uint32_t *g = b_arena_calloc(a, n + o->n_add_gids, sizeof(*g));
+		if (n)
+			memcpy(g, j->proc.user.additional_gids, n * sizeof(*g));
+		memcpy(g + n, o->add_gids, o->n_add_gids * sizeof(*g));
+		j->proc.user.additional_gids = g;
+		j->proc.user.n_additional_gids = n + o->n_add_gids;
+	}
 	if (o->no_new_privs)
 		j->proc.no_new_privileges = true;
 	if (o->caps_add) {
@@ -216,6 +227,8 @@ static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, str
 {
 	struct clone_args ca = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
 	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+
+	rt_lift_fd(&own_pidns, 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0));
 	int pidfd = -1;
 	pid_t pid;
 
@@ -276,8 +289,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	struct b_arena arena = { 0 };
 	char dir[PATH_MAX];
 	_cleanup_close_ int cg_fd = -1;
-	int sp[2] = { -1, -1 }, r;
+	int sp[2] = { -1, -1 }, r, console_ours = -1;
 
+	out->console_master = -1;
 	if ((r = rt_state_load(ctx, id, &st, err)) < 0)
 		return r;
 	if (strcmp(st->status, "running") && strcmp(st->status, "created")) {
@@ -291,11 +305,13 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	if ((r = build_process(&j, &arena, err)) < 0)
 		goto out;
 	if (j.proc.terminal) {
-		if (!o->console_socket) {
+		if (o->console_socket)
+			r = rt_console_connect(o->console_socket, &j.console_fd, err);
+		else if (o->want_console)
+			r = rt_console_pair(&console_ours, &j.console_fd, err);
+		else
 			r = b_err_set(err, EINVAL, "exec: --tty needs --console-socket");
-			goto out;
-		}
-		if ((r = rt_console_connect(o->console_socket, &j.console_fd, err)) < 0)
+		if (r < 0)
 			goto out;
 	}
 	if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
@@ -322,12 +338,23 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		r = b_err_sys(err, errno, "socketpair");
 		goto out;
 	}
+	{
+		int min = 3 + (o->preserve_fds > 0 ? o->preserve_fds : 0);
+		if (rt_lift_fd(&sp[0], min) < 0 || rt_lift_fd(&sp[1], min) < 0 ||
+		    rt_lift_fd(&j.pidfd, min) < 0 || rt_lift_fd(&cg_fd, min) < 0 ||
+		    rt_lift_fd(&j.console_fd, min) < 0 || rt_lift_fd(&console_ours, min) < 0) {
+			r = b_err_sys(err, errno, "exec: moving fds above --preserve-fds");
+			goto out;
+		}
+	}
 	j.sync_fd = sp[1];
 	r = spawn_exec(&j, cg_fd, out, err);
 	close(sp[1]);
 	j.sync_fd = sp[0];
 	if (r == 0)
 		r = wait_exec_result(&j, out, err);
+	if (r == 0 && console_ours >= 0)
+		r = rt_console_recv(console_ours, &out->console_master, err);
 	if (r == 0 && o->pid_file) {
 		r = rt_write_pid_file(o->pid_file, out->pid, err);
 	}
@@ -336,6 +363,8 @@ out:
 		close(sp[0]);
 	if (j.console_fd >= 0)
 		close(j.console_fd);
+	if (console_ours >= 0)
+		close(console_ours);
 	if (j.pidfd >= 0)
 		close(j.pidfd);
 	if (j.seccomp)

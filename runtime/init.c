@@ -109,55 +109,6 @@ static int process_attrs(const struct oci_process *p, struct b_err *err)
 	return 0;
 }
 
-/* HOME from the container's /etc/passwd, as runc does when env lacks it. */
-static char *home_for(uint32_t uid)
-{
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-
-	while (f && getline(&line, &cap, f) > 0) {
-		char *fields[7] = { 0 };
-		char *save = NULL, *s = line;
-		int n = 0;
-		unsigned long u;
-
-		for (char *tok; n < 7 && (tok = strsep(&s, ":")); )
-			fields[n++] = tok;
-		(void)save;
-		if (n < 6 || !fields[2] || !fields[5])
-			continue;
-		u = strtoul(fields[2], NULL, 10);
-		if (u == uid)
-			return strdup(fields[5]);
-	}
-	return strdup("/");
-}
-
-static char **build_env(const struct oci_process *p)
-{
-	size_t n = 0;
-	bool has_home = false;
-	char **env;
-
-	while (p->env && p->env[n]) {
-		if (!strncmp(p->env[n], "HOME=", 5))
-			has_home = true;
-		n++;
-	}
-	env = calloc(n + 2, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		env[i] = p->env[i];
-	if (!has_home) {
-		_cleanup_free_ char *home = home_for(p->user.uid);
-		if (home && asprintf(&env[n], "HOME=%s", home) < 0)
-			env[n] = NULL;
-	}
-	return env;
-}
-
 static int prepare_fds(const struct rt_init_args *a, struct b_err *err)
 {
 	unsigned first = 3 + (unsigned)a->preserve_fds;
@@ -253,7 +204,7 @@ static int init_setup(const struct rt_init_args *a, struct init_state *st, struc
 	/* Again as the final user: a cwd root may enter but the user not. */
 	if ((r = check_cwd(p->cwd, err)) < 0)
 		goto out;
-	st->env = build_env(p);
+	st->env = rt_build_env(p);
 	if (!st->env) {
 		r = b_err_set(err, ENOMEM, "out of memory");
 		goto out;

@@ -119,6 +119,11 @@ int rt_hooks_run(const struct oci_hook_list *hooks, enum oci_hook_kind kind,
 int rt_console_setup(int console_fd, const struct oci_process *p, bool mount_console,
 		     struct b_err *err);
 int rt_console_connect(const char *path, int *fd, struct b_err *err);
+/* No --console-socket but the caller will own the terminal itself: a
+ * socketpair stands in for the socket; rt_console_recv() then takes the
+ * master from the caller's end. */
+int rt_console_pair(int *ours, int *theirs, struct b_err *err);
+int rt_console_recv(int fd, int *master, struct b_err *err);
 
 /* ---- state store ------------------------------------------------------- */
 
@@ -143,8 +148,16 @@ bool rt_proc_alive(pid_t pid, uint64_t start_time);
  * current root.  *out is malloc'd. */
 int rt_find_executable(const char *name, char *const *env, char **out, struct b_err *err);
 
+/* The process environment, plus HOME from the root's /etc/passwd when
+ * it is missing (as runc does). */
+char **rt_build_env(const struct oci_process *p);
+
 /* Namespaced sysctl check: is `key` isolated by the config's namespaces? */
 int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err);
+
+/* Move *fd (close-on-exec) to a number >= min: berth's own fds must stay
+ * above the --preserve-fds range. */
+int rt_lift_fd(int *fd, int min);
 
 /* pid file, written atomically; relative to the cwd. */
 int rt_write_pid_file(const char *path, pid_t pid, struct b_err *err);

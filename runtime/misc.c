@@ -222,3 +222,68 @@ int rt_write_pid_file(const char *path, pid_t pid, struct b_err *err)
 	return 0;
 }
 
+
+/* Keep berth's own fds out of the range handed to the container. */
+int rt_lift_fd(int *fd, int min)
+{
+	int n;
+
+	if (*fd < 0 || *fd >= min)
+		return 0;
+	n = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+	if (n < 0)
+		return -errno;
+	close(*fd);
+	*fd = n;
+	return 0;
+}
+
+/* HOME from the container's /etc/passwd, as runc does when env lacks it. */
+static char *home_for(uint32_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *fields[7] = { 0 };
+		char *save = NULL, *s = line;
+		int n = 0;
+		unsigned long u;
+
+		for (char *tok; n < 7 && (tok = strsep(&s, ":")); )
+			fields[n++] = tok;
+		(void)save;
+		if (n < 6 || !fields[2] || !fields[5])
+			continue;
+		u = strtoul(fields[2], NULL, 10);
+		if (u == uid)
+			return strdup(fields[5]);
+	}
+	return strdup("/");
+}
+
+char **rt_build_env(const struct oci_process *p)
+{
+	size_t n = 0;
+	bool has_home = false;
+	char **env;
+
+	while (p->env && p->env[n]) {
+		if (!strncmp(p->env[n], "HOME=", 5))
+			has_home = true;
+		n++;
+	}
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		env[i] = p->env[i];
+	if (!has_home) {
+		_cleanup_free_ char *home = home_for(p->user.uid);
+		if (home && asprintf(&env[n], "HOME=%s", home) < 0)
+			env[n] = NULL;
+	}
+	return env;
+}
+

@@ -277,9 +277,12 @@ int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err)
 	return a->no_pivot ? do_chroot(a->rootfs, err) : do_pivot(a->rootfs, err);
 }
 
+/* Masked and read-only paths are resolved after pivot_root: "/" is the
+ * container's root by then, so symlinks are followed (a masked symlink
+ * masks its target, as with runc) but magic links are refused. */
 static int mask_path(const char *path, struct b_err *err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
 	_cleanup_close_ int fd = b_openat2(AT_FDCWD, path, &how);
 	struct stat st;
 	char target[32];
@@ -300,7 +303,7 @@ static int mask_path(const char *path, struct b_err *err)
 
 static int readonly_path(const char *path, struct b_err *err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
 	_cleanup_close_ int fd = b_openat2(AT_FDCWD, path, &how);
 	char target[32];
 	int r;

@@ -162,6 +162,11 @@ test_pid_file() {
   [ -d "/proc/$(cat "$T_DIR/abs.pid")" ] || fail "pid file names no live process"
   # runc writes the bare number: no newline.
   assert_eq "$(pid_of c2)" "$(tr -d '\n' < "$T_DIR/abs.pid")" "pid file content"
+  # A pid file that cannot be written fails create and undoes it.
+  local out
+  out=$(b create -b "$T_DIR/b" --pid-file "$T_DIR/no/such/dir/pid" c3 2>&1) && fail "create with an unwritable pid file succeeded"
+  assert_contains "$out" "$T_DIR/no/such/dir/pid"
+  assert_no_trace c3 - "$T_DIR/b/rootfs"
 }
 
 test_state_json_at_each_step() {
@@ -466,6 +471,11 @@ fd four" "$out" "fds 3 and 4 read inside"
   pid=$(pid_of pf1)
   assert_eq "0 1 2 3" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ' | sed 's/ $//')" "fds with --preserve-fds 1"
   assert_eq "$T_DIR/three" "$(readlink /proc/$pid/fd/3)" "preserved fd 3"
+  # More fds than the caller has open: the gaps stay empty, nothing of
+  # berth's fills them.
+  b run -d --preserve-fds 4 -b "$T_DIR/b" pf4 3<"$T_DIR/three" || fail "run -d --preserve-fds 4"
+  pid=$(pid_of pf4)
+  assert_eq "0 1 2 3" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ' | sed 's/ $//')" "fds with --preserve-fds 4 and only fd 3 open"
   out=$(b run --preserve-fds -1 -b "$T_DIR/b" neg 2>&1) && fail "--preserve-fds -1 accepted"
   assert_gone neg
 }
@@ -498,4 +508,34 @@ test_bad_container_ids() {
   done
   [ ! -e "$T_DIR/escape" ] && [ ! -e "$T_ROOT/a" ] || fail "a bad id created something"
   assert_eq "" "$(ls "$T_ROOT")" "state root after bad ids"
+}
+
+test_custom_cgroups_path() {
+  local parent=/sys/fs/cgroup/unified/berth-it-$$
+  [ -d /sys/fs/cgroup/unified ] || skip "no cgroup2 at /sys/fs/cgroup/unified"
+  trap 'cleanup_containers; rmdir "'"$parent"'" 2>/dev/null' EXIT
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "c['linux']['cgroupsPath']='/berth-it-$$/cust'"
+  b run -d -b "$T_DIR/b" cust || fail "run -d"
+  local pid; pid=$(pid_of cust)
+  assert_eq "0::/berth-it-$$/cust" "$(grep '^0::' /proc/$pid/cgroup)" "cgroup of the init"
+  [ ! -d /sys/fs/cgroup/unified/berth/cust ] || fail "default cgroup made despite cgroupsPath"
+  b delete -f cust || fail "delete -f"
+  assert_no_trace cust "$pid"
+  [ ! -d "$parent/cust" ] || fail "cgroup $parent/cust left behind"
+  local out
+  cfg "$T_DIR/b" "c['linux']['cgroupsPath']='/../../etc'"
+  out=$(b create -b "$T_DIR/b" dotdot 2>&1) && fail "cgroupsPath with .. accepted"
+  assert_contains "$out" "cgroup"
+  assert_gone dotdot
+}
+
+test_systemd_cgroup_without_systemd() {
+  [ ! -d /run/systemd/system ] || skip "systemd is running here"
+  make_bundle "$T_DIR/b" true
+  local out
+  out=$(b --systemd-cgroup create -b "$T_DIR/b" sd 2>&1) && fail "--systemd-cgroup without systemd succeeded"
+  assert_eq 1 "$(printf '%s\n' "$out" | wc -l)" "stderr lines"
+  assert_contains "$out" "systemd"
+  assert_gone sd
 }

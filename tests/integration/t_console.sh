@@ -58,3 +58,18 @@ test_console_socket_errors() {
   assert_contains "$out" "terminal"
   assert_gone noterm
 }
+
+test_run_terminal_foreground_without_console_socket() {
+  # Like runc, a foreground `run` of a terminal process allocates the pty
+  # itself and relays it to its own stdio; detached, a socket is required.
+  make_bundle "$T_DIR/b" sh -c 'tty; exit 5'
+  cfg "$T_DIR/b" "c['process']['terminal']=True"
+  local out rc
+  out=$(timeout 10 "$BERTH" --root "$T_ROOT" run -b "$T_DIR/b" fgtty </dev/null 2>&1); rc=$?
+  assert_eq 5 "$rc" "exit code of run with a terminal ($out)"
+  printf '%s' "$out" | tr -d '\r' | grep -qE '^/dev/pts/[0-9]+$' || fail "tty inside: $out"
+  assert_gone fgtty
+  out=$(b run -d -b "$T_DIR/b" bgtty 2>&1) && fail "run -d of a terminal process without --console-socket succeeded"
+  assert_contains "$out" "console-socket"
+  assert_gone bgtty
+}

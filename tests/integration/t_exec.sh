@@ -111,8 +111,18 @@ test_exec_tty() {
   out=$(cat "$T_DIR/tty.out")
   assert_contains "$out" "sum=42" "tty session output"
   printf '%s' "$out" | tr -d '\r' | grep -qE '^/dev/pts/[0-9]+$' || fail "tty inside exec --tty: $out"
-  out=$(b exec --tty et sh 2>&1) && fail "exec --tty without --console-socket succeeded"
+  # Detached, nobody would hold the pty master: refused.
+  out=$(b exec -d --tty et sh 2>&1) && fail "exec -d --tty without --console-socket succeeded"
   assert_contains "$out" "console-socket"
+}
+
+test_exec_tty_foreground_without_console_socket() {
+  # runc allocates the pty itself and relays it to its own stdio.
+  _running "$T_DIR/b" etf
+  local out rc
+  out=$(timeout 10 "$BERTH" --root "$T_ROOT" exec -t etf sh -c 'tty; exit 3' </dev/null 2>&1); rc=$?
+  assert_eq 3 "$rc" "exit code of exec -t ($out)"
+  printf '%s' "$out" | tr -d '\r' | grep -qE '^/dev/pts/[0-9]+$' || fail "tty inside exec -t: $out"
 }
 
 test_exec_preserve_fds_and_no_leaks() {
@@ -189,4 +199,60 @@ c['linux']['gidMappings']=[{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
   b exec -d --pid-file "$T_DIR/p" eun sleep 20 || fail "exec -d"
   pid=$(cat "$T_DIR/p")
   assert_eq 100000 "$(stat -c %u /proc/$pid)" "host uid of the exec'd process"
+}
+
+test_exec_preserve_fds_beyond_open_fds_leaks_nothing() {
+  # --preserve-fds 4 while the caller has only fd 3 open: fds 4-6 must not
+  # be filled with berth's own (a pidfd, the host cgroup directory, the sync
+  # socket): a host directory fd is a way out of the rootfs.
+  _running "$T_DIR/b" epl
+  echo three > "$T_DIR/f3"
+  local pid fds
+  b exec -d --pid-file "$T_DIR/p" --preserve-fds 4 epl sleep 30 3<"$T_DIR/f3" || fail "exec -d --preserve-fds 4"
+  pid=$(cat "$T_DIR/p")
+  fds=$(ls -l /proc/$pid/fd | awk 'NR > 1 {print $9, $11}')
+  assert_eq "0 1 2 3" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ' | sed 's/ $//')" "fds of the exec'd process ($fds)"
+  # And the container cannot reach the host through them.
+  local out
+  out=$(b exec --preserve-fds 4 epl sh -c 'for n in 4 5 6; do cat /proc/self/fd/$n/../../../../../../../etc/hostname 2>/dev/null; done; true' 3<"$T_DIR/f3")
+  assert_eq "" "$out" "host files read through inherited fds"
+}
+
+test_exec_home_from_passwd() {
+  # As for the init (and as runc does for both), HOME comes from the
+  # container's /etc/passwd when the environment lacks it.
+  _running "$T_DIR/b" eh
+  assert_eq "HOME=/root" "$(b exec eh sh -c 'echo HOME=$HOME')" "HOME of an exec'd root process"
+  assert_eq "HOME=/nonexistent" "$(b exec -u 65534 eh sh -c 'echo HOME=$HOME')" "HOME of an exec'd nobody process"
+  assert_eq "HOME=/set" "$(b exec -e HOME=/set eh sh -c 'echo HOME=$HOME')" "HOME given with --env"
+}
+
+test_exec_paused_refused() {
+  _running "$T_DIR/b" epz
+  b pause epz || fail "pause"
+  local out
+  out=$(b exec epz true 2>&1) && fail "exec in a paused container succeeded"
+  assert_contains "$out" "paused"
+  b resume epz || fail "resume"
+  b exec epz true || fail "exec after resume"
+}
+
+test_exec_forwards_signals() {
+  _running "$T_DIR/b" esig
+  mkdir -p "$T_DIR/io"
+  (exec "$BERTH" --root "$T_ROOT" exec esig sh -c 'trap "exit 42" TERM; touch /tmp/up 2>/dev/null; while :; do sleep 0.05; done') &
+  local runner=$!
+  wait_for eval '[ "$(b ps --format json esig | json_get "len(j)")" -ge 3 ]' || fail "exec'd shell did not start"
+  sleep 0.1
+  kill -TERM $runner
+  wait $runner; assert_eq 42 $? "exit code after SIGTERM to berth exec"
+  assert_eq running "$(status_of esig)" "container after its exec'd process exited"
+}
+
+test_exec_additional_gids() {
+  _running "$T_DIR/b" eg "c['process']['user']['additionalGids']=[10, 20]"
+  assert_eq "0 10 20" "$(b exec eg id -G)" "groups of exec from the config"
+  # runc appends --additional-gids to the process's groups.
+  assert_eq "0 10 20 33" "$(b exec --additional-gids 33 eg id -G)" "exec --additional-gids 33"
+  assert_contains "$(b exec -g 44 -u 1000:1000 eg id -G)" "44" "exec -g 44 -u 1000:1000"
 }

@@ -327,3 +327,24 @@ test_no_host_mount_after_delete() {
   b delete -f gone || fail "delete -f"
   assert_no_trace gone "$pid" "$T_DIR/b/rootfs" "$T_DIR/data"
 }
+
+test_masked_and_readonly_paths_through_symlinks() {
+  # An image may make a listed path a symlink; after pivot_root it can only
+  # resolve inside the container, and what it leads to must be masked or
+  # read-only (runc mounts on the path, following the link), not skipped.
+  make_bundle "$T_DIR/b" sh -c 'echo "f=[$(cat /etc/secret)]"; echo "d=[$(ls -A /etc/secretdir)]"; touch /etc/rolink/x 2>/dev/null && echo ro-writable; true'
+  echo TOPSECRET > "$T_DIR/b/rootfs/etc/secret.real"
+  ln -s secret.real "$T_DIR/b/rootfs/etc/secret"
+  mkdir -p "$T_DIR/b/rootfs/etc/sd.real" "$T_DIR/b/rootfs/etc/rod"
+  echo DIRSECRET > "$T_DIR/b/rootfs/etc/sd.real/f"
+  ln -s sd.real "$T_DIR/b/rootfs/etc/secretdir"
+  ln -s rod "$T_DIR/b/rootfs/etc/rolink"
+  cfg "$T_DIR/b" "c['root']['readonly']=False
+c['linux']['maskedPaths'] += ['/etc/secret', '/etc/secretdir']
+c['linux']['readonlyPaths'] += ['/etc/rolink']"
+  local out
+  out=$(_run_out "$T_DIR/b" msym)
+  assert_not_contains "$out" "TOPSECRET" "masked path that is a symlink to a file"
+  assert_not_contains "$out" "DIRSECRET" "masked path that is a symlink to a directory"
+  assert_not_contains "$out" "ro-writable" "readonly path that is a symlink"
+}

@@ -98,7 +98,7 @@ test_echo_under_512k() {
 test_events_stream_reports_oom() {
   make_bundle "$T_DIR/b" sh -c 'sleep 4; x=$(head -c 100000000 /dev/zero | tr "\0" a); sleep 60'
   cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':16777216,'swap':16777216}}"
-  b run -d evoom || fail "run -d"
+  b run -d --bundle "$T_DIR/b" evoom || fail "run -d"
   b events --interval 60s evoom > "$T_DIR/events" 2>&1 &
   local ev=$!
   for _ in $(seq 600); do grep -q '"type":"oom"' "$T_DIR/events" && break; sleep 0.1; done
@@ -114,7 +114,7 @@ test_events_stream_reports_oom() {
 test_cpu_quota_throttles() {
   make_bundle "$T_DIR/b" sh -c 'while :; do :; done'
   cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'quota':20000,'period':100000}}"
-  b run -d busy || fail "run -d"
+  b run -d --bundle "$T_DIR/b" busy || fail "run -d"
   local cg; cg=$(cg_of busy)
   local u0 t0 u1 t1
   u0=$(sed -n 's/^usage_usec //p' $cg/cpu.stat); t0=$(date +%s%N)

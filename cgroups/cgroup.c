@@ -122,6 +122,40 @@ int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
 	return 0;
 }
 
+/* The no-internal-process rule: a cgroup with processes cannot hand
+ * controllers to children.  When that cgroup is the caller's own (a systemd
+ * unit with Delegate=yes runs berth in it), the caller and its companions
+ * move into a leaf, as systemd's own delegation guidance asks. */
+static int move_to_leaf(const char *dir, struct b_err *err)
+{
+	char self[512], own[1100], leaf[1100], mnt[256];
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r;
+
+	if (own_cgroup(self, sizeof(self), err) < 0 || cg_find_mount(mnt, sizeof(mnt), err) < 0)
+		return -EBUSY;
+	snprintf(own, sizeof(own), "%s%s", mnt, strcmp(self, "/") ? self : "");
+	if (strcmp(own, dir))
+		return b_err_set(err, EBUSY,
+			"cgroup %s has processes of its own, so it cannot delegate controllers (no-internal-process rule); use a cgroupsPath below an empty cgroup",
+			dir);
+	snprintf(leaf, sizeof(leaf), "%s/berth-caller", dir);
+	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+		return b_err_sys(err, errno, "creating %s", leaf);
+	if ((r = cg_pids(dir, &pids, &n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		char path[1200], buf[32];
+		snprintf(path, sizeof(path), "%s/cgroup.procs", leaf);
+		snprintf(buf, sizeof(buf), "%d", (int)pids[i]);
+		r = b_write_file(path, buf, strlen(buf));
+		if (r < 0 && r != -ESRCH)
+			return b_err_sys(err, -r, "moving pid %d into %s", (int)pids[i], leaf);
+	}
+	return 0;
+}
+
 /* Enable `ctl` in dir/cgroup.subtree_control unless it already is. */
 static int enable_controller(const char *dir, const char *ctl, struct b_err *err)
 {
@@ -134,6 +168,11 @@ static int enable_controller(const char *dir, const char *ctl, struct b_err *err
 		return 0;
 	snprintf(buf, sizeof(buf), "+%s", ctl);
 	r = b_write_file(path, buf, strlen(buf));
+	if (r == -EBUSY) {
+		if ((r = move_to_leaf(dir, err)) < 0)
+			return r;
+		r = b_write_file(path, buf, strlen(buf));
+	}
 	if (r < 0)
 		return b_err_sys(err, -r, "enabling the %s controller in %s", ctl, path);
 	return 0;
@@ -372,4 +411,25 @@ unsigned long long cg_oom_kills(const char *abs)
 		return 0;
 	p = strstr(buf, "oom_kill ");
 	return p ? strtoull(p + 9, NULL, 10) : 0;
+}
+
+int cg_path_from_abs(const char *abs, struct cg_path *out, struct b_err *err)
+{
+	size_t n;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = cg_find_mount(out->mount, sizeof(out->mount), err)) < 0)
+		return r;
+	n = strlen(out->mount);
+	if (strncmp(abs, out->mount, n) || abs[n] != '/')
+		return b_err_set(err, EINVAL, "cgroup %s is not under the cgroup2 mount %s", abs, out->mount);
+	snprintf(out->rel, sizeof(out->rel), "%s", abs + n);
+	snprintf(out->abs, sizeof(out->abs), "%s", abs);
+	return 0;
+}
+
+int cg_enable(const struct cg_path *cg, const struct oci_resources *res, struct b_err *err)
+{
+	return enable_path(cg, cg_needed_controllers(res), err);
 }

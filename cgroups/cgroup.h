@@ -30,6 +30,13 @@ int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
 int cg_create(const struct cg_path *cg, const struct oci_resources *res,
 	      int *dirfd, struct b_err *err);
 
+/* The cg_path of an absolute cgroup directory (update of a live
+ * container). */
+int cg_path_from_abs(const char *abs, struct cg_path *out, struct b_err *err);
+
+/* Enable, top-down, the controllers `res` needs (for update). */
+int cg_enable(const struct cg_path *cg, const struct oci_resources *res, struct b_err *err);
+
 /* Write the resource limits into the cgroup's files. */
 int cg_apply_resources(const struct cg_path *cg, const struct oci_resources *res,
 		       struct b_err *err);

@@ -168,6 +168,20 @@ static int apply_memory(const struct cg_path *cg, const struct oci_resources *r,
 				return q;
 		}
 	}
+	if (r->has_memory_limit && r->has_check_before_update && r->check_before_update &&
+	    r->memory_limit >= 0) {
+		char path[1200];
+		_cleanup_free_ char *cur = NULL;
+
+		/* Lowering the limit under current usage would trigger the OOM
+		 * killer at once: refuse instead, as asked. */
+		snprintf(path, sizeof(path), "%s/memory.current", cg->abs);
+		if (b_read_file(path, 0, &cur, NULL) == 0 &&
+		    strtoll(cur, NULL, 10) > r->memory_limit)
+			return b_err_set(err, EBUSY,
+				"cgroup: memory.limit %" PRId64 " is below the current usage %lld (checkBeforeUpdate)",
+				r->memory_limit, strtoll(cur, NULL, 10));
+	}
 	if (r->has_memory_limit) {
 		fmt_limit(buf, sizeof(buf), r->memory_limit);
 		if ((q = put(cg, "memory.max", buf, err)) < 0)

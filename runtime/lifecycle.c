@@ -393,7 +393,9 @@ int rt_update(const struct rt_ctx *ctx, const char *id, const struct oci_resourc
 		r = b_err_set(err, ENOTSUP, "container \"%s\" has no cgroup", id);
 		goto out;
 	}
-	snprintf(cg.abs, sizeof(cg.abs), "%s", l.st->cgroup_path);
+	if ((r = cg_path_from_abs(l.st->cgroup_path, &cg, err)) < 0 ||
+	    (r = cg_enable(&cg, res, err)) < 0)
+		goto out;
 	r = cg_apply_resources(&cg, res, err);
 out:
 	locked_release(&l);

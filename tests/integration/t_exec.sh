@@ -256,3 +256,17 @@ test_exec_additional_gids() {
   assert_eq "0 10 20 33" "$(b exec --additional-gids 33 eg id -G)" "exec --additional-gids 33"
   assert_contains "$(b exec -g 44 -u 1000:1000 eg id -G)" "44" "exec -g 44 -u 1000:1000"
 }
+
+test_exec_pid_file_failure_leaves_no_process() {
+  # An exec that reports failure must not leave its process running (runc
+  # terminates it when the pid file cannot be written).
+  _running "$T_DIR/b" epf
+  mkdir -p "$T_DIR/isdir"
+  local out n
+  # (To a file: a leaked process would hold a $(...) pipe open.)
+  b exec -d --pid-file "$T_DIR/isdir" epf sleep 301 >"$T_DIR/exec.err" 2>&1 && fail "exec with an unwritable pid file succeeded"
+  assert_contains "$(cat "$T_DIR/exec.err")" "$T_DIR/isdir"
+  sleep 0.2
+  n=$(b ps epf | grep -c 'sleep 301')
+  assert_eq 0 "$n" "exec'd processes left running after a failed exec"
+}

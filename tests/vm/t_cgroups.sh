@@ -96,7 +96,8 @@ test_echo_under_512k() {
 }
 
 test_events_stream_reports_oom() {
-  make_bundle "$T_DIR/b" sh -c 'sleep 4; x=$(head -c 100000000 /dev/zero | tr "\0" a); sleep 60'
+  # The hog is a subshell, so the OOM killer takes it and not the init.
+  make_bundle "$T_DIR/b" sh -c 'sleep 4; (x=$(head -c 100000000 /dev/zero | tr "\0" a)); sleep 60'
   cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':16777216,'swap':16777216}}"
   b run -d --bundle "$T_DIR/b" evoom || fail "run -d"
   b events --interval 60s evoom > "$T_DIR/events" 2>&1 &
@@ -125,4 +126,38 @@ test_cpu_quota_throttles() {
   # 20% of one CPU; a broad band, this is not a timing test.
   [ "$pct" -ge 8 ] && [ "$pct" -le 35 ] || fail "busy loop got ${pct}% of a CPU under cpu.max 20000 100000"
   b delete -f busy
+}
+
+test_delegated_subtree_moves_caller_to_leaf() {
+  # Like a systemd unit with Delegate=yes: berth runs inside its own cgroup
+  # and puts the container below it.
+  local unit=/sys/fs/cgroup/berth-test-unit-$$
+  mkdir "$unit" || fail "mkdir $unit"
+  (
+    echo $BASHPID > "$unit/cgroup.procs" || exit 9
+    make_bundle "$T_DIR/b" true
+    cfg "$T_DIR/b" "c['linux']['cgroupsPath']='ctr'; c['linux']['resources']={'pids':{'limit':20}}"
+    b create --bundle "$T_DIR/b" deleg || exit 1
+    [ "$(cat $unit/ctr/pids.max)" = 20 ] || exit 2
+    grep -q "/berth-test-unit-$$/berth-caller" /proc/$BASHPID/cgroup || exit 3
+    b delete -f deleg || exit 4
+    [ ! -d "$unit/ctr" ] || exit 5
+  )
+  local rc=$?
+  echo $$ > /sys/fs/cgroup/cgroup.procs
+  for p in $(cat "$unit/berth-caller/cgroup.procs" 2>/dev/null); do echo $p > /sys/fs/cgroup/cgroup.procs; done
+  rmdir "$unit/berth-caller" "$unit" 2>/dev/null
+  assert_eq 0 "$rc" "delegated-subtree scenario step"
+}
+
+test_check_before_update_refuses_below_usage() {
+  make_bundle "$T_DIR/b" sh -c 'x=$(head -c 8000000 /dev/zero | tr "\0" a); sleep 60'
+  cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':67108864}}"
+  b run -d --bundle "$T_DIR/b" cbu || fail "run -d"
+  sleep 3
+  printf '{"memory":{"limit":1048576,"checkBeforeUpdate":true}}' > "$T_DIR/res.json"
+  local out; out=$(b update --resources "$T_DIR/res.json" cbu 2>&1) && fail "update below usage succeeded"
+  assert_contains "$out" "below the current usage"
+  assert_eq 67108864 "$(cat $(cg_of cbu)/memory.max)" "memory.max unchanged"
+  b delete -f cbu
 }

@@ -156,6 +156,16 @@ static int move_to_leaf(const char *dir, struct b_err *err)
 	return 0;
 }
 
+/* Processes directly in this cgroup (not in its descendants). */
+static bool has_own_procs(const char *dir)
+{
+	char path[1100];
+	_cleanup_free_ char *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	return b_read_file(path, 0, &buf, NULL) == 0 && buf[strspn(buf, " \n")] != '\0';
+}
+
 /* Enable `ctl` in dir/cgroup.subtree_control unless it already is. */
 static int enable_controller(const char *dir, const char *ctl, struct b_err *err)
 {
@@ -168,11 +178,6 @@ static int enable_controller(const char *dir, const char *ctl, struct b_err *err
 		return 0;
 	snprintf(buf, sizeof(buf), "+%s", ctl);
 	r = b_write_file(path, buf, strlen(buf));
-	if (r == -EBUSY) {
-		if ((r = move_to_leaf(dir, err)) < 0)
-			return r;
-		r = b_write_file(path, buf, strlen(buf));
-	}
 	if (r < 0)
 		return b_err_sys(err, -r, "enabling the %s controller in %s", ctl, path);
 	return 0;
@@ -194,6 +199,12 @@ static int enable_path(const struct cg_path *cg, unsigned need, struct b_err *er
 	len = strlen(dir);
 	for (const char *p = cg->rel + 1;;) {
 		const char *slash = strchr(p, '/');
+
+		/* Before, not on failure: threaded-capable controllers (pids,
+		 * cpuset) are accepted next to processes but then turn the
+		 * children into unusable "domain invalid" cgroups. */
+		if (len > strlen(cg->mount) && has_own_procs(dir) && (r = move_to_leaf(dir, err)) < 0)
+			return r;
 		for (unsigned i = 0; i < CG_CTRL_COUNT; i++) {
 			if (!(need & (1u << i)))
 				continue;

@@ -170,8 +170,8 @@ test_pid_file() {
 }
 
 test_state_json_at_each_step() {
-  make_bundle "$T_DIR/b" sh -c 'read x < /dev/stdin; sleep 60'
-  cfg "$T_DIR/b" "c['annotations']={'org.example.key': 'value'}; c['process']['args']=['sleep','60']"
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "c['annotations']={'org.example.key': 'value'}"
   b create -b "$T_DIR/b" st1 || fail "create"
   local st
   st=$(b state st1)

@@ -224,3 +224,17 @@ test_apparmor_selinux_refused() {
   assert_contains "$out" "selinuxLabel"
   assert_gone se
 }
+
+test_seccomp_multiarch_flags_and_unknown_names() {
+  # Like runc: several architectures, filter flags, and syscall names this
+  # kernel does not know (ignored) in one profile.
+  make_bundle "$T_DIR/b" sh -c 'mkdir /tmp/x 2>&1; echo ok'
+  cfg "$T_DIR/b" "c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs'})
+c['linux']['seccomp']={'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_LOG'],
+  'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+  'syscalls': [{'names': ['mkdir', 'mkdirat', 'no_such_syscall_xyz'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1}]}"
+  local out
+  out=$(b run -b "$T_DIR/b" scma 2>&1) || fail "run: $out"
+  assert_contains "$out" "Operation not permitted"
+  assert_contains "$out" "ok"
+}

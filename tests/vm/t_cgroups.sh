@@ -154,10 +154,11 @@ test_check_before_update_refuses_below_usage() {
   make_bundle "$T_DIR/b" sh -c 'x=$(head -c 8000000 /dev/zero | tr "\0" a); sleep 60'
   cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':67108864}}"
   b run -d --bundle "$T_DIR/b" cbu || fail "run -d"
-  sleep 3
+  local cg; cg=$(cg_of cbu)
+  for _ in $(seq 300); do [ "$(cat $cg/memory.current)" -gt 4000000 ] && break; sleep 0.1; done
   printf '{"memory":{"limit":1048576,"checkBeforeUpdate":true}}' > "$T_DIR/res.json"
   local out; out=$(b update --resources "$T_DIR/res.json" cbu 2>&1) && fail "update below usage succeeded"
   assert_contains "$out" "below the current usage"
-  assert_eq 67108864 "$(cat $(cg_of cbu)/memory.max)" "memory.max unchanged"
+  assert_eq 67108864 "$(cat $cg/memory.max)" "memory.max unchanged"
   b delete -f cbu
 }

@@ -28,7 +28,7 @@ int cmd_state(struct cli *cli, int argc, char **argv)
 	oci_state_free(st);
 	if (!json)
 		return cli_errorf(cli, "serialising the state");
-	printf("%s\n", json);
+	printf("%s%s", json, json[0] && json[strlen(json) - 1] == '\n' ? "" : "\n");
 	free(json);
 	return 0;
 }

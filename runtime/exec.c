@@ -82,8 +82,7 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 		return r;
 	if (p->has_oom_score_adj && (r = rt_oom_score_adj_apply(p->oom_score_adj, err)) < 0)
 		return r;
-	if (p->user.has_umask)
-		umask((mode_t)p->user.umask);
+	umask(p->user.has_umask ? (mode_t)p->user.umask : 022);
 	if (j->seccomp && !p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
 		return r;
 	if ((r = rt_identity_apply(&p->user, p->capabilities, err)) < 0)
@@ -355,8 +354,16 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		r = wait_exec_result(&j, out, err);
 	if (r == 0 && console_ours >= 0)
 		r = rt_console_recv(console_ours, &out->console_master, err);
-	if (r == 0 && o->pid_file) {
-		r = rt_write_pid_file(o->pid_file, out->pid, err);
+	if (r == 0 && o->pid_file && (r = rt_write_pid_file(o->pid_file, out->pid, err)) < 0) {
+		/* A caller that gets an error must not find the process
+		 * running anyway. */
+		kill(out->pid, SIGKILL);
+		waitpid(out->pid, NULL, 0);
+		if (out->pidfd >= 0)
+			close(out->pidfd);
+		if (out->console_master >= 0)
+			close(out->console_master);
+		out->pidfd = out->console_master = -1;
 	}
 out:
 	if (sp[0] >= 0)

@@ -24,15 +24,16 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A hook without env inherits the runtime's environment, as runc's do. */
 __attribute__((noreturn)) static void hook_child(const struct oci_hook *h, int in, int out)
 {
 	char *fallback[] = { h->path, NULL };
-	char *noenv[] = { NULL };
+	extern char **environ;
 
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(126);
 	b_close_range(3, ~0U, 0);
-	execve(h->path, h->args && h->args[0] ? h->args : fallback, h->env ? h->env : noenv);
+	execve(h->path, h->args && h->args[0] ? h->args : fallback, h->env && h->env[0] ? h->env : environ);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);
 }

@@ -70,18 +70,17 @@ char *b_arena_strdup(struct b_arena *a, const char *s)
 
 char *b_arena_printf(struct b_arena *a, const char *fmt, ...)
 {
-	va_list ap, ap2;
-	char probe[1];
+	va_list ap;
+	char *tmp = NULL, *p;
 	int n;
-	char *p;
 
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	n = vsnprintf(probe, sizeof(probe), fmt, ap);
+	n = vasprintf(&tmp, fmt, ap);
 	va_end(ap);
-	p = b_arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
+	if (n < 0)
+		return oom();
+	p = b_arena_strndup(a, tmp, (size_t)n);
+	free(tmp);
 	return p;
 }
 

@@ -1,6 +1,7 @@
 /* spec.securityContext and containers[].securityContext.  A container's
  * settings start as the pod's and its own securityContext overrides them,
  * so struct pod_security is what the container actually gets. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/cleanup.h"
@@ -67,6 +68,7 @@ static int parse_seccomp(struct oj *c, yajl_val v, void *item, void *ud)
 {
 	struct pod_seccomp *s = item;
 	const struct pod_spec *pod = ud;
+	size_t mark;
 	long type;
 	int r;
 
@@ -76,22 +78,22 @@ static int parse_seccomp(struct oj *c, yajl_val v, void *item, void *ud)
 	    (r = oj_str(c, v, "localhostProfile", false, &s->localhost_profile)) < 0)
 		return r;
 	s->type = (enum pod_seccomp_type)type;
+	mark = oj_push_key(c, "localhostProfile");
 	if (type != POD_SECCOMP_LOCALHOST) {
-		if (!s->localhost_profile)
-			return 0;
-		oj_push_key(c, "localhostProfile");
-		return oj_fail(c, "only allowed when type is Localhost");
-	}
-	oj_push_key(c, "localhostProfile");
-	if (!s->localhost_profile)
+		if (s->localhost_profile)
+			return oj_fail(c, "only allowed when type is Localhost");
+	} else if (!s->localhost_profile) {
 		return oj_fail(c, "required when type is Localhost");
-	if (!s->localhost_profile[0] || s->localhost_profile[0] == '/' ||
-	    pod_path_has_dotdot(s->localhost_profile))
+	} else if (!s->localhost_profile[0] || s->localhost_profile[0] == '/' ||
+		   pod_path_has_dotdot(s->localhost_profile)) {
 		return oj_fail(c, "\"%s\" must be a relative path without '..' "
 			       "(resolved against the pod file's directory)",
 			       oj_quote(c, s->localhost_profile));
-	s->localhost_path = pod_path_join(c->arena, pod->base_dir, s->localhost_profile);
-	oj_pop(c, c->len - strlen(".localhostProfile"));
+	} else {
+		s->localhost_path = pod_path_join(c->arena, pod->base_dir,
+						  s->localhost_profile);
+	}
+	oj_pop(c, mark);
 	return 0;
 }
 
@@ -218,12 +220,12 @@ int pod_parse_pod_security(struct oj *c, yajl_val spec, struct pod_spec *pod)
 /* ---- capabilities ---------------------------------------------------- */
 
 /* Kubernetes passes the names on and containerd and CRI-O upper-case them
- * and add "CAP_": "NET_ADMIN", "net_admin" and "CAP_NET_ADMIN" all work. */
-static int cap_number(struct oj *c, const char *name, bool *all)
+ * and add "CAP_": "NET_ADMIN", "net_admin" and "CAP_NET_ADMIN" all work.
+ * *cap is -1 for "ALL". */
+static int cap_number(struct oj *c, const char *name, int *cap)
 {
 	_cleanup_free_ char *full = malloc(strlen(name) + 5);
 	char *up;
-	int cap;
 
 	if (!full)
 		return oj_fail(c, "out of memory");
@@ -233,13 +235,13 @@ static int cap_number(struct oj *c, const char *name, bool *all)
 		up[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
 	up[strlen(name)] = '\0';
 	if (!strcmp(up, "ALL")) {
-		*all = true;
-		return -1;
+		*cap = -1;
+		return 0;
 	}
-	cap = oci_cap_from_name(strncmp(up, "CAP_", 4) ? full : up);
-	if (cap < 0)
+	*cap = oci_cap_from_name(strncmp(up, "CAP_", 4) ? full : up);
+	if (*cap < 0)
 		return oj_fail(c, "unknown capability \"%s\"", oj_quote(c, name));
-	return cap;
+	return 0;
 }
 
 static int parse_cap_list(struct oj *c, yajl_val v, const char *key,
@@ -254,13 +256,13 @@ static int parse_cap_list(struct oj *c, yajl_val v, const char *key,
 	mark = oj_push_key(c, key);
 	for (size_t i = 0; names[i]; i++) {
 		size_t m = oj_push_index(c, i);
-		bool is_all = false;
-		int cap = cap_number(c, names[i], &is_all);
+		int cap;
 
-		if (is_all)
+		r = cap_number(c, names[i], &cap);
+		if (r < 0)
+			return r;
+		if (cap < 0)
 			*all = true;
-		else if (cap < 0)
-			return cap;
 		else
 			*mask |= 1ULL << cap;
 		oj_pop(c, m);
@@ -288,15 +290,16 @@ static int parse_caps(struct oj *c, yajl_val v, void *item, void *ud)
 static int check_escalation(struct oj *c, const struct pod_security *s)
 {
 	const uint64_t sys_admin = 1ULL << oci_cap_from_name("CAP_SYS_ADMIN");
+	size_t mark;
 
 	if (s->allow_privilege_escalation)
 		return 0;
-	oj_push_key(c, "allowPrivilegeEscalation");
+	mark = oj_push_key(c, "allowPrivilegeEscalation");
 	if (s->privileged)
 		return oj_fail(c, "cannot be false when privileged is true");
 	if (s->caps.add_all || (s->caps.add & sys_admin))
 		return oj_fail(c, "cannot be false when capabilities.add has SYS_ADMIN");
-	oj_pop(c, c->len - strlen(".allowPrivilegeEscalation"));
+	oj_pop(c, mark);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 # The README's test command: build berth (plain and ASan+UBSan) and run every
 # lane.  Lanes (BERTH_LANES, default all):
 #   unit         libcheck unit tests, plain build
-#   asan         the same unit tests under AddressSanitizer + UBSan
+#   asan         unit and integration tests with AddressSanitizer + UBSan builds
 #   integration  the real binary against busybox bundles on this host
 #   vm           cgroup v2 tests inside a qemu guest (tests/vm/)
 # Ends with one line: "N passed, N failed, N skipped".
@@ -78,6 +78,12 @@ for lane in $lanes; do
     note "unit tests under ASan + UBSan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       unit_lane build-asan asan
+    note "integration tests with the ASan + UBSan berth"
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      tests/integration/run.sh "$top/build-asan/cmd/berth" >build-asan/integration.log 2>&1; rc=$?
+    out=$(cat build-asan/integration.log)
+    printf '%s\n' "$out" | grep -E '^(FAIL|SKIP)|passed' ; printf '%s\n' "$out" | grep -A25 '^FAIL' | head -100
+    tally asan-integration "$out" $rc
     ;;
   integration)
     build build || { echo "build failed"; exit 1; }

@@ -1,0 +1,275 @@
+/* A Pod manifest: the document entry points, the top level (apiVersion,
+ * kind, metadata) and spec's own scalars.  Containers, volumes, security,
+ * probes and the berth.dev/ annotations live in their own files. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "pod_parse_internal.h"
+
+#define DEFAULT_GRACE_SECONDS 30
+/* Kubernetes' limit on the total size of a pod's annotations. */
+#define ANNOTATIONS_MAX (256 * 1024)
+
+static const char *const doc_known[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+/* A manifest exported from a cluster carries its status. */
+static const char *const doc_ignored[] = { "status", NULL };
+static const struct pod_fields doc_fields = { doc_known, NULL, doc_ignored };
+
+static const char *const meta_known[] = {
+	"name", "namespace", "labels", "annotations", NULL,
+};
+static const char *const meta_unsupported[] = {
+	"generateName", "ownerReferences", "finalizers", NULL,
+};
+/* Set by the API server; meaningless outside a cluster. */
+static const char *const meta_ignored[] = {
+	"uid", "resourceVersion", "generation", "creationTimestamp",
+	"deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
+	"selfLink", NULL,
+};
+static const struct pod_fields meta_fields = { meta_known, meta_unsupported, meta_ignored };
+
+static const char *const spec_known[] = {
+	"containers", "initContainers", "volumes", "restartPolicy",
+	"terminationGracePeriodSeconds", "hostname", "hostNetwork", "hostPID",
+	"hostIPC", "shareProcessNamespace", "securityContext", NULL,
+};
+static const char *const spec_unsupported[] = {
+	"activeDeadlineSeconds", "affinity", "automountServiceAccountToken",
+	"dnsConfig", "dnsPolicy", "enableServiceLinks", "ephemeralContainers",
+	"evictionResponders", "hostAliases", "hostUsers", "hostnameOverride",
+	"imagePullSecrets", "nodeName", "nodeSelector", "os", "overhead",
+	"preemptionPolicy", "priority", "priorityClassName", "readinessGates",
+	"resourceClaims", "resources", "runtimeClassName", "schedulerName",
+	"schedulingGates", "schedulingGroup", "serviceAccount",
+	"serviceAccountName", "setHostnameAsFQDN", "subdomain", "tolerations",
+	"topologySpreadConstraints", "workloadRef", NULL,
+};
+static const struct pod_fields spec_fields = { spec_known, spec_unsupported, NULL };
+
+static const struct oj_name restart_policies[] = {
+	{ "Always", POD_RESTART_ALWAYS },
+	{ "OnFailure", POD_RESTART_ON_FAILURE },
+	{ "Never", POD_RESTART_NEVER },
+};
+
+/* ---- apiVersion, kind ------------------------------------------------ */
+
+static int parse_type(struct oj *c, yajl_val doc)
+{
+	char *api, *kind;
+	size_t mark;
+	int r;
+
+	if ((r = oj_str(c, doc, "apiVersion", true, &api)) < 0 ||
+	    (r = oj_str(c, doc, "kind", true, &kind)) < 0)
+		return r;
+	mark = oj_push_key(c, "apiVersion");
+	if (strcmp(api, "v1"))
+		return oj_fail(c, "\"%s\" is not supported (berth reads apiVersion v1, kind Pod)",
+			       oj_quote(c, api));
+	oj_pop(c, mark);
+	mark = oj_push_key(c, "kind");
+	if (strcmp(kind, "Pod"))
+		return oj_fail(c, "\"%s\" is not supported (berth reads apiVersion v1, kind Pod)",
+			       oj_quote(c, kind));
+	oj_pop(c, mark);
+	return 0;
+}
+
+/* ---- metadata -------------------------------------------------------- */
+
+/* Label and annotation keys: [prefix/]name, as Kubernetes checks them. */
+static int check_keys(struct oj *c, const struct oci_kv_list *l, bool values)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct oci_kv *kv = &l->items[i];
+		size_t mark = oj_push_mapkey(c, kv->key);
+
+		if (!pod_qualified_name_ok(kv->key))
+			return oj_fail(c, "not a valid key (an optional DNS subdomain and '/', "
+				       "then at most 63 letters, digits, '-', '_' or '.', starting "
+				       "and ending with a letter or digit)");
+		if (values && !pod_label_value_ok(kv->value))
+			return oj_fail(c, "\"%s\" is not a valid label value (at most 63 letters, "
+				       "digits, '-', '_' or '.', starting and ending with a letter "
+				       "or digit)", oj_quote(c, kv->value));
+		total += strlen(kv->key) + strlen(kv->value);
+		oj_pop(c, mark);
+	}
+	if (!values && total > ANNOTATIONS_MAX)
+		return oj_fail(c, "larger than 256 KiB in total");
+	return 0;
+}
+
+static int parse_kv_member(struct oj *c, yajl_val meta, const char *key,
+			   struct oci_kv_list *l, bool label_values)
+{
+	size_t mark;
+	int r = oj_kv(c, meta, key, l);
+
+	if (r <= 0)
+		return r;
+	mark = oj_push_key(c, key);
+	r = check_keys(c, l, label_values);
+	if (r < 0)
+		return r;
+	oj_pop(c, mark);
+	return 0;
+}
+
+static int parse_metadata(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	struct pod_spec *pod = item;
+	int r;
+
+	if ((r = pod_v_object(c, v, &meta_fields)) < 0 ||
+	    (r = pod_dns_label(c, v, "name", true, &pod->name)) < 0 ||
+	    (r = pod_dns_label(c, v, "namespace", false, &pod->namespace_)) < 0 ||
+	    (r = parse_kv_member(c, v, "labels", &pod->labels, true)) < 0 ||
+	    (r = parse_kv_member(c, v, "annotations", &pod->annotations, false)) < 0)
+		return r;
+	return 0;
+}
+
+/* ---- spec ------------------------------------------------------------ */
+
+static int parse_host_namespaces(struct oj *c, yajl_val v, struct pod_spec *pod)
+{
+	int r;
+
+	if ((r = oj_bool(c, v, "hostNetwork", &pod->host_network)) < 0 ||
+	    (r = oj_bool(c, v, "hostPID", &pod->host_pid)) < 0 ||
+	    (r = oj_bool(c, v, "hostIPC", &pod->host_ipc)) < 0 ||
+	    (r = oj_bool(c, v, "shareProcessNamespace", &pod->share_process_namespace)) < 0)
+		return r;
+	if (pod->share_process_namespace && pod->host_pid) {
+		oj_push_key(c, "shareProcessNamespace");
+		return oj_fail(c, "cannot be true when hostPID is true");
+	}
+	return 0;
+}
+
+static int parse_spec(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	struct pod_spec *pod = item;
+	long policy = POD_RESTART_ALWAYS;
+	int r;
+
+	pod->termination_grace_period_seconds = DEFAULT_GRACE_SECONDS;
+	if ((r = pod_v_object(c, v, &spec_fields)) < 0 ||
+	    (r = pod_enum(c, v, "restartPolicy", restart_policies,
+			  B_ARRAY_SIZE(restart_policies), "restart policy", &policy)) < 0 ||
+	    (r = oj_i64(c, v, "terminationGracePeriodSeconds", false, 0, INT64_MAX,
+			&pod->termination_grace_period_seconds)) < 0 ||
+	    (r = pod_dns_label(c, v, "hostname", false, &pod->hostname)) < 0 ||
+	    (r = parse_host_namespaces(c, v, pod)) < 0 ||
+	    (r = pod_parse_pod_security(c, v, pod)) < 0 ||
+	    (r = pod_parse_volumes(c, v, pod)) < 0 ||
+	    (r = pod_parse_containers(c, v, pod)) < 0)
+		return r;
+	pod->restart_policy = (enum pod_restart_policy)policy;
+	if (!pod->hostname)
+		pod->hostname = pod->name;
+	return 0;
+}
+
+/* ---- the document ---------------------------------------------------- */
+
+static int parse_pod(struct oj *c, yajl_val doc, struct pod_spec *pod)
+{
+	int r;
+
+	if (!YAJL_IS_OBJECT(doc))
+		return oj_fail(c, "expected a JSON object, got %s", oj_type_name(doc));
+	if ((r = pod_v_object(c, doc, &doc_fields)) < 0 ||
+	    (r = parse_type(c, doc)) < 0 ||
+	    (r = pod_member(c, doc, "metadata", true, parse_metadata, pod, NULL)) < 0 ||
+	    (r = pod_member(c, doc, "spec", true, parse_spec, pod, NULL)) < 0 ||
+	    (r = pod_parse_berth_annotations(c, pod)) < 0)
+		return r;
+	return 0;
+}
+
+/* `dir` made absolute against the current directory, lexically cleaned. */
+static int absolute_dir(struct b_arena *a, const char *dir, char **out,
+			struct b_err *err)
+{
+	char cwd[PATH_MAX];
+
+	if (dir && dir[0] == '/') {
+		*out = pod_path_join(a, "/", dir);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return b_err_sys(err, errno, "cannot get the current directory");
+	*out = pod_path_join(a, cwd, dir ? dir : ".");
+	return 0;
+}
+
+int pod_spec_parse(const char *name, const char *base_dir, const char *json,
+		   size_t len, struct pod_spec **out, struct b_err *err)
+{
+	struct pod_spec *pod;
+	yajl_val doc = NULL;
+	struct oj c;
+	int r;
+
+	if (!name)
+		name = "pod.json";
+	pod = calloc(1, sizeof(*pod));
+	if (!pod)
+		return b_err_set(err, ENOMEM, "%s: out of memory", name);
+	r = absolute_dir(&pod->arena, base_dir, &pod->base_dir, err);
+	if (r == 0) {
+		oj_init(&c, name, &pod->arena, err);
+		r = oj_parse_text(&c, json, len, &doc);
+	}
+	if (r == 0)
+		r = parse_pod(&c, doc, pod);
+	yajl_tree_free(doc);
+	if (r < 0) {
+		pod_spec_free(pod);
+		return r;
+	}
+	*out = pod;
+	return 0;
+}
+
+int pod_spec_load(const char *path, struct pod_spec **out, struct b_err *err)
+{
+	_cleanup_free_ char *buf = NULL, *dir = NULL;
+	char *slash;
+	size_t len;
+	int r;
+
+	r = b_read_file(path, 0, &buf, &len);
+	if (r < 0)
+		return b_err_sys(err, r, "%s: cannot read", path);
+	dir = strdup(path);
+	if (!dir)
+		return b_err_set(err, ENOMEM, "%s: out of memory", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	return pod_spec_parse(path, dir, buf, len, out, err);
+}
+
+void pod_spec_free(struct pod_spec *pod)
+{
+	if (!pod)
+		return;
+	b_arena_release(&pod->arena);
+	free(pod);
+}

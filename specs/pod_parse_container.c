@@ -1,0 +1,321 @@
+/* spec.containers[] and spec.initContainers[]: identity, image, process,
+ * ports; resources, security, mounts and probes have their own files. */
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "pod_parse_internal.h"
+
+#define TERMINATION_LOG "/dev/termination-log"
+
+static const char *const container_known[] = {
+	"name", "image", "command", "args", "env", "workingDir", "ports",
+	"resources", "securityContext", "volumeMounts", "restartPolicy",
+	"lifecycle", "terminationMessagePath", "terminationMessagePolicy",
+	"livenessProbe", "readinessProbe", "startupProbe", NULL,
+};
+static const char *const container_unsupported[] = {
+	"envFrom", "imagePullPolicy", "resizePolicy", "restartPolicyRules",
+	"stdin", "stdinOnce", "tty", "volumeDevices", NULL,
+};
+static const struct pod_fields container_fields = {
+	container_known, container_unsupported, NULL,
+};
+
+static const char *const env_known[] = { "name", "value", NULL };
+static const char *const env_unsupported[] = { "valueFrom", NULL };
+static const struct pod_fields env_fields = { env_known, env_unsupported, NULL };
+
+static const char *const port_known[] = {
+	"containerPort", "name", "protocol", "hostPort", NULL,
+};
+static const char *const port_unsupported[] = { "hostIP", NULL };
+static const struct pod_fields port_fields = { port_known, port_unsupported, NULL };
+
+static const struct oj_name protocols[] = {
+	{ "TCP", POD_PROTO_TCP }, { "UDP", POD_PROTO_UDP }, { "SCTP", POD_PROTO_SCTP },
+};
+
+/* Kubernetes allows nothing but Always on a container (it makes an init
+ * container a sidecar). */
+static const struct oj_name container_restart[] = { { "Always", 1 } };
+
+static const struct oj_name message_policies[] = {
+	{ "File", POD_TERMINATION_MESSAGE_FILE },
+	{ "FallbackToLogsOnError", POD_TERMINATION_MESSAGE_FALLBACK_TO_LOGS },
+};
+
+struct container_ctx {
+	struct pod_spec *pod;
+	bool init;
+};
+
+/* ---- image ----------------------------------------------------------- */
+
+/* berth has no registry: an image is a directory, and to keep that
+ * unambiguous it must be written as a path. */
+static bool image_is_path(const char *s)
+{
+	return s[0] == '/' || !strcmp(s, ".") || !strcmp(s, "..") ||
+	       !strncmp(s, "./", 2) || !strncmp(s, "../", 3);
+}
+
+static int parse_image(struct oj *c, yajl_val v, const struct pod_spec *pod,
+		       struct pod_container *ct)
+{
+	size_t mark;
+	const char *q;
+	int r = oj_str(c, v, "image", true, &ct->image);
+
+	if (r < 0)
+		return r;
+	mark = oj_push_key(c, "image");
+	q = oj_quote(c, ct->image);
+	if (!ct->image[0])
+		return oj_fail(c, "must not be empty (give a path to an unpacked rootfs)");
+	if (!image_is_path(ct->image) && strpbrk(ct->image, ":@"))
+		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
+			       "(give a path to an unpacked rootfs)", q);
+	if (!image_is_path(ct->image))
+		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
+			       "(give a path to an unpacked rootfs starting with /, ./ or ../, "
+			       "e.g. \"./%s\")", q, q);
+	ct->rootfs = pod_path_join(c->arena, pod->base_dir, ct->image);
+	oj_pop(c, mark);
+	return 0;
+}
+
+/* ---- env ------------------------------------------------------------- */
+
+/* Kubernetes' relaxed rule: printable ASCII except '='. */
+static bool env_name_ok(const char *s)
+{
+	if (!s[0])
+		return false;
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '=')
+			return false;
+	return true;
+}
+
+static int parse_env(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	struct pod_env *e = item;
+	size_t mark;
+	int r;
+
+	if ((r = pod_v_object(c, v, &env_fields)) < 0 ||
+	    (r = oj_str(c, v, "name", true, &e->name)) < 0 ||
+	    (r = oj_str(c, v, "value", false, &e->value)) < 0)
+		return r;
+	if (!e->value)
+		e->value = b_arena_strdup(c->arena, "");
+	mark = oj_push_key(c, "name");
+	if (!env_name_ok(e->name))
+		return oj_fail(c, "\"%s\" is not a valid environment variable name "
+			       "(printable ASCII characters except '=')", oj_quote(c, e->name));
+	oj_pop(c, mark);
+	return 0;
+}
+
+/* ---- ports ----------------------------------------------------------- */
+
+/* berth publishes nothing: a hostPort only makes sense where it is the
+ * container's own port on the host's network (Kubernetes requires exactly
+ * that with hostNetwork). */
+static int check_host_port(struct oj *c, yajl_val v, const struct pod_spec *pod,
+			   const struct pod_port *p)
+{
+	int64_t host_port;
+	size_t mark;
+	int r = oj_i64(c, v, "hostPort", false, 0, 65535, &host_port);
+
+	if (r <= 0 || host_port == 0)
+		return r;
+	mark = oj_push_key(c, "hostPort");
+	if (!pod->host_network || host_port != p->container_port)
+		return oj_fail(c, "not supported by berth (berth does not forward ports; "
+			       "with hostNetwork it may only equal containerPort)");
+	oj_pop(c, mark);
+	return 0;
+}
+
+static int parse_port(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	const struct pod_spec *pod = ud;
+	struct pod_port *p = item;
+	long proto = POD_PROTO_TCP;
+	int64_t port;
+	size_t mark;
+	int r;
+
+	if ((r = pod_v_object(c, v, &port_fields)) < 0 ||
+	    (r = oj_i64(c, v, "containerPort", true, 1, 65535, &port)) < 0 ||
+	    (r = oj_str(c, v, "name", false, &p->name)) < 0 ||
+	    (r = pod_enum(c, v, "protocol", protocols, B_ARRAY_SIZE(protocols),
+			  "protocol", &proto)) < 0)
+		return r;
+	p->container_port = (uint16_t)port;
+	p->protocol = (enum pod_protocol)proto;
+	if (p->name && !p->name[0])
+		p->name = NULL;
+	if (p->name) {
+		mark = oj_push_key(c, "name");
+		if ((r = pod_v_iana_svc_name(c, p->name)) < 0)
+			return r;
+		oj_pop(c, mark);
+	}
+	return check_host_port(c, v, pod, p);
+}
+
+static int parse_ports(struct oj *c, yajl_val v, struct pod_spec *pod,
+		       struct pod_container *ct)
+{
+	int r = oj_array(c, v, "ports", false, sizeof(struct pod_port),
+			 (void **)&ct->ports, &ct->n_ports, parse_port, pod);
+
+	if (r < 0)
+		return r;
+	for (size_t j = 0; j < ct->n_ports; j++)
+		for (size_t i = 0; i < j && ct->ports[j].name; i++) {
+			if (!ct->ports[i].name || strcmp(ct->ports[i].name, ct->ports[j].name))
+				continue;
+			oj_push_key(c, "ports");
+			oj_push_index(c, j);
+			oj_push_key(c, "name");
+			return oj_fail(c, "\"%s\" is already used by ports[%zu]",
+				       oj_quote(c, ct->ports[j].name), i);
+		}
+	return 0;
+}
+
+/* ---- the container --------------------------------------------------- */
+
+static int parse_restart_policy(struct oj *c, yajl_val v, struct pod_container *ct)
+{
+	long always = 0;
+	int r;
+
+	if (!ct->init) {
+		if (!oj_member(v, "restartPolicy"))
+			return 0;
+		oj_push_key(c, "restartPolicy");
+		return oj_fail(c, "only init containers may set restartPolicy "
+			       "(Always makes one a sidecar)");
+	}
+	r = pod_enum(c, v, "restartPolicy", container_restart,
+		     B_ARRAY_SIZE(container_restart), "container restart policy", &always);
+	ct->sidecar = always;
+	return r < 0 ? r : 0;
+}
+
+static int parse_process(struct oj *c, yajl_val v, struct pod_container *ct)
+{
+	int r;
+
+	if ((r = pod_strv_nonempty(c, v, "command", true,
+				   " (a local root filesystem has no ENTRYPOINT to default to)",
+				   &ct->command)) < 0 ||
+	    (r = oj_strv(c, v, "args", &ct->args)) < 0 ||
+	    (r = oj_array(c, v, "env", false, sizeof(struct pod_env),
+			  (void **)&ct->env, &ct->n_env, parse_env, NULL)) < 0 ||
+	    (r = pod_abspath(c, v, "workingDir", false, &ct->working_dir)) < 0)
+		return r;
+	if (!ct->working_dir)
+		ct->working_dir = b_arena_strdup(c->arena, "/");
+	return 0;
+}
+
+static int parse_termination(struct oj *c, yajl_val v, struct pod_container *ct)
+{
+	long policy = POD_TERMINATION_MESSAGE_FILE;
+	int r;
+
+	if ((r = pod_abspath(c, v, "terminationMessagePath", false,
+			     &ct->termination_message_path)) < 0 ||
+	    (r = pod_enum(c, v, "terminationMessagePolicy", message_policies,
+			  B_ARRAY_SIZE(message_policies), "termination message policy",
+			  &policy)) < 0)
+		return r;
+	if (!ct->termination_message_path)
+		ct->termination_message_path = b_arena_strdup(c->arena, TERMINATION_LOG);
+	ct->termination_message_policy = (enum pod_termination_message_policy)policy;
+	return 0;
+}
+
+static int parse_container(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	const struct container_ctx *cc = ud;
+	struct pod_container *ct = item;
+	int r;
+
+	ct->init = cc->init;
+	if ((r = pod_v_object(c, v, &container_fields)) < 0 ||
+	    (r = pod_dns_label(c, v, "name", true, &ct->name)) < 0 ||
+	    (r = parse_restart_policy(c, v, ct)) < 0 ||
+	    (r = parse_image(c, v, cc->pod, ct)) < 0 ||
+	    (r = parse_process(c, v, ct)) < 0 ||
+	    (r = parse_ports(c, v, cc->pod, ct)) < 0 ||
+	    (r = pod_parse_resources(c, v, ct)) < 0 ||
+	    (r = pod_parse_container_security(c, v, cc->pod, ct)) < 0 ||
+	    (r = pod_parse_volume_mounts(c, v, cc->pod, ct)) < 0 ||
+	    (r = pod_parse_probes(c, v, ct)) < 0 ||
+	    (r = pod_parse_lifecycle(c, v, ct)) < 0 ||
+	    (r = parse_termination(c, v, ct)) < 0)
+		return r;
+	return 0;
+}
+
+/* ---- both lists ------------------------------------------------------ */
+
+static const char *list_key(bool init)
+{
+	return init ? "initContainers" : "containers";
+}
+
+/* Names are unique across both lists: they name cgroups, logs and the
+ * berth.dev/ annotations. */
+static int check_unique_names(struct oj *c, const struct pod_spec *pod)
+{
+	size_t n = pod->n_init_containers + pod->n_containers;
+
+	for (size_t j = 0; j < n; j++) {
+		bool jinit = j < pod->n_init_containers;
+		size_t jx = jinit ? j : j - pod->n_init_containers;
+		const char *name = jinit ? pod->init_containers[jx].name : pod->containers[jx].name;
+
+		for (size_t i = 0; i < j; i++) {
+			bool iinit = i < pod->n_init_containers;
+			size_t ix = iinit ? i : i - pod->n_init_containers;
+			const struct pod_container *o = iinit ? &pod->init_containers[ix]
+							      : &pod->containers[ix];
+
+			if (strcmp(o->name, name))
+				continue;
+			oj_push_key(c, list_key(jinit));
+			oj_push_index(c, jx);
+			oj_push_key(c, "name");
+			return oj_fail(c, "\"%s\" is already used by spec.%s[%zu]",
+				       oj_quote(c, name), list_key(iinit), ix);
+		}
+	}
+	return 0;
+}
+
+int pod_parse_containers(struct oj *c, yajl_val spec, struct pod_spec *pod)
+{
+	struct container_ctx init = { pod, true }, regular = { pod, false };
+	int r;
+
+	if ((r = oj_array(c, spec, "initContainers", false, sizeof(struct pod_container),
+			  (void **)&pod->init_containers, &pod->n_init_containers,
+			  parse_container, &init)) < 0 ||
+	    (r = oj_array(c, spec, "containers", true, sizeof(struct pod_container),
+			  (void **)&pod->containers, &pod->n_containers,
+			  parse_container, &regular)) < 0)
+		return r;
+	if (pod->n_containers == 0) {
+		oj_push_key(c, "containers");
+		return oj_fail(c, "must have at least one container");
+	}
+	return check_unique_names(c, pod);
+}

@@ -188,21 +188,17 @@ static int setup_cgroup(struct create_job *j, struct b_err *err)
 				j->cfg->linux.n_devices, err);
 }
 
-/* bind(2) on a path that may exceed sun_path: go through the directory fd. */
 static int listen_start_socket(struct create_job *j, struct b_err *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	_cleanup_close_ int dfd = -1;
+	int r;
 
 	if (s < 0)
 		return b_err_sys(err, errno, "start socket");
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/start.sock", j->dir) >= (int)sizeof(sa.sun_path)) {
-		dfd = open(j->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return b_err_sys(err, errno, "opening %s", j->dir);
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", dfd);
-	}
+	if ((r = rt_start_sockaddr(j->dir, &sa, &dfd)) < 0)
+		return b_err_sys(err, -r, "opening %s", j->dir);
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
 		return b_err_sys(err, errno, "creating %s/start.sock", j->dir);
 	j->start_fd = b_steal_fd(s);

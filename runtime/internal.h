@@ -132,6 +132,11 @@ int rt_state_dir(const struct rt_ctx *ctx, const char *id, char *buf, size_t siz
 int rt_state_load(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
 		  struct b_err *err);
 int rt_state_save(const char *dir, const struct oci_state *st, struct b_err *err);
+struct sockaddr_un;
+/* The address of <dir>/start.sock; *dfd (closed by the caller when >= 0)
+ * keeps a directory fd the address refers to when the path is too long. */
+int rt_start_sockaddr(const char *dir, struct sockaddr_un *sa, int *dfd);
+
 /* Refresh st->status (and pid) from the live system. */
 void rt_state_refresh(const char *dir, struct oci_state *st);
 /* flock(LOCK_EX) on the state directory; returns the fd. */

@@ -60,18 +60,15 @@ int rt_state(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
 
 static int connect_start(const char *dir, struct b_err *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa;
 	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	_cleanup_close_ int dfd = -1;
+	int r;
 
 	if (s < 0)
 		return b_err_sys(err, errno, "socket");
-	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/start.sock", dir) >= (int)sizeof(sa.sun_path)) {
-		dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return b_err_sys(err, errno, "opening %s", dir);
-		snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", dfd);
-	}
+	if ((r = rt_start_sockaddr(dir, &sa, &dfd)) < 0)
+		return b_err_sys(err, -r, "opening %s", dir);
 	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return b_err_sys(err, errno, "connecting to the container init (%s/start.sock)", dir);
 	return b_steal_fd(s);

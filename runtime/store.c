@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
@@ -123,4 +125,20 @@ int rt_state_json_for_hooks(const struct oci_config *cfg, const char *id, const 
 
 	*out = oci_state_to_json(&st, false, false);
 	return *out ? 0 : -ENOMEM;
+}
+
+int rt_start_sockaddr(const char *dir, struct sockaddr_un *sa, int *dfd)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	*dfd = -1;
+	if (snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/start.sock", dir) < (int)sizeof(sa->sun_path))
+		return 0;
+	/* Too long for sun_path (deep --root, 64-hex ids): go through an fd
+	 * of the directory instead. */
+	*dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dfd < 0)
+		return -errno;
+	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/start.sock", *dfd);
+	return 0;
 }

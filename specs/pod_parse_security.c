@@ -72,6 +72,8 @@ static int parse_seccomp(struct oj *c, yajl_val v, void *item, void *ud)
 	long type;
 	int r;
 
+	/* A container's profile replaces what it inherited, whole. */
+	*s = (struct pod_seccomp){ 0 };
 	if ((r = pod_v_object(c, v, &seccomp_fields)) < 0 ||
 	    (r = oj_enum(c, v, "type", true, seccomp_types, B_ARRAY_SIZE(seccomp_types),
 			 "seccomp profile type", true, &type)) < 0 ||
@@ -256,7 +258,7 @@ static int parse_cap_list(struct oj *c, yajl_val v, const char *key,
 	mark = oj_push_key(c, key);
 	for (size_t i = 0; names[i]; i++) {
 		size_t m = oj_push_index(c, i);
-		int cap;
+		int cap = -1;
 
 		r = cap_number(c, names[i], &cap);
 		if (r < 0)

@@ -1,0 +1,1604 @@
+/* specs/pod_*: Pod manifests, their defaults and errors; the mapping
+ * helpers; the embedded RuntimeDefault seccomp profile.
+ *
+ * JSON in this file is written with single quotes for readability; sq()
+ * turns them into double quotes before parsing. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/arena.h"
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "common/strutil.h"
+#include "specs/oci_config.h"
+#include "specs/pod_spec.h"
+#include "specs/seccomp_default.h"
+
+#define BASE_DIR "/srv/pods"
+
+static char *sq(const char *s)
+{
+	char *d = strdup(s);
+
+	ck_assert_ptr_nonnull(d);
+	for (char *p = d; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return d;
+}
+
+static struct pod_spec *parse_ok(const char *json_sq)
+{
+	_cleanup_free_ char *json = sq(json_sq);
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	int r = pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err);
+
+	ck_assert_msg(r == 0, "unexpected error: %s", err.msg);
+	ck_assert_ptr_nonnull(pod);
+	return pod;
+}
+
+static void check_err(const char *json_sq, const char *want)
+{
+	_cleanup_free_ char *json = sq(json_sq);
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	int r = pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err);
+
+	ck_assert_msg(r == -EINVAL, "expected failure for %s, got %d", json, r);
+	ck_assert_ptr_null(pod);
+	ck_assert_int_eq(err.code, EINVAL);
+	ck_assert_str_eq(err.msg, want);
+}
+
+#define CAP(n) (1ULL << (n))
+
+#define HEAD "'apiVersion':'v1','kind':'Pod'"
+#define META "'metadata':{'name':'p'}"
+#define CT0 "'name':'c','image':'./rootfs','command':['sh']"
+/* A pod with extra spec members and one container with extra members. */
+#define POD(spec) "{" HEAD "," META ",'spec':{" spec "}}"
+#define PODC(ct) POD("'containers':[{" CT0 "," ct "}]")
+#define PODCS(spec, ct) POD(spec ",'containers':[{" CT0 "," ct "}]")
+#define ANN(ann, ct) "{" HEAD ",'metadata':{'name':'p','annotations':{" ann "}}," \
+	"'spec':{'containers':[{" CT0 "," ct "}]}}"
+#define MINIMAL POD("'containers':[{" CT0 "}]")
+
+#define P "pod.json: spec.containers[0]."
+
+/* ---- a full manifest ---------------------------------------------------- */
+
+static const char full_pod[] =
+	"{'apiVersion':'v1','kind':'Pod',"
+	" 'metadata':{'name':'web','namespace':'default','uid':'0b1c','creationTimestamp':null,"
+	"  'resourceVersion':'42','generateName':null,'finalizers':[],"
+	"  'labels':{'app':'web','example.com/tier':'front_end.x','empty':''},"
+	"  'annotations':{'berth.dev/oom-policy':'stop','berth.dev/oom-policy.app':'grow',"
+	"   'berth.dev/oom-grow':'1.5,1Gi','berth.dev/restart-backoff':'1m30s,5m,1h',"
+	"   'kubernetes.io/description':'any text: at all'}},"
+	" 'spec':{'restartPolicy':'OnFailure','terminationGracePeriodSeconds':5,"
+	"  'hostname':'webhost','hostNetwork':false,'hostPID':false,'hostIPC':false,"
+	"  'shareProcessNamespace':true,'tolerations':[],'nodeSelector':{},'affinity':null,"
+	"  'securityContext':{'runAsUser':1000,'runAsGroup':2000,'runAsNonRoot':true,"
+	"   'seccompProfile':{'type':'RuntimeDefault'},'supplementalGroups':[],"
+	"   'sysctls':[{'name':'net.ipv4.ip_unprivileged_port_start','value':'0'},"
+	"    {'name':'kernel.shm_rmid_forced','value':'1'}]},"
+	"  'volumes':[{'name':'data','emptyDir':{}},"
+	"   {'name':'cache','emptyDir':{'medium':'Memory','sizeLimit':'64Mi'}},"
+	"   {'name':'host','hostPath':{'path':'/srv/data','type':'DirectoryOrCreate'}},"
+	"   {'name':'plain','hostPath':{'path':'/tmp','type':''}},"
+	"   {'name':'sock','hostPath':{'path':'/run/x.sock','type':'Socket'}}],"
+	"  'initContainers':["
+	"   {'name':'setup','image':'./rootfs','command':['sh','-c','echo hi > /data/index.html'],"
+	"    'volumeMounts':[{'name':'data','mountPath':'/data'}]},"
+	"   {'name':'logger','image':'../images/logger','command':['tail'],'args':['-F','/data/log'],"
+	"    'restartPolicy':'Always','readinessProbe':{'exec':{'command':['true']}},"
+	"    'lifecycle':{'preStop':{'exec':{'command':['kill','1']}}},"
+	"    'volumeMounts':[{'name':'data','mountPath':'/data','readOnly':true,'subPath':'logs'},"
+	"     {'name':'plain','mountPath':'/host-tmp','subPath':''}]}],"
+	"  'containers':["
+	"   {'name':'app','image':'/var/lib/rootfs//web/','command':['httpd'],'args':['-f','-p','8080'],"
+	"    'workingDir':'/www','env':[{'name':'A','value':'1'},{'name':'EMPTY'},{'name':'a.b-c','value':'x=y'}],"
+	"    'ports':[{'containerPort':8080,'name':'http'},{'containerPort':53,'protocol':'UDP'},"
+	"     {'containerPort':9000,'name':'metrics','protocol':'SCTP','hostPort':0}],"
+	"    'resources':{'limits':{'cpu':'500m','memory':'512Mi'},'requests':{'cpu':0.25}},"
+	"    'securityContext':{'runAsUser':1001,'readOnlyRootFilesystem':true,"
+	"     'allowPrivilegeEscalation':false,"
+	"     'capabilities':{'add':['NET_BIND_SERVICE','cap_net_raw'],'drop':['ALL']},"
+	"     'seccompProfile':{'type':'Localhost','localhostProfile':'profiles/app.json'}},"
+	"    'volumeMounts':[{'name':'data','mountPath':'/www'},{'name':'cache','mountPath':'/cache'}],"
+	"    'livenessProbe':{'httpGet':{'path':'/healthz','port':'http','host':'localhost',"
+	"      'scheme':'HTTP','httpHeaders':[{'name':'X-Probe','value':'1'}]},"
+	"     'initialDelaySeconds':3,'periodSeconds':5,'timeoutSeconds':2,'failureThreshold':4,"
+	"     'terminationGracePeriodSeconds':7},"
+	"    'readinessProbe':{'tcpSocket':{'port':8080,'host':'127.0.0.1'},'successThreshold':2},"
+	"    'startupProbe':{'exec':{'command':['cat','/tmp/ready']},'failureThreshold':30,'periodSeconds':1},"
+	"    'lifecycle':{'preStop':{'exec':{'command':['sh','-c','sleep 1']}}},"
+	"    'terminationMessagePath':'/tmp/term','terminationMessagePolicy':'FallbackToLogsOnError',"
+	"    'stdin':null,'envFrom':[]},"
+	"   {'name':'side','image':'.','command':['sleep','inf'],"
+	"    'resources':{'limits':{'memory':1073741824,'cpu':2}},"
+	"    'securityContext':{'privileged':true,'runAsNonRoot':false,'runAsUser':0,"
+	"     'seccompProfile':{'type':'Unconfined'}}}]},"
+	" 'status':{'phase':'Running','podIP':'10.0.0.5'}}";
+
+static const struct pod_container *ct_named(const struct pod_spec *pod, const char *name)
+{
+	const struct pod_container *c = pod_find_container(pod, name);
+
+	ck_assert_msg(c != NULL, "no container %s", name);
+	return c;
+}
+
+START_TEST(full_pod_metadata_and_spec)
+{
+	struct pod_spec *pod = parse_ok(full_pod);
+
+	ck_assert_str_eq(pod->base_dir, BASE_DIR);
+	ck_assert_str_eq(pod->name, "web");
+	ck_assert_str_eq(pod->namespace_, "default");
+	ck_assert_uint_eq(pod->labels.n, 3);
+	ck_assert_str_eq(pod->labels.items[1].key, "example.com/tier");
+	ck_assert_str_eq(pod->labels.items[1].value, "front_end.x");
+	ck_assert_uint_eq(pod->annotations.n, 5);
+	ck_assert_int_eq(pod->restart_policy, POD_RESTART_ON_FAILURE);
+	ck_assert_int_eq(pod->termination_grace_period_seconds, 5);
+	ck_assert_str_eq(pod->hostname, "webhost");
+	ck_assert(!pod->host_network && !pod->host_pid && !pod->host_ipc);
+	ck_assert(pod->share_process_namespace);
+	ck_assert(pod->has_run_as_user && pod->run_as_user == 1000);
+	ck_assert(pod->has_run_as_group && pod->run_as_group == 2000);
+	ck_assert(pod->run_as_non_root);
+	ck_assert_int_eq(pod->seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
+	ck_assert_uint_eq(pod->sysctls.n, 2);
+	ck_assert_str_eq(pod->sysctls.items[0].key, "net.ipv4.ip_unprivileged_port_start");
+	ck_assert_str_eq(pod->sysctls.items[0].value, "0");
+	ck_assert_str_eq(pod->sysctls.items[1].key, "kernel.shm_rmid_forced");
+
+	ck_assert_uint_eq(pod->n_volumes, 5);
+	ck_assert_str_eq(pod->volumes[0].name, "data");
+	ck_assert_int_eq(pod->volumes[0].kind, POD_VOLUME_EMPTY_DIR);
+	ck_assert(!pod->volumes[0].memory && !pod->volumes[0].size_limit.set);
+	ck_assert(pod->volumes[1].memory);
+	ck_assert(pod->volumes[1].size_limit.set);
+	ck_assert_int_eq(pod->volumes[1].size_limit.value, 64 << 20);
+	ck_assert_str_eq(pod->volumes[1].size_limit.text, "64Mi");
+	ck_assert_int_eq(pod->volumes[2].kind, POD_VOLUME_HOST_PATH);
+	ck_assert_str_eq(pod->volumes[2].host_path, "/srv/data");
+	ck_assert_int_eq(pod->volumes[2].host_path_type, POD_HOST_PATH_DIRECTORY_OR_CREATE);
+	ck_assert_int_eq(pod->volumes[3].host_path_type, POD_HOST_PATH_UNSET);
+	ck_assert_int_eq(pod->volumes[4].host_path_type, POD_HOST_PATH_SOCKET);
+
+	ck_assert_uint_eq(pod->n_init_containers, 2);
+	ck_assert_uint_eq(pod->n_containers, 2);
+	ck_assert_int_eq(pod->backoff.initial_ms, 90000);
+	ck_assert_int_eq(pod->backoff.max_ms, 300000);
+	ck_assert_int_eq(pod->backoff.reset_ms, 3600000);
+	ck_assert(pod->oom_grow.set);
+	ck_assert(pod->oom_grow.factor == 1.5);
+	ck_assert_int_eq(pod->oom_grow.max_bytes, 1LL << 30);
+	ck_assert_str_eq(pod->oom_grow.max_text, "1Gi");
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(full_pod_init_containers)
+{
+	struct pod_spec *pod = parse_ok(full_pod);
+	const struct pod_container *setup = &pod->init_containers[0];
+	const struct pod_container *logger = &pod->init_containers[1];
+
+	ck_assert_str_eq(setup->name, "setup");
+	ck_assert(setup->init && !setup->sidecar);
+	ck_assert_str_eq(setup->image, "./rootfs");
+	ck_assert_str_eq(setup->rootfs, "/srv/pods/rootfs");
+	ck_assert_str_eq(setup->command[2], "echo hi > /data/index.html");
+	ck_assert_ptr_null(setup->args[0]);
+	ck_assert_int_eq(setup->oom_policy, POD_OOM_STOP);    /* the pod default */
+	/* Inherited from spec.securityContext. */
+	ck_assert(setup->security.has_run_as_user && setup->security.run_as_user == 1000);
+	ck_assert_uint_eq(setup->security.run_as_group, 2000);
+	ck_assert(setup->security.run_as_non_root);
+	ck_assert_int_eq(setup->security.seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
+
+	ck_assert(logger->init && logger->sidecar);
+	ck_assert_str_eq(logger->rootfs, "/srv/images/logger");
+	ck_assert_str_eq(logger->args[1], "/data/log");
+	ck_assert_ptr_nonnull(logger->readiness);
+	ck_assert_ptr_null(logger->liveness);
+	ck_assert_str_eq(logger->pre_stop[0], "kill");
+	ck_assert_uint_eq(logger->n_mounts, 2);
+	ck_assert(logger->mounts[0].read_only);
+	ck_assert_str_eq(logger->mounts[0].sub_path, "logs");
+	ck_assert_ptr_eq(logger->mounts[0].volume, &pod->volumes[0]);
+	ck_assert_ptr_null(logger->mounts[1].sub_path);
+	ck_assert_ptr_eq(logger->mounts[1].volume, &pod->volumes[3]);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(full_pod_app_container)
+{
+	struct pod_spec *pod = parse_ok(full_pod);
+	const struct pod_container *app = ct_named(pod, "app");
+	const struct pod_security *s = &app->security;
+
+	ck_assert(!app->init && !app->sidecar);
+	ck_assert_str_eq(app->image, "/var/lib/rootfs//web/");
+	ck_assert_str_eq(app->rootfs, "/var/lib/rootfs/web");
+	ck_assert_str_eq(app->working_dir, "/www");
+	ck_assert_uint_eq(app->n_env, 3);
+	ck_assert_str_eq(app->env[1].name, "EMPTY");
+	ck_assert_str_eq(app->env[1].value, "");
+	ck_assert_str_eq(app->env[2].name, "a.b-c");
+	ck_assert_str_eq(app->env[2].value, "x=y");
+
+	ck_assert_uint_eq(app->n_ports, 3);
+	ck_assert_str_eq(app->ports[0].name, "http");
+	ck_assert_uint_eq(app->ports[0].container_port, 8080);
+	ck_assert_int_eq(app->ports[0].protocol, POD_PROTO_TCP);
+	ck_assert_ptr_null(app->ports[1].name);
+	ck_assert_int_eq(app->ports[1].protocol, POD_PROTO_UDP);
+	ck_assert_int_eq(app->ports[2].protocol, POD_PROTO_SCTP);
+
+	ck_assert(app->resources.cpu_limit.set);
+	ck_assert_int_eq(app->resources.cpu_limit.value, 500);
+	ck_assert_int_eq(app->resources.cpu_request.value, 250);
+	ck_assert_str_eq(app->resources.cpu_request.text, "0.25");
+	ck_assert_int_eq(app->resources.memory_limit.value, 512LL << 20);
+	/* Defaulted from the limit. */
+	ck_assert(app->resources.memory_request.set);
+	ck_assert_int_eq(app->resources.memory_request.value, 512LL << 20);
+	ck_assert_str_eq(app->resources.memory_request.text, "512Mi");
+
+	ck_assert(s->has_run_as_user && s->run_as_user == 1001);
+	ck_assert(s->has_run_as_group && s->run_as_group == 2000);
+	ck_assert(s->run_as_non_root && s->read_only_root_filesystem);
+	ck_assert(!s->allow_privilege_escalation && !s->privileged);
+	ck_assert(s->caps.drop_all && !s->caps.add_all);
+	ck_assert_uint_eq(s->caps.add, CAP(10) | CAP(13));
+	ck_assert_uint_eq(pod_container_capabilities(app), CAP(10) | CAP(13));
+	ck_assert(pod_container_no_new_privs(app));
+	ck_assert_int_eq(s->seccomp.type, POD_SECCOMP_LOCALHOST);
+	ck_assert_str_eq(s->seccomp.localhost_profile, "profiles/app.json");
+	ck_assert_str_eq(s->seccomp.localhost_path, "/srv/pods/profiles/app.json");
+
+	ck_assert_uint_eq(app->n_mounts, 2);
+	ck_assert_str_eq(app->mounts[1].mount_path, "/cache");
+	ck_assert(app->mounts[1].volume->memory);
+	ck_assert_str_eq(app->pre_stop[2], "sleep 1");
+	ck_assert_str_eq(app->termination_message_path, "/tmp/term");
+	ck_assert_int_eq(app->termination_message_policy, POD_TERMINATION_MESSAGE_FALLBACK_TO_LOGS);
+	ck_assert_int_eq(app->oom_policy, POD_OOM_GROW);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(full_pod_probes)
+{
+	struct pod_spec *pod = parse_ok(full_pod);
+	const struct pod_container *app = ct_named(pod, "app");
+	const struct pod_probe *l = app->liveness, *r = app->readiness, *s = app->startup;
+
+	ck_assert_int_eq(l->handler.kind, POD_HANDLER_HTTP_GET);
+	ck_assert_str_eq(l->handler.path, "/healthz");
+	ck_assert_uint_eq(l->handler.port, 8080);
+	ck_assert_str_eq(l->handler.port_name, "http");
+	ck_assert_str_eq(l->handler.host, "localhost");
+	ck_assert_uint_eq(l->handler.n_http_headers, 1);
+	ck_assert_str_eq(l->handler.http_headers[0].name, "X-Probe");
+	ck_assert_str_eq(l->handler.http_headers[0].value, "1");
+	ck_assert_int_eq(l->initial_delay_seconds, 3);
+	ck_assert_int_eq(l->period_seconds, 5);
+	ck_assert_int_eq(l->timeout_seconds, 2);
+	ck_assert_int_eq(l->success_threshold, 1);
+	ck_assert_int_eq(l->failure_threshold, 4);
+	ck_assert(l->has_termination_grace_period);
+	ck_assert_int_eq(l->termination_grace_period_seconds, 7);
+
+	ck_assert_int_eq(r->handler.kind, POD_HANDLER_TCP_SOCKET);
+	ck_assert_uint_eq(r->handler.port, 8080);
+	ck_assert_ptr_null(r->handler.port_name);
+	ck_assert_str_eq(r->handler.host, "127.0.0.1");
+	ck_assert_int_eq(r->success_threshold, 2);
+	ck_assert(!r->has_termination_grace_period);
+
+	ck_assert_int_eq(s->handler.kind, POD_HANDLER_EXEC);
+	ck_assert_str_eq(s->handler.command[1], "/tmp/ready");
+	ck_assert_int_eq(s->failure_threshold, 30);
+	ck_assert_int_eq(s->period_seconds, 1);
+	ck_assert_int_eq(s->timeout_seconds, 1);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(full_pod_privileged_container)
+{
+	struct pod_spec *pod = parse_ok(full_pod);
+	const struct pod_container *side = ct_named(pod, "side");
+
+	ck_assert_str_eq(side->rootfs, "/srv/pods");
+	ck_assert(side->security.privileged);
+	ck_assert(!side->security.run_as_non_root);
+	ck_assert_uint_eq(side->security.run_as_user, 0);
+	ck_assert_int_eq(side->security.seccomp.type, POD_SECCOMP_UNCONFINED);
+	ck_assert_uint_eq(pod_container_capabilities(side), (CAP(oci_cap_last()) << 1) - 1);
+	ck_assert(!pod_container_no_new_privs(side));
+	/* Numbers are quantities too. */
+	ck_assert_int_eq(side->resources.memory_limit.value, 1LL << 30);
+	ck_assert_str_eq(side->resources.memory_limit.text, "1073741824");
+	ck_assert_int_eq(side->resources.cpu_limit.value, 2000);
+	ck_assert_int_eq(pod_memory_limit(side), 1LL << 30);
+	ck_assert_int_eq(side->oom_policy, POD_OOM_STOP);
+	pod_spec_free(pod);
+}
+END_TEST
+
+/* ---- defaults ----------------------------------------------------------- */
+
+START_TEST(minimal_defaults)
+{
+	struct pod_spec *pod = parse_ok(MINIMAL);
+	const struct pod_container *c = &pod->containers[0];
+
+	ck_assert_str_eq(pod->name, "p");
+	ck_assert_ptr_null(pod->namespace_);
+	ck_assert_uint_eq(pod->labels.n, 0);
+	ck_assert_uint_eq(pod->annotations.n, 0);
+	ck_assert_int_eq(pod->restart_policy, POD_RESTART_ALWAYS);
+	ck_assert_int_eq(pod->termination_grace_period_seconds, 30);
+	ck_assert_str_eq(pod->hostname, "p");
+	ck_assert(!pod->host_network && !pod->host_pid && !pod->host_ipc);
+	ck_assert(!pod->share_process_namespace);
+	ck_assert(!pod->has_run_as_user && !pod->has_run_as_group && !pod->run_as_non_root);
+	ck_assert_int_eq(pod->seccomp.type, POD_SECCOMP_UNCONFINED);
+	ck_assert_uint_eq(pod->sysctls.n, 0);
+	ck_assert_uint_eq(pod->n_volumes, 0);
+	ck_assert_uint_eq(pod->n_init_containers, 0);
+	ck_assert_uint_eq(pod->n_containers, 1);
+	ck_assert(!pod->oom_grow.set);
+	ck_assert_int_eq(pod->backoff.initial_ms, 10000);
+	ck_assert_int_eq(pod->backoff.max_ms, 300000);
+	ck_assert_int_eq(pod->backoff.reset_ms, 600000);
+
+	ck_assert_str_eq(c->name, "c");
+	ck_assert(!c->init && !c->sidecar);
+	ck_assert_str_eq(c->rootfs, "/srv/pods/rootfs");
+	ck_assert_str_eq(c->command[0], "sh");
+	ck_assert_ptr_null(c->command[1]);
+	ck_assert_ptr_nonnull(c->args);
+	ck_assert_ptr_null(c->args[0]);
+	ck_assert_uint_eq(c->n_env, 0);
+	ck_assert_str_eq(c->working_dir, "/");
+	ck_assert_uint_eq(c->n_ports, 0);
+	ck_assert(!c->resources.cpu_limit.set && !c->resources.cpu_request.set);
+	ck_assert(!c->resources.memory_limit.set && !c->resources.memory_request.set);
+	ck_assert(!c->security.has_run_as_user && !c->security.has_run_as_group);
+	ck_assert(!c->security.run_as_non_root && !c->security.read_only_root_filesystem);
+	ck_assert(c->security.allow_privilege_escalation && !c->security.privileged);
+	ck_assert(!c->security.caps.add && !c->security.caps.drop);
+	ck_assert_int_eq(c->security.seccomp.type, POD_SECCOMP_UNCONFINED);
+	ck_assert_uint_eq(c->n_mounts, 0);
+	ck_assert_ptr_null(c->pre_stop);
+	ck_assert_str_eq(c->termination_message_path, "/dev/termination-log");
+	ck_assert_int_eq(c->termination_message_policy, POD_TERMINATION_MESSAGE_FILE);
+	ck_assert_ptr_null(c->liveness);
+	ck_assert_ptr_null(c->readiness);
+	ck_assert_ptr_null(c->startup);
+	ck_assert_int_eq(c->oom_policy, POD_OOM_RESTART);
+	ck_assert_int_eq(pod_memory_limit(c), -1);
+	ck_assert_uint_eq(pod_container_capabilities(c), pod_default_capabilities());
+	ck_assert(!pod_container_no_new_privs(c));
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(probe_defaults)
+{
+	struct pod_spec *pod = parse_ok(PODC(
+		"'ports':[{'containerPort':80,'name':'web'}],"
+		"'livenessProbe':{'httpGet':{'port':'web'}},"
+		"'readinessProbe':{'tcpSocket':{'port':81},'periodSeconds':0,'timeoutSeconds':0,"
+		" 'successThreshold':0,'failureThreshold':0,'initialDelaySeconds':0},"
+		"'startupProbe':{'exec':{'command':['true']},'successThreshold':1}"));
+	const struct pod_container *c = &pod->containers[0];
+	const struct pod_probe *probes[] = { c->liveness, c->readiness, c->startup };
+
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(probes[i]->initial_delay_seconds, 0);
+		ck_assert_int_eq(probes[i]->period_seconds, 10);
+		ck_assert_int_eq(probes[i]->timeout_seconds, 1);
+		ck_assert_int_eq(probes[i]->success_threshold, 1);
+		ck_assert_int_eq(probes[i]->failure_threshold, 3);
+		ck_assert(!probes[i]->has_termination_grace_period);
+	}
+	ck_assert_str_eq(c->liveness->handler.path, "/");
+	ck_assert_uint_eq(c->liveness->handler.port, 80);
+	ck_assert_ptr_null(c->liveness->handler.host);
+	ck_assert_uint_eq(c->liveness->handler.n_http_headers, 0);
+	ck_assert_uint_eq(c->readiness->handler.port, 81);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(requests_default_to_limits)
+{
+	struct pod_spec *pod = parse_ok(PODC(
+		"'resources':{'limits':{'cpu':'1'},'requests':{'memory':'10Mi'}}"));
+	const struct pod_resources *r = &pod->containers[0].resources;
+
+	ck_assert(r->cpu_request.set);
+	ck_assert_int_eq(r->cpu_request.value, 1000);
+	ck_assert_str_eq(r->cpu_request.text, "1");
+	ck_assert(!r->memory_limit.set);
+	ck_assert_int_eq(r->memory_request.value, 10 << 20);
+	pod_spec_free(pod);
+
+	/* Equal is fine; so is a zero request. */
+	pod = parse_ok(PODC("'resources':{'limits':{'cpu':'1','memory':'1Gi'},"
+			    "'requests':{'cpu':'1000m','memory':0}}"));
+	ck_assert_int_eq(pod->containers[0].resources.memory_request.value, 0);
+	ck_assert(pod->containers[0].resources.memory_request.set);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(security_inheritance)
+{
+	struct pod_spec *pod = parse_ok(
+		"{" HEAD "," META ",'spec':{"
+		"'securityContext':{'runAsUser':7,'runAsGroup':8,'runAsNonRoot':true,"
+		" 'seccompProfile':{'type':'Localhost','localhostProfile':'./a/./b.json'}},"
+		"'containers':[{" CT0 "},"
+		" {'name':'d','image':'./r','command':['x'],'securityContext':{'runAsGroup':9,"
+		"  'seccompProfile':{'type':'RuntimeDefault'}}},"
+		" {'name':'e','image':'./r','command':['x'],'securityContext':{'runAsNonRoot':false,"
+		"  'runAsUser':0}}]}}");
+	const struct pod_security *c = &pod->containers[0].security;
+	const struct pod_security *d = &pod->containers[1].security;
+	const struct pod_security *e = &pod->containers[2].security;
+
+	ck_assert_str_eq(pod->seccomp.localhost_path, "/srv/pods/a/b.json");
+	ck_assert_uint_eq(c->run_as_user, 7);
+	ck_assert_uint_eq(c->run_as_group, 8);
+	ck_assert(c->run_as_non_root);
+	ck_assert_int_eq(c->seccomp.type, POD_SECCOMP_LOCALHOST);
+	ck_assert_str_eq(c->seccomp.localhost_path, "/srv/pods/a/b.json");
+	ck_assert_uint_eq(d->run_as_user, 7);
+	ck_assert_uint_eq(d->run_as_group, 9);
+	ck_assert_int_eq(d->seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
+	ck_assert_ptr_null(d->seccomp.localhost_path);
+	ck_assert(!e->run_as_non_root);
+	ck_assert(e->has_run_as_user && e->run_as_user == 0);
+	pod_spec_free(pod);
+}
+END_TEST
+
+static uint64_t caps_of(const char *ct_sq)
+{
+	_cleanup_free_ char *doc = NULL;
+	struct pod_spec *pod;
+	uint64_t set;
+
+	ck_assert_int_ge(asprintf(&doc, PODC("%s"), ct_sq), 0);
+	pod = parse_ok(doc);
+	set = pod_container_capabilities(&pod->containers[0]);
+	pod_spec_free(pod);
+	return set;
+}
+
+START_TEST(capabilities)
+{
+	uint64_t def = pod_default_capabilities();
+	uint64_t all = (CAP(oci_cap_last()) << 1) - 1;
+
+	/* containerd's 14 defaults. */
+	ck_assert_int_eq(__builtin_popcountll(def), 14);
+	ck_assert(def & CAP(0));          /* CHOWN */
+	ck_assert(def & CAP(29));         /* AUDIT_WRITE */
+	ck_assert(!(def & CAP(21)));      /* not SYS_ADMIN */
+	ck_assert_uint_eq(caps_of("'securityContext':{}"), def);
+	ck_assert_uint_eq(caps_of("'securityContext':{'capabilities':{'add':['SYS_ADMIN']}}"),
+			  def | CAP(21));
+	ck_assert_uint_eq(caps_of("'securityContext':{'capabilities':{'add':['CAP_SYS_ADMIN','sys_time'],"
+				  "'drop':['KILL','Chown']}}"),
+			  (def | CAP(21) | CAP(25)) & ~(CAP(5) | CAP(0)));
+	ck_assert_uint_eq(caps_of("'securityContext':{'capabilities':{'drop':['ALL']}}"), 0);
+	ck_assert_uint_eq(caps_of("'securityContext':{'capabilities':{'add':['ALL'],'drop':['NET_RAW']}}"),
+			  all & ~CAP(13));
+	/* add and drop of the same: the drop wins, as in containerd. */
+	ck_assert_uint_eq(caps_of("'securityContext':{'capabilities':{'add':['BPF'],'drop':['BPF','all']}}"), 0);
+	ck_assert_uint_eq(caps_of("'securityContext':{'privileged':true,'capabilities':{'drop':['ALL']}}"), all);
+}
+END_TEST
+
+START_TEST(image_paths)
+{
+	static const struct {
+		const char *base, *image, *want;
+	} t[] = {
+		{ "/srv/pods", "./rootfs", "/srv/pods/rootfs" },
+		{ "/srv/pods", "../x/./y//", "/srv/x/y" },
+		{ "/srv/pods", "../../../../r", "/r" },
+		{ "/srv/pods", "/abs//r/.", "/abs/r" },
+		{ "/srv/pods", ".", "/srv/pods" },
+		{ "/srv/pods", "..", "/srv" },
+		{ "/", "./a", "/a" },
+		{ "/srv//pods/", "./a", "/srv/pods/a" },
+		{ "/srv/pods", "./rootfs:v1", "/srv/pods/rootfs:v1" },
+	};
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(t); i++) {
+		_cleanup_free_ char *doc = NULL, *json = NULL;
+		struct b_err err = { 0 };
+		struct pod_spec *pod = NULL;
+
+		ck_assert_int_ge(asprintf(&doc, POD("'containers':[{'name':'c','image':'%s',"
+						    "'command':['x']}]"), t[i].image), 0);
+		json = sq(doc);
+		ck_assert_msg(pod_spec_parse("pod.json", t[i].base, json, strlen(json), &pod, &err) == 0,
+			      "%s: %s", t[i].image, err.msg);
+		ck_assert_str_eq(pod->containers[0].image, t[i].image);
+		ck_assert_str_eq(pod->containers[0].rootfs, t[i].want);
+		pod_spec_free(pod);
+	}
+}
+END_TEST
+
+START_TEST(base_dir_default_is_cwd)
+{
+	_cleanup_free_ char *json = sq(MINIMAL), *want = NULL;
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	char cwd[4096];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(pod_spec_parse(NULL, NULL, json, strlen(json), &pod, &err), 0);
+	ck_assert_str_eq(pod->base_dir, cwd);
+	ck_assert_int_ge(asprintf(&want, "%s/rootfs", strcmp(cwd, "/") ? cwd : ""), 0);
+	ck_assert_str_eq(pod->containers[0].rootfs, want);
+	pod_spec_free(pod);
+	/* The default name in messages. */
+	ck_assert_int_eq(pod_spec_parse(NULL, NULL, "[]", 2, &pod, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "pod.json: expected a JSON object, got an array");
+}
+END_TEST
+
+START_TEST(load_from_file)
+{
+	char dir[] = "/tmp/berth-pod-XXXXXX";
+	_cleanup_free_ char *path = NULL, *json = sq(MINIMAL), *bad = NULL, *missing = NULL;
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_ge(asprintf(&path, "%s/pod.json", dir), 0);
+	ck_assert_int_eq(b_write_atomic(path, json, strlen(json), 0644), 0);
+	ck_assert_int_eq(pod_spec_load(path, &pod, &err), 0);
+	ck_assert_str_eq(pod->base_dir, dir);
+	ck_assert(b_startswith(pod->containers[0].rootfs, dir));
+	ck_assert_str_eq(pod->containers[0].rootfs + strlen(dir), "/rootfs");
+	pod_spec_free(pod);
+
+	/* Messages are named by the path as given. */
+	ck_assert_int_ge(asprintf(&bad, "%s/bad.json", dir), 0);
+	ck_assert_int_eq(b_write_atomic(bad, "{}", 2, 0644), 0);
+	ck_assert_int_eq(pod_spec_load(bad, &pod, &err), -EINVAL);
+	ck_assert(b_startswith(err.msg, bad));
+	ck_assert_str_eq(err.msg + strlen(bad), ": apiVersion: required field is missing");
+
+	ck_assert_int_ge(asprintf(&missing, "%s/nope.json", dir), 0);
+	ck_assert_int_eq(pod_spec_load(missing, &pod, &err), -ENOENT);
+	ck_assert(b_startswith(err.msg, missing));
+	ck_assert_str_eq(err.msg + strlen(missing), ": cannot read: No such file or directory");
+	unlink(path);
+	unlink(bad);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(relative_load_path)
+{
+	char dir[] = "/tmp/berth-pod-XXXXXX", cwd[4096];
+	_cleanup_free_ char *path = NULL, *json = sq(MINIMAL);
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_ge(asprintf(&path, "%s/pod.json", dir), 0);
+	ck_assert_int_eq(b_write_atomic(path, json, strlen(json), 0644), 0);
+	ck_assert_int_eq(chdir("/tmp"), 0);
+	free(path);
+	ck_assert_int_ge(asprintf(&path, "%s/pod.json", dir + 5), 0);
+	ck_assert_int_eq(pod_spec_load(path, &pod, &err), 0);
+	ck_assert_str_eq(pod->base_dir, dir);
+	pod_spec_free(pod);
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(pod_spec_load("pod.json", &pod, &err), 0);
+	ck_assert_str_eq(pod->base_dir, dir);
+	pod_spec_free(pod);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(path);
+	ck_assert_int_ge(asprintf(&path, "%s/pod.json", dir), 0);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(tolerated_fields)
+{
+	/* Server-set metadata, status, and unsupported fields left empty. */
+	struct pod_spec *pod = parse_ok(
+		"{" HEAD ",'metadata':{'name':'p','uid':'x','resourceVersion':'1','generation':3,"
+		" 'creationTimestamp':'2024-01-01T00:00:00Z','managedFields':[{'manager':'kubectl'}],"
+		" 'selfLink':'/api','deletionTimestamp':null,'ownerReferences':[]},"
+		"'spec':{'containers':[{" CT0 ",'tty':null,'volumeDevices':[],'resources':{},"
+		" 'securityContext':{'seLinuxOptions':{}}}],'imagePullSecrets':[],'dnsConfig':{},"
+		" 'volumes':[{'name':'v','emptyDir':{},'secret':null}]},"
+		"'status':{'anything':[1,2,{'deep':true}]}}");
+
+	ck_assert_str_eq(pod->name, "p");
+	pod_spec_free(pod);
+	/* Comments, as config.json allows them. */
+	pod = parse_ok("/* a pod */ {" HEAD "," META ", // the spec\n'spec':{'containers':[{" CT0 "}]}}");
+	pod_spec_free(pod);
+	/* Duplicate keys: the last wins, as in Go. */
+	pod = parse_ok("{" HEAD ",'metadata':{'name':'x','name':'y'},'spec':{'containers':[{" CT0 "}]}}");
+	ck_assert_str_eq(pod->name, "y");
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(host_namespaces)
+{
+	struct pod_spec *pod = parse_ok(PODCS(
+		"'hostNetwork':true,'hostPID':true,'hostIPC':true,"
+		"'securityContext':{'sysctls':[{'name':'kernel.domainname','value':'x'}]}",
+		"'ports':[{'containerPort':8080,'hostPort':8080}]"));
+
+	ck_assert(pod->host_network && pod->host_pid && pod->host_ipc);
+	ck_assert_uint_eq(pod->sysctls.n, 1);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(berth_annotations)
+{
+	struct pod_spec *pod = parse_ok(
+		"{" HEAD ",'metadata':{'name':'p','annotations':{"
+		" 'berth.dev/oom-policy.b':'stop','berth.dev/oom-policy':'grow',"
+		" 'berth.dev/oom-grow':' 2 , 4Gi ','berth.dev/restart-backoff':'500ms,1.5s,0.5h'}},"
+		"'spec':{'initContainers':[{'name':'i','image':'./r','command':['x'],"
+		"  'resources':{'limits':{'memory':'1Gi'}}}],"
+		" 'containers':[{'name':'a','image':'./r','command':['x'],"
+		"  'resources':{'limits':{'memory':'2Gi'}}},"
+		"  {'name':'b','image':'./r','command':['x']}]}}");
+
+	ck_assert_int_eq(pod->init_containers[0].oom_policy, POD_OOM_GROW);
+	ck_assert_int_eq(pod->containers[0].oom_policy, POD_OOM_GROW);
+	ck_assert_int_eq(pod->containers[1].oom_policy, POD_OOM_STOP);
+	ck_assert(pod->oom_grow.factor == 2.0);
+	ck_assert_int_eq(pod->oom_grow.max_bytes, 4LL << 30);
+	ck_assert_int_eq(pod->backoff.initial_ms, 500);
+	ck_assert_int_eq(pod->backoff.max_ms, 1500);
+	ck_assert_int_eq(pod->backoff.reset_ms, 1800000);
+	ck_assert_str_eq(pod_oom_policy_name(pod->containers[1].oom_policy), "stop");
+	pod_spec_free(pod);
+
+	pod = parse_ok(ANN("'berth.dev/restart-backoff':'1h1m1s1ms,2h,1.25m'", "'name':'c'"));
+	ck_assert_int_eq(pod->backoff.initial_ms, 3661001);
+	ck_assert_int_eq(pod->backoff.max_ms, 7200000);
+	ck_assert_int_eq(pod->backoff.reset_ms, 75000);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(mapping_helpers)
+{
+	ck_assert_uint_eq(POD_CPU_PERIOD, 100000);
+	ck_assert_uint_eq(pod_cpu_quota(0), 0);
+	ck_assert_uint_eq(pod_cpu_quota(1), 1000);       /* at least 1ms */
+	ck_assert_uint_eq(pod_cpu_quota(10), 1000);
+	ck_assert_uint_eq(pod_cpu_quota(11), 1100);
+	ck_assert_uint_eq(pod_cpu_quota(250), 25000);
+	ck_assert_uint_eq(pod_cpu_quota(500), 50000);
+	ck_assert_uint_eq(pod_cpu_quota(1500), 150000);
+	ck_assert_uint_eq(pod_cpu_quota(INT64_MAX), INT64_MAX);
+
+	ck_assert_uint_eq(pod_cpu_shares(0), 2);
+	ck_assert_uint_eq(pod_cpu_shares(1), 2);
+	ck_assert_uint_eq(pod_cpu_shares(2), 2);
+	ck_assert_uint_eq(pod_cpu_shares(3), 3);
+	ck_assert_uint_eq(pod_cpu_shares(100), 102);
+	ck_assert_uint_eq(pod_cpu_shares(250), 256);
+	ck_assert_uint_eq(pod_cpu_shares(500), 512);
+	ck_assert_uint_eq(pod_cpu_shares(1000), 1024);
+	ck_assert_uint_eq(pod_cpu_shares(256000), 262144);
+	ck_assert_uint_eq(pod_cpu_shares(300000), 262144);
+	ck_assert_uint_eq(pod_cpu_shares(INT64_MAX), 262144);
+
+	ck_assert_str_eq(pod_restart_policy_name(POD_RESTART_ALWAYS), "Always");
+	ck_assert_str_eq(pod_restart_policy_name(POD_RESTART_ON_FAILURE), "OnFailure");
+	ck_assert_str_eq(pod_restart_policy_name(POD_RESTART_NEVER), "Never");
+	ck_assert_str_eq(pod_oom_policy_name(POD_OOM_RESTART), "restart");
+	ck_assert_str_eq(pod_oom_policy_name(POD_OOM_GROW), "grow");
+	ck_assert_str_eq(pod_seccomp_type_name(POD_SECCOMP_RUNTIME_DEFAULT), "RuntimeDefault");
+	ck_assert_str_eq(pod_seccomp_type_name(POD_SECCOMP_LOCALHOST), "Localhost");
+	ck_assert_str_eq(pod_seccomp_type_name(POD_SECCOMP_UNCONFINED), "Unconfined");
+}
+END_TEST
+
+/* ---- errors: the document and unknown fields ---------------------------- */
+
+START_TEST(err_document)
+{
+	check_err("[1]", "pod.json: expected a JSON object, got an array");
+	check_err("{'apiVersion':", "pod.json: invalid JSON: parse error: premature EOF at line 1, column 15");
+	check_err("{}", "pod.json: apiVersion: required field is missing");
+	check_err("{'apiVersion':'v1'}", "pod.json: kind: required field is missing");
+	check_err("{'apiVersion':'apps/v1','kind':'Deployment'}",
+		  "pod.json: apiVersion: \"apps/v1\" is not supported (berth reads apiVersion v1, kind Pod)");
+	check_err("{'apiVersion':'v1','kind':'Service'}",
+		  "pod.json: kind: \"Service\" is not supported (berth reads apiVersion v1, kind Pod)");
+	check_err("{'apiVersion':1,'kind':'Pod'}", "pod.json: apiVersion: expected a string, got a number");
+	check_err("{" HEAD "}", "pod.json: metadata: required field is missing");
+	check_err("{" HEAD ",'metadata':[]}", "pod.json: metadata: expected an object, got an array");
+	check_err("{" HEAD "," META "}", "pod.json: spec: required field is missing");
+	check_err("{" HEAD ",'metadata':{}}", "pod.json: metadata.name: required field is missing");
+	check_err(POD(""), "pod.json: spec.containers: required field is missing");
+	check_err(POD("'containers':[]"), "pod.json: spec.containers: must have at least one container");
+	check_err(POD("'containers':{}"), "pod.json: spec.containers: expected an array, got an object");
+	check_err(POD("'containers':[1]"), "pod.json: spec.containers[0]: expected an object, got a number");
+}
+END_TEST
+
+START_TEST(err_unknown_fields)
+{
+	check_err("{" HEAD "," META ",'spec':{},'extra':1}", "pod.json: extra: unknown field");
+	check_err("{" HEAD ",'metadata':{'name':'p','nmae':'x'}}", "pod.json: metadata.nmae: unknown field (did you mean name?)");
+	check_err(PODC("'imagePullPolicyy':'Always'"), P "imagePullPolicyy: unknown field");
+	check_err(PODC("'Image':'x'"), P "Image: unknown field (did you mean image?)");
+	check_err(PODC("'comand':['x']"), P "comand: unknown field (did you mean command?)");
+	check_err(PODC("'workignDir':'/'"), P "workignDir: unknown field (did you mean workingDir?)");
+	check_err(PODC("'a.b':1"), "pod.json: spec.containers[0][\"a.b\"]: unknown field");
+	check_err(PODC("'a\\nb':1"), "pod.json: spec.containers[0][\"a\\nb\"]: unknown field");
+	check_err(PODC("'':1"), "pod.json: spec.containers[0][\"\"]: unknown field");
+	check_err(POD("'containers':[{" CT0 "}],'volume':[]"),
+		  "pod.json: spec.volume: unknown field (did you mean volumes?)");
+	check_err(PODC("'securityContext':{'runAsUsr':1}"),
+		  P "securityContext.runAsUsr: unknown field (did you mean runAsUser?)");
+	check_err(PODC("'livenessProbe':{'exec':{'command':['x']},'period':1}"),
+		  P "livenessProbe.period: unknown field");
+	check_err(POD("'containers':[{" CT0 "}],'volumes':[{'name':'v','emptyDir':{'size':'1Mi'}}]"),
+		  "pod.json: spec.volumes[0].emptyDir.size: unknown field");
+}
+END_TEST
+
+START_TEST(err_unsupported_fields)
+{
+	check_err(PODC("'imagePullPolicy':'Always'"), P "imagePullPolicy: not supported by berth");
+	check_err(PODC("'envFrom':[{'configMapRef':{'name':'x'}}]"), P "envFrom: not supported by berth");
+	check_err(PODC("'tty':true"), P "tty: not supported by berth");
+	check_err(PODC("'stdin':false"), P "stdin: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'nodeSelector':{'a':'b'}"),
+		  "pod.json: spec.nodeSelector: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'dnsPolicy':'ClusterFirst'"),
+		  "pod.json: spec.dnsPolicy: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'serviceAccountName':'default'"),
+		  "pod.json: spec.serviceAccountName: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'tolerations':[{'operator':'Exists'}]"),
+		  "pod.json: spec.tolerations: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'readinessGates':[{'conditionType':'x'}]"),
+		  "pod.json: spec.readinessGates: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'volumes':[{'name':'v','configMap':{'name':'x'}}]"),
+		  "pod.json: spec.volumes[0].configMap: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'volumes':[{'name':'v','persistentVolumeClaim':{'claimName':'x'}}]"),
+		  "pod.json: spec.volumes[0].persistentVolumeClaim: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'securityContext':{'fsGroup':2000}"),
+		  "pod.json: spec.securityContext.fsGroup: not supported by berth");
+	check_err(PODC("'securityContext':{'procMount':'Unmasked'}"),
+		  P "securityContext.procMount: not supported by berth");
+	check_err(PODC("'env':[{'name':'A','valueFrom':{'fieldRef':{'fieldPath':'x'}}}]"),
+		  P "env[0].valueFrom: not supported by berth");
+	check_err(PODC("'ports':[{'containerPort':1,'hostIP':'1.2.3.4'}]"),
+		  P "ports[0].hostIP: not supported by berth");
+	check_err(PODC("'volumeMounts':[{'name':'v','mountPath':'/v','mountPropagation':'Bidirectional'}]"),
+		  P "volumeMounts[0].mountPropagation: not supported by berth");
+	check_err(PODC("'lifecycle':{'postStart':{'exec':{'command':['x']}}}"),
+		  P "lifecycle.postStart: not supported by berth");
+	check_err(PODC("'lifecycle':{'preStop':{'httpGet':{'port':80}}}"),
+		  P "lifecycle.preStop.httpGet: not supported by berth");
+	check_err(PODC("'lifecycle':{'preStop':{'sleep':{'seconds':5}}}"),
+		  P "lifecycle.preStop.sleep: not supported by berth");
+	check_err(PODC("'livenessProbe':{'grpc':{'port':9000}}"),
+		  P "livenessProbe.grpc: not supported by berth");
+	check_err(PODC("'resources':{'claims':[{'name':'gpu'}]}"),
+		  P "resources.claims: not supported by berth");
+	check_err(PODC("'resources':{'limits':{'ephemeral-storage':'1Gi'}}"),
+		  P "resources.limits.ephemeral-storage: not supported by berth (berth limits cpu and memory)");
+	check_err(PODC("'resources':{'limits':{'hugepages-2Mi':'1Gi'}}"),
+		  P "resources.limits.hugepages-2Mi: not supported by berth (berth limits cpu and memory)");
+	check_err(PODC("'resources':{'requests':{'nvidia.com/gpu':1}}"),
+		  P "resources.requests[\"nvidia.com/gpu\"]: not supported by berth (berth limits cpu and memory)");
+	check_err(PODC("'resources':{'limits':{'mem':'1Gi'}}"),
+		  P "resources.limits.mem: unknown resource (expected cpu or memory)");
+	check_err("{" HEAD ",'metadata':{'name':'p','ownerReferences':[{'kind':'x'}]}}",
+		  "pod.json: metadata.ownerReferences: not supported by berth");
+}
+END_TEST
+
+/* ---- errors: types, names ----------------------------------------------- */
+
+START_TEST(err_types)
+{
+	check_err(POD("'containers':[{" CT0 "}],'terminationGracePeriodSeconds':'30'"),
+		  "pod.json: spec.terminationGracePeriodSeconds: expected an integer, got a string");
+	check_err(POD("'containers':[{" CT0 "}],'terminationGracePeriodSeconds':1.5"),
+		  "pod.json: spec.terminationGracePeriodSeconds: expected an integer, got 1.5");
+	check_err(POD("'containers':[{" CT0 "}],'terminationGracePeriodSeconds':-1"),
+		  "pod.json: spec.terminationGracePeriodSeconds: -1 is out of range (0 to 9223372036854775807)");
+	check_err(POD("'containers':[{" CT0 "}],'hostNetwork':'true'"),
+		  "pod.json: spec.hostNetwork: expected a boolean, got a string");
+	check_err(PODC("'command':'sh -c true'"), P "command: expected an array of strings, got a string");
+	check_err(PODC("'args':[1]"), P "args[0]: expected a string, got a number");
+	check_err(PODC("'ports':[{'containerPort':'80'}]"), P "ports[0].containerPort: expected an integer, got a string");
+	check_err(PODC("'securityContext':{'runAsUser':-1}"),
+		  P "securityContext.runAsUser: -1 is out of range (0 to 2147483647)");
+	check_err(PODC("'securityContext':{'privileged':1}"),
+		  P "securityContext.privileged: expected a boolean, got a number");
+	check_err(PODC("'resources':{'limits':{'cpu':true}}"),
+		  P "resources.limits.cpu: expected a quantity (a string such as \"500m\"), got a boolean");
+	check_err(PODC("'resources':[]"), P "resources: expected an object, got an array");
+	check_err(PODC("'livenessProbe':{'exec':{'command':['x']},'periodSeconds':-1}"),
+		  P "livenessProbe.periodSeconds: -1 is out of range (0 to 2147483647)");
+	check_err("{" HEAD ",'metadata':{'name':'p','labels':{'a':1}}}",
+		  "pod.json: metadata.labels[\"a\"]: expected a string, got a number");
+}
+END_TEST
+
+START_TEST(err_names)
+{
+	static const char dns[] = "is not a valid name (lowercase letters, digits and '-', "
+				  "starting and ending with a letter or digit, at most 63 characters)";
+	char want[512];
+
+	snprintf(want, sizeof(want), "pod.json: metadata.name: \"My_Pod\" %s", dns);
+	check_err("{" HEAD ",'metadata':{'name':'My_Pod'}}", want);
+	snprintf(want, sizeof(want), "pod.json: metadata.name: \"-p\" %s", dns);
+	check_err("{" HEAD ",'metadata':{'name':'-p'}}", want);
+	snprintf(want, sizeof(want), "pod.json: metadata.name: \"a.b\" %s", dns);
+	check_err("{" HEAD ",'metadata':{'name':'a.b'}}", want);
+	snprintf(want, sizeof(want), "pod.json: metadata.name: \"\" %s", dns);
+	check_err("{" HEAD ",'metadata':{'name':''}}", want);
+	snprintf(want, sizeof(want), "pod.json: metadata.name: \"%s\" %s",
+		 "a123456789012345678901234567890123456789012345678901234567890123", dns);
+	check_err("{" HEAD ",'metadata':{'name':'a123456789012345678901234567890123456789012345678901234567890123'}}", want);
+	pod_spec_free(parse_ok("{" HEAD ",'metadata':{'name':'a12345678901234567890123456789012345678901234567890123456789012'},"
+			       "'spec':{'containers':[{" CT0 "}]}}"));
+	snprintf(want, sizeof(want), "pod.json: spec.containers[0].name: \"Web\" %s", dns);
+	check_err(POD("'containers':[{'name':'Web'}]"), want);
+	snprintf(want, sizeof(want), "pod.json: spec.hostname: \"h_1\" %s", dns);
+	check_err(POD("'hostname':'h_1'"), want);
+	snprintf(want, sizeof(want), "pod.json: spec.volumes[0].name: \"V\" %s", dns);
+	check_err(POD("'volumes':[{'name':'V'}]"), want);
+
+	check_err(POD("'initContainers':[{" CT0 "}],'containers':[{" CT0 "}]"),
+		  "pod.json: spec.containers[0].name: \"c\" is already used by spec.initContainers[0]");
+	check_err(POD("'containers':[{" CT0 "},{'name':'d','image':'./r','command':['x']},{" CT0 "}]"),
+		  "pod.json: spec.containers[2].name: \"c\" is already used by spec.containers[0]");
+	check_err(POD("'volumes':[{'name':'v','emptyDir':{}},{'name':'v','emptyDir':{}}],"
+		      "'containers':[{" CT0 "}]"),
+		  "pod.json: spec.volumes[1].name: \"v\" is already used by spec.volumes[0]");
+	check_err("{" HEAD ",'metadata':{'name':'p','labels':{'a b':'x'}}}",
+		  "pod.json: metadata.labels[\"a b\"]: not a valid key (an optional DNS subdomain and '/', "
+		  "then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+	check_err("{" HEAD ",'metadata':{'name':'p','labels':{'Example.com/x':'x'}}}",
+		  "pod.json: metadata.labels[\"Example.com/x\"]: not a valid key (an optional DNS subdomain and '/', "
+		  "then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+	check_err("{" HEAD ",'metadata':{'name':'p','labels':{'a':'-x'}}}",
+		  "pod.json: metadata.labels[\"a\"]: \"-x\" is not a valid label value (at most 63 letters, "
+		  "digits, '-', '_' or '.', starting and ending with a letter or digit)");
+	check_err("{" HEAD ",'metadata':{'name':'p','annotations':{'/x':'y'}}}",
+		  "pod.json: metadata.annotations[\"/x\"]: not a valid key (an optional DNS subdomain and '/', "
+		  "then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+	check_err("{" HEAD ",'metadata':{'name':'p','namespace':'Kube'}}",
+		  "pod.json: metadata.namespace: \"Kube\" is not a valid name (lowercase letters, digits and '-', "
+		  "starting and ending with a letter or digit, at most 63 characters)");
+}
+END_TEST
+
+/* ---- errors: containers -------------------------------------------------- */
+
+START_TEST(err_image)
+{
+	check_err(POD("'containers':[{'name':'c','image':'nginx:1.25','command':['x']}]"),
+		  P "image: \"nginx:1.25\" is not a directory; berth runs local root filesystems "
+		  "(give a path to an unpacked rootfs)");
+	check_err(POD("'containers':[{'name':'c','image':'docker.io/library/busybox@sha256:abc','command':['x']}]"),
+		  P "image: \"docker.io/library/busybox@sha256:abc\" is not a directory; berth runs local "
+		  "root filesystems (give a path to an unpacked rootfs)");
+	check_err(POD("'containers':[{'name':'c','image':'localhost:5000/app','command':['x']}]"),
+		  P "image: \"localhost:5000/app\" is not a directory; berth runs local root filesystems "
+		  "(give a path to an unpacked rootfs)");
+	check_err(POD("'containers':[{'name':'c','image':'busybox','command':['x']}]"),
+		  P "image: \"busybox\" is not a directory; berth runs local root filesystems "
+		  "(give a path to an unpacked rootfs starting with /, ./ or ../, e.g. \"./busybox\")");
+	check_err(POD("'containers':[{'name':'c','image':'images/web','command':['x']}]"),
+		  P "image: \"images/web\" is not a directory; berth runs local root filesystems "
+		  "(give a path to an unpacked rootfs starting with /, ./ or ../, e.g. \"./images/web\")");
+	check_err(POD("'containers':[{'name':'c','image':'','command':['x']}]"),
+		  P "image: must not be empty (give a path to an unpacked rootfs)");
+	check_err(POD("'containers':[{'name':'c','command':['x']}]"), P "image: required field is missing");
+}
+END_TEST
+
+START_TEST(err_process)
+{
+	check_err(POD("'containers':[{'name':'c','image':'./r'}]"),
+		  P "command: required field is missing (a local root filesystem has no ENTRYPOINT to default to)");
+	check_err(POD("'containers':[{'name':'c','image':'./r','command':[]}]"),
+		  P "command: must not be empty (a local root filesystem has no ENTRYPOINT to default to)");
+	check_err(POD("'containers':[{'name':'c','image':'./r','command':['']}]"),
+		  P "command[0]: must not be empty");
+	check_err(PODC("'workingDir':'www'"), P "workingDir: \"www\" is not an absolute path");
+	check_err(PODC("'workingDir':'/a/../b'"), P "workingDir: \"/a/../b\" must not contain '..'");
+	check_err(PODC("'env':[{'value':'x'}]"), P "env[0].name: required field is missing");
+	check_err(PODC("'env':[{'name':'A=B'}]"),
+		  P "env[0].name: \"A=B\" is not a valid environment variable name "
+		  "(printable ASCII characters except '=')");
+	check_err(PODC("'env':[{'name':''}]"),
+		  P "env[0].name: \"\" is not a valid environment variable name "
+		  "(printable ASCII characters except '=')");
+	check_err(PODC("'env':[{'name':'A','value':1}]"), P "env[0].value: expected a string, got a number");
+	check_err(PODC("'terminationMessagePath':'log'"), P "terminationMessagePath: \"log\" is not an absolute path");
+	check_err(PODC("'terminationMessagePolicy':'Logs'"),
+		  P "terminationMessagePolicy: unknown termination message policy \"Logs\" "
+		  "(expected File or FallbackToLogsOnError)");
+}
+END_TEST
+
+START_TEST(err_ports)
+{
+	check_err(PODC("'ports':[{'name':'x'}]"), P "ports[0].containerPort: required field is missing");
+	check_err(PODC("'ports':[{'containerPort':0}]"), P "ports[0].containerPort: 0 is out of range (1 to 65535)");
+	check_err(PODC("'ports':[{'containerPort':65536}]"), P "ports[0].containerPort: 65536 is out of range (1 to 65535)");
+	check_err(PODC("'ports':[{'containerPort':80,'protocol':'tcp'}]"),
+		  P "ports[0].protocol: unknown protocol \"tcp\" (expected TCP, UDP or SCTP)");
+	check_err(PODC("'ports':[{'containerPort':80,'name':'http-web-server-1'}]"),
+		  P "ports[0].name: \"http-web-server-1\" is not a valid port name (at most 15 lowercase "
+		  "letters, digits and '-', with at least one letter and no '-' at either end or twice in a row)");
+	check_err(PODC("'ports':[{'containerPort':80,'name':'8080'}]"),
+		  P "ports[0].name: \"8080\" is not a valid port name (at most 15 lowercase "
+		  "letters, digits and '-', with at least one letter and no '-' at either end or twice in a row)");
+	check_err(PODC("'ports':[{'containerPort':80,'name':'a--b'}]"),
+		  P "ports[0].name: \"a--b\" is not a valid port name (at most 15 lowercase "
+		  "letters, digits and '-', with at least one letter and no '-' at either end or twice in a row)");
+	check_err(PODC("'ports':[{'containerPort':80,'name':'web'},{'containerPort':81,'name':'web'}]"),
+		  P "ports[1].name: \"web\" is already used by ports[0]");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080}]"),
+		  P "ports[0].hostPort: not supported by berth (berth does not forward ports; "
+		  "with hostNetwork it may only equal containerPort)");
+	check_err(PODCS("'hostNetwork':true", "'ports':[{'containerPort':80,'hostPort':8080}]"),
+		  P "ports[0].hostPort: not supported by berth (berth does not forward ports; "
+		  "with hostNetwork it may only equal containerPort)");
+}
+END_TEST
+
+START_TEST(err_resources)
+{
+	check_err(POD("'containers':[{" CT0 "},{'name':'d','image':'./r','command':['x'],"
+		      "'resources':{'limits':{'memory':'64MB'}}}]"),
+		  "pod.json: spec.containers[1].resources.limits.memory: \"64MB\" is not a quantity (try 64Mi)");
+	check_err(PODC("'resources':{'limits':{'memory':'1GB'}}"),
+		  P "resources.limits.memory: \"1GB\" is not a quantity (try 1Gi)");
+	check_err(PODC("'resources':{'requests':{'memory':'512KB'}}"),
+		  P "resources.requests.memory: \"512KB\" is not a quantity (try 512Ki)");
+	check_err(PODC("'resources':{'limits':{'memory':'1 Gi'}}"),
+		  P "resources.limits.memory: \"1 Gi\" is not a quantity (try 1Gi)");
+	check_err(PODC("'resources':{'limits':{'memory':'0x10'}}"),
+		  P "resources.limits.memory: \"0x10\" is not a quantity (try 16)");
+	check_err(PODC("'resources':{'limits':{'memory':'1.2.3'}}"),
+		  P "resources.limits.memory: \"1.2.3\" is not a quantity (expected e.g. 128Mi or 1Gi)");
+	check_err(PODC("'resources':{'limits':{'memory':''}}"),
+		  P "resources.limits.memory: \"\" is not a quantity (expected e.g. 128Mi or 1Gi)");
+	check_err(PODC("'resources':{'limits':{'memory':'-1'}}"),
+		  P "resources.limits.memory: \"-1\" must not be negative");
+	check_err(PODC("'resources':{'limits':{'memory':'1e30'}}"),
+		  P "resources.limits.memory: \"1e30\" is too large");
+	check_err(PODC("'resources':{'limits':{'memory':'128m'}}"),
+		  P "resources.limits.memory: \"128m\" is not a whole number of bytes (try 128Mi)");
+	check_err(PODC("'resources':{'limits':{'memory':'1.5'}}"),
+		  P "resources.limits.memory: \"1.5\" is not a whole number of bytes");
+	check_err(PODC("'resources':{'limits':{'cpu':'0.5cpu'}}"),
+		  P "resources.limits.cpu: \"0.5cpu\" is not a quantity (try 0.5)");
+	check_err(PODC("'resources':{'limits':{'cpu':'500mcpu'}}"),
+		  P "resources.limits.cpu: \"500mcpu\" is not a quantity (try 500m)");
+	check_err(PODC("'resources':{'limits':{'cpu':'half'}}"),
+		  P "resources.limits.cpu: \"half\" is not a quantity (expected e.g. 500m or 2)");
+	check_err(PODC("'resources':{'limits':{'cpu':-1}}"),
+		  P "resources.limits.cpu: \"-1\" must not be negative");
+	check_err(PODC("'resources':{'limits':{'cpu':'500m'},'requests':{'cpu':'1'}}"),
+		  P "resources.requests.cpu: \"1\" must be less than or equal to limits.cpu \"500m\"");
+	check_err(PODC("'resources':{'limits':{'memory':'1Gi'},'requests':{'memory':'1025Mi'}}"),
+		  P "resources.requests.memory: \"1025Mi\" must be less than or equal to limits.memory \"1Gi\"");
+	check_err(PODC("'resources':{'limits':[]}"), P "resources.limits: expected an object, got an array");
+}
+END_TEST
+
+START_TEST(err_security)
+{
+	check_err(PODC("'securityContext':{'runAsNonRoot':true}"),
+		  "pod.json: spec.containers[0]: runAsNonRoot is true but no runAsUser is set, so the "
+		  "container would run as root (a local root filesystem has no USER)");
+	check_err(PODCS("'securityContext':{'runAsNonRoot':true}", "'securityContext':{'runAsGroup':5}"),
+		  "pod.json: spec.containers[0]: runAsNonRoot is true but no runAsUser is set, so the "
+		  "container would run as root (a local root filesystem has no USER)");
+	check_err(PODCS("'securityContext':{'runAsNonRoot':true,'runAsUser':5}",
+			"'securityContext':{'runAsUser':0}"),
+		  "pod.json: spec.containers[0]: runAsNonRoot is true but runAsUser is 0");
+	check_err(PODC("'securityContext':{'capabilities':{'add':['NET_ADMINN']}}"),
+		  P "securityContext.capabilities.add[0]: unknown capability \"NET_ADMINN\"");
+	check_err(PODC("'securityContext':{'capabilities':{'drop':['KILL','CAP_']}}"),
+		  P "securityContext.capabilities.drop[1]: unknown capability \"CAP_\"");
+	check_err(PODC("'securityContext':{'capabilities':{'add':'ALL'}}"),
+		  P "securityContext.capabilities.add: expected an array of strings, got a string");
+	check_err(PODC("'securityContext':{'privileged':true,'allowPrivilegeEscalation':false}"),
+		  P "securityContext.allowPrivilegeEscalation: cannot be false when privileged is true");
+	check_err(PODC("'securityContext':{'capabilities':{'add':['SYS_ADMIN']},'allowPrivilegeEscalation':false}"),
+		  P "securityContext.allowPrivilegeEscalation: cannot be false when capabilities.add has SYS_ADMIN");
+	check_err(PODC("'securityContext':{'seccompProfile':{}}"),
+		  P "securityContext.seccompProfile.type: required field is missing");
+	check_err(PODC("'securityContext':{'seccompProfile':{'type':'Default'}}"),
+		  P "securityContext.seccompProfile.type: unknown seccomp profile type \"Default\" "
+		  "(expected RuntimeDefault, Unconfined or Localhost)");
+	check_err(PODC("'securityContext':{'seccompProfile':{'type':'Localhost'}}"),
+		  P "securityContext.seccompProfile.localhostProfile: required when type is Localhost");
+	check_err(PODC("'securityContext':{'seccompProfile':{'type':'RuntimeDefault','localhostProfile':'a.json'}}"),
+		  P "securityContext.seccompProfile.localhostProfile: only allowed when type is Localhost");
+	check_err(PODC("'securityContext':{'seccompProfile':{'type':'Localhost','localhostProfile':'/etc/p.json'}}"),
+		  P "securityContext.seccompProfile.localhostProfile: \"/etc/p.json\" must be a relative path "
+		  "without '..' (resolved against the pod file's directory)");
+	check_err(POD("'securityContext':{'seccompProfile':{'type':'Localhost','localhostProfile':'../p.json'}}"),
+		  "pod.json: spec.securityContext.seccompProfile.localhostProfile: \"../p.json\" must be a relative "
+		  "path without '..' (resolved against the pod file's directory)");
+}
+END_TEST
+
+START_TEST(err_sysctls)
+{
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.ipv4..x','value':'1'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].name: \"net.ipv4..x\" is not a valid sysctl name");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'Net.x','value':'1'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].name: \"Net.x\" is not a valid sysctl name");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.x.','value':'1'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].name: \"net.x.\" is not a valid sysctl name");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.x'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].value: required field is missing");
+	check_err(POD("'securityContext':{'sysctls':{}}"),
+		  "pod.json: spec.securityContext.sysctls: expected an array, got an object");
+	check_err(POD("'hostNetwork':true,'securityContext':{'sysctls':[{'name':'net.core.somaxconn','value':'1'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].name: \"net.core.somaxconn\" is not allowed "
+		  "with hostNetwork (it would change the host)");
+	check_err(POD("'hostIPC':true,'securityContext':{'sysctls':[{'name':'kernel.shmmax','value':'1'}]}"),
+		  "pod.json: spec.securityContext.sysctls[0].name: \"kernel.shmmax\" is not allowed "
+		  "with hostIPC (it would change the host)");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'kernel.sem','value':'1'},"
+		      "{'name':'kernel.sem','value':'2'}]}"),
+		  "pod.json: spec.securityContext.sysctls[1].name: \"kernel.sem\" is set twice");
+}
+END_TEST
+
+START_TEST(err_volumes)
+{
+	check_err(POD("'volumes':[{'name':'v'}]"),
+		  "pod.json: spec.volumes[0]: no volume source (berth supports hostPath and emptyDir)");
+	check_err(POD("'volumes':[{'name':'v','emptyDir':{},'hostPath':{'path':'/x'}}]"),
+		  "pod.json: spec.volumes[0]: more than one volume source (hostPath and emptyDir)");
+	check_err(POD("'volumes':[{'emptyDir':{}}]"), "pod.json: spec.volumes[0].name: required field is missing");
+	check_err(POD("'volumes':[{'name':'v','hostPath':{'path':'data'}}]"),
+		  "pod.json: spec.volumes[0].hostPath.path: \"data\" is not an absolute path");
+	check_err(POD("'volumes':[{'name':'v','hostPath':{'path':'/srv/../etc'}}]"),
+		  "pod.json: spec.volumes[0].hostPath.path: \"/srv/../etc\" must not contain '..'");
+	check_err(POD("'volumes':[{'name':'v','hostPath':{}}]"),
+		  "pod.json: spec.volumes[0].hostPath.path: required field is missing");
+	check_err(POD("'volumes':[{'name':'v','hostPath':{'path':'/x','type':'Dir'}}]"),
+		  "pod.json: spec.volumes[0].hostPath.type: unknown hostPath type \"Dir\" (expected "
+		  "DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice or BlockDevice)");
+	check_err(POD("'volumes':[{'name':'v','emptyDir':{'medium':'Disk'}}]"),
+		  "pod.json: spec.volumes[0].emptyDir.medium: unknown medium \"Disk\" (expected \"\" or Memory)");
+	check_err(POD("'volumes':[{'name':'v','emptyDir':{'medium':'HugePages-2Mi'}}]"),
+		  "pod.json: spec.volumes[0].emptyDir.medium: \"HugePages-2Mi\" is not supported by berth "
+		  "(expected \"\" or Memory)");
+	check_err(POD("'volumes':[{'name':'v','emptyDir':{'sizeLimit':'1GB'}}]"),
+		  "pod.json: spec.volumes[0].emptyDir.sizeLimit: \"1GB\" is not a quantity (try 1Gi)");
+	check_err(PODC("'volumeMounts':[{'name':'v','mountPath':'/v'}]"),
+		  P "volumeMounts[0].name: no volume named \"v\" in spec.volumes");
+	check_err(PODCS("'volumes':[{'name':'v','emptyDir':{}}]", "'volumeMounts':[{'name':'v','mountPath':'v'}]"),
+		  P "volumeMounts[0].mountPath: \"v\" is not an absolute path");
+	check_err(PODCS("'volumes':[{'name':'v','emptyDir':{}}]", "'volumeMounts':[{'name':'v'}]"),
+		  P "volumeMounts[0].mountPath: required field is missing");
+	check_err(PODCS("'volumes':[{'name':'v','emptyDir':{}}]",
+			"'volumeMounts':[{'name':'v','mountPath':'/v'},{'name':'v','mountPath':'/v'}]"),
+		  P "volumeMounts[1].mountPath: \"/v\" is already mounted by volumeMounts[0]");
+	check_err(PODCS("'volumes':[{'name':'v','emptyDir':{}}]",
+			"'volumeMounts':[{'name':'v','mountPath':'/v','subPath':'a/../../b'}]"),
+		  P "volumeMounts[0].subPath: \"a/../../b\" must be a relative path without '..'");
+	check_err(PODCS("'volumes':[{'name':'v','emptyDir':{}}]",
+			"'volumeMounts':[{'name':'v','mountPath':'/v','subPath':'/abs'}]"),
+		  P "volumeMounts[0].subPath: \"/abs\" must be a relative path without '..'");
+}
+END_TEST
+
+START_TEST(err_probes)
+{
+	check_err(PODC("'livenessProbe':{}"),
+		  P "livenessProbe: no handler (expected one of exec, httpGet or tcpSocket)");
+	check_err(PODC("'livenessProbe':{'exec':{'command':['x']},'tcpSocket':{'port':1}}"),
+		  P "livenessProbe: more than one handler (exec, httpGet and tcpSocket are alternatives)");
+	check_err(PODC("'livenessProbe':{'exec':{}}"), P "livenessProbe.exec.command: required field is missing");
+	check_err(PODC("'livenessProbe':{'exec':{'command':[]}}"), P "livenessProbe.exec.command: must not be empty");
+	check_err(PODC("'readinessProbe':{'httpGet':{'port':80,'scheme':'HTTPS'}}"),
+		  P "readinessProbe.httpGet.scheme: HTTPS is not supported by berth (expected HTTP)");
+	check_err(PODC("'readinessProbe':{'httpGet':{'port':80,'scheme':'http'}}"),
+		  P "readinessProbe.httpGet.scheme: unknown scheme \"http\" (expected HTTP)");
+	check_err(PODC("'readinessProbe':{'httpGet':{'path':'/'}}"),
+		  P "readinessProbe.httpGet.port: required field is missing");
+	check_err(PODC("'readinessProbe':{'httpGet':{'port':'http'}}"),
+		  P "readinessProbe.httpGet.port: no port named \"http\" in the container's ports");
+	check_err(PODC("'ports':[{'containerPort':80}],'readinessProbe':{'httpGet':{'port':'8080'}}"),
+		  P "readinessProbe.httpGet.port: \"8080\" is not a valid port name (write the number without quotes)");
+	check_err(PODC("'readinessProbe':{'tcpSocket':{'port':0}}"),
+		  P "readinessProbe.tcpSocket.port: 0 is out of range (1 to 65535)");
+	check_err(PODC("'readinessProbe':{'tcpSocket':{'port':'Http'}}"),
+		  P "readinessProbe.tcpSocket.port: \"Http\" is not a valid port name (at most 15 lowercase "
+		  "letters, digits and '-', with at least one letter and no '-' at either end or twice in a row)");
+	check_err(PODC("'readinessProbe':{'tcpSocket':{'port':true}}"),
+		  P "readinessProbe.tcpSocket.port: expected a port number or name, got a boolean");
+	check_err(PODC("'readinessProbe':{'httpGet':{'port':80,'httpHeaders':[{'name':'X Y','value':'1'}]}}"),
+		  P "readinessProbe.httpGet.httpHeaders[0].name: \"X Y\" is not a valid HTTP header name");
+	check_err(PODC("'livenessProbe':{'exec':{'command':['x']},'successThreshold':2}"),
+		  P "livenessProbe.successThreshold: must be 1 for a livenessProbe");
+	check_err(PODC("'startupProbe':{'exec':{'command':['x']},'successThreshold':3}"),
+		  P "startupProbe.successThreshold: must be 1 for a startupProbe");
+	check_err(PODC("'readinessProbe':{'exec':{'command':['x']},'terminationGracePeriodSeconds':5}"),
+		  P "readinessProbe.terminationGracePeriodSeconds: not allowed on a readinessProbe");
+	check_err(PODC("'livenessProbe':{'exec':{'command':['x']},'terminationGracePeriodSeconds':0}"),
+		  P "livenessProbe.terminationGracePeriodSeconds: 0 is out of range (1 to 9223372036854775807)");
+	check_err(PODC("'lifecycle':{'preStop':{}}"), P "lifecycle.preStop: no handler (expected exec)");
+}
+END_TEST
+
+START_TEST(err_restart_policies)
+{
+	check_err(POD("'restartPolicy':'Sometimes'"),
+		  "pod.json: spec.restartPolicy: unknown restart policy \"Sometimes\" (expected Always, OnFailure or Never)");
+	check_err(PODC("'restartPolicy':'Always'"),
+		  P "restartPolicy: only init containers may set restartPolicy (Always makes one a sidecar)");
+	check_err(POD("'initContainers':[{" CT0 ",'restartPolicy':'Never'}]"),
+		  "pod.json: spec.initContainers[0].restartPolicy: unknown container restart policy \"Never\" "
+		  "(expected Always)");
+	check_err(POD("'initContainers':[{" CT0 ",'livenessProbe':{'exec':{'command':['x']}}}]"),
+		  "pod.json: spec.initContainers[0].livenessProbe: not allowed on an init container unless "
+		  "its restartPolicy is Always");
+	check_err(POD("'initContainers':[{" CT0 ",'lifecycle':{'preStop':{'exec':{'command':['x']}}}}]"),
+		  "pod.json: spec.initContainers[0].lifecycle: not allowed on an init container unless "
+		  "its restartPolicy is Always");
+	check_err(POD("'hostPID':true,'shareProcessNamespace':true"),
+		  "pod.json: spec.shareProcessNamespace: cannot be true when hostPID is true");
+}
+END_TEST
+
+START_TEST(err_annotations)
+{
+	check_err(ANN("'berth.dev/oom-polcy':'stop'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-polcy\"]: unknown berth annotation (expected "
+		  "berth.dev/oom-policy, berth.dev/oom-policy.<container>, berth.dev/oom-grow or "
+		  "berth.dev/restart-backoff)");
+	check_err(ANN("'berth.dev/oom-policy':'kill'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: unknown OOM policy \"kill\" "
+		  "(expected restart, stop or grow)");
+	check_err(ANN("'berth.dev/oom-policy.c':'Restart'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy.c\"]: unknown OOM policy \"Restart\" "
+		  "(expected restart, stop or grow)");
+	check_err(ANN("'berth.dev/oom-policy.web':'stop'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy.web\"]: no container named \"web\"");
+	check_err(ANN("'berth.dev/oom-policy.c':'grow'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy.c\"]: container \"c\" has no memory "
+		  "limit to grow (set resources.limits.memory)");
+	check_err(ANN("'berth.dev/oom-policy':'grow'", "'resources':{'limits':{'memory':'1Gi'}}"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: grow needs the berth.dev/oom-grow "
+		  "annotation (e.g. \"1.5,1Gi\")");
+	check_err(ANN("'berth.dev/oom-policy':'grow','berth.dev/oom-grow':'2,1Gi'",
+		      "'resources':{'limits':{'memory':'1Gi'}}"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: grow for container \"c\" needs a "
+		  "berth.dev/oom-grow max above its memory limit \"1Gi\" (max is \"1Gi\")");
+	check_err(ANN("'berth.dev/oom-grow':'2'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: \"2\" is not of the form factor,max "
+		  "(e.g. \"1.5,512Mi\")");
+	check_err(ANN("'berth.dev/oom-grow':'2,1Gi,3'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: \"2,1Gi,3\" is not of the form "
+		  "factor,max (e.g. \"1.5,512Mi\")");
+	check_err(ANN("'berth.dev/oom-grow':'1,1Gi'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: factor \"1\" must be greater than 1");
+	check_err(ANN("'berth.dev/oom-grow':'x2,1Gi'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: factor \"x2\" is not a number");
+	check_err(ANN("'berth.dev/oom-grow':'1e3,1Gi'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: factor \"1e3\" is not a number");
+	check_err(ANN("'berth.dev/oom-grow':'2,1GB'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/oom-grow\"]: \"1GB\" is not a quantity (try 1Gi)");
+	check_err(ANN("'berth.dev/restart-backoff':'1s,60s'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: \"1s,60s\" is not of the form "
+		  "initial,max,reset (e.g. \"10s,300s,10m\")");
+	check_err(ANN("'berth.dev/restart-backoff':'1s,60,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: max \"60\" is not a duration "
+		  "(e.g. 500ms, 10s, 1m30s)");
+	check_err(ANN("'berth.dev/restart-backoff':'1s,1d,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: max \"1d\" is not a duration "
+		  "(e.g. 500ms, 10s, 1m30s)");
+	check_err(ANN("'berth.dev/restart-backoff':'-1s,1m,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: initial \"-1s\" is not a duration "
+		  "(e.g. 500ms, 10s, 1m30s)");
+	check_err(ANN("'berth.dev/restart-backoff':'0,1m,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: initial \"0\" must be at least 1ms");
+	check_err(ANN("'berth.dev/restart-backoff':'2m,1m,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: initial \"2m\" is longer than "
+		  "max \"1m\"");
+	check_err(ANN("'berth.dev/restart-backoff':'1s,,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: \"1s,,10m\" is not of the form "
+		  "initial,max,reset (e.g. \"10s,300s,10m\")");
+	check_err(ANN("'berth.dev/restart-backoff':'1s,9999999999h,10m'", "'name':'c'"),
+		  "pod.json: metadata.annotations[\"berth.dev/restart-backoff\"]: max \"9999999999h\" is not a "
+		  "duration (e.g. 500ms, 10s, 1m30s)");
+	/* Other prefixes are not berth's business. */
+	pod_spec_free(parse_ok(ANN("'berth.dev.other/x':'y','example.com/berth.dev':'z'", "'name':'c'")));
+}
+END_TEST
+
+/* Every error message is one line with the document name in front, and
+ * nothing crashes, whatever the damage (run under ASan/UBSan too). */
+static void check_damaged(const char *json, size_t len)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	int r = pod_spec_parse("pod.json", BASE_DIR, json, len, &pod, &err);
+
+	if (r == 0) {
+		pod_spec_free(pod);
+		return;
+	}
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_ptr_null(pod);
+	ck_assert_msg(!strchr(err.msg, '\n'), "multi-line: %s", err.msg);
+	ck_assert_msg(b_startswith(err.msg, "pod.json: "), "no prefix: %s", err.msg);
+}
+
+START_TEST(robust_prefixes_and_mutations)
+{
+	_cleanup_free_ char *json = sq(full_pod);
+	size_t len = strlen(json);
+	static const char subst[] = { '"', '1', '}', 'x', '-' };
+
+	for (size_t n = 0; n < len; n++) {
+		struct b_err err = { 0 };
+		struct pod_spec *pod = NULL;
+
+		ck_assert_int_eq(pod_spec_parse("pod.json", BASE_DIR, json, n, &pod, &err), -EINVAL);
+		check_damaged(json, n);
+	}
+	for (size_t i = 0; i < len; i++) {
+		char saved = json[i];
+
+		for (size_t k = 0; k < sizeof(subst); k++) {
+			json[i] = subst[k];
+			check_damaged(json, len);
+		}
+		json[i] = saved;
+	}
+}
+END_TEST
+
+/* ---- the bad-pods corpus and the examples -------------------------------- */
+
+static char *read_text(const char *dir, const char *file, size_t *len)
+{
+	_cleanup_free_ char *path = NULL;
+	char *buf = NULL;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, file), 0);
+	ck_assert_msg(b_read_file(path, 0, &buf, len) == 0, "cannot read %s", path);
+	return buf;
+}
+
+static void check_bad_pod(const char *dir, const char *json_file)
+{
+	size_t n = strlen(json_file) - strlen(".json"), len, elen;
+	_cleanup_free_ char *expect_file = NULL;
+	_cleanup_free_ char *json = read_text(dir, json_file, &len);
+	_cleanup_free_ char *expect = NULL;
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+
+	ck_assert_int_ge(asprintf(&expect_file, "%.*s.expect", (int)n, json_file), 0);
+	expect = read_text(dir, expect_file, &elen);
+	while (elen && (expect[elen - 1] == '\n' || expect[elen - 1] == '\r'))
+		expect[--elen] = '\0';
+	ck_assert_msg(elen > 0, "%s is empty", expect_file);
+	ck_assert_msg(pod_spec_parse("pod.json", BASE_DIR, json, len, &pod, &err) < 0,
+		      "%s parsed without error", json_file);
+	ck_assert_ptr_null(pod);
+	ck_assert_msg(strstr(err.msg, expect), "%s: error \"%s\" does not contain \"%s\"",
+		      json_file, err.msg, expect);
+	ck_assert_msg(!strchr(err.msg, '\n'), "%s: error is not one line: %s", json_file, err.msg);
+	ck_assert_msg(b_startswith(err.msg, "pod.json: "), "%s: no name prefix: %s",
+		      json_file, err.msg);
+}
+
+static int for_each_json(const char *dir, void (*fn)(const char *, const char *))
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int count = 0;
+
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n <= 5 || strcmp(e->d_name + n - 5, ".json"))
+			continue;
+		fn(dir, e->d_name);
+		count++;
+	}
+	closedir(d);
+	return count;
+}
+
+START_TEST(bad_pods_corpus)
+{
+	ck_assert_int_ge(for_each_json(BAD_PODS_DIR, check_bad_pod), 20);
+}
+END_TEST
+
+static void check_example(const char *dir, const char *file)
+{
+	_cleanup_free_ char *path = NULL;
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, file), 0);
+	ck_assert_msg(pod_spec_load(path, &pod, &err) == 0, "%s", err.msg);
+	pod_spec_free(pod);
+}
+
+START_TEST(examples_parse)
+{
+	ck_assert_int_ge(for_each_json(EXAMPLE_PODS_DIR, check_example), 2);
+}
+END_TEST
+
+START_TEST(example_web)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	const struct pod_container *content, *httpd, *hog;
+
+	ck_assert_msg(pod_spec_load(EXAMPLE_PODS_DIR "/web.json", &pod, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(pod->base_dir, EXAMPLE_PODS_DIR);
+	content = ct_named(pod, "content");
+	httpd = ct_named(pod, "httpd");
+	hog = ct_named(pod, "hog");
+	ck_assert(content->init && content->sidecar);
+	ck_assert_str_eq(httpd->rootfs, EXAMPLE_PODS_DIR "/rootfs");
+	ck_assert_ptr_eq(content->mounts[0].volume, httpd->mounts[0].volume);
+	ck_assert_int_eq(content->mounts[0].volume->kind, POD_VOLUME_EMPTY_DIR);
+	ck_assert(httpd->mounts[0].read_only);
+	ck_assert_int_eq(httpd->readiness->handler.kind, POD_HANDLER_HTTP_GET);
+	ck_assert_uint_eq(httpd->readiness->handler.port, 8080);
+	ck_assert_int_eq(httpd->resources.cpu_request.value, 100);
+	ck_assert_int_eq(httpd->resources.memory_limit.value, 64 << 20);
+	ck_assert_uint_eq(pod_cpu_quota(httpd->resources.cpu_limit.value), 50000);
+	ck_assert_uint_eq(pod_cpu_shares(httpd->resources.cpu_request.value), 102);
+	ck_assert_int_eq(httpd->security.seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
+	ck_assert(pod_container_no_new_privs(httpd));
+	ck_assert_uint_eq(pod_container_capabilities(httpd), 0);
+	ck_assert_int_eq(hog->oom_policy, POD_OOM_RESTART);
+	ck_assert_int_eq(pod_memory_limit(hog), 32 << 20);
+	ck_assert_int_eq(pod->backoff.initial_ms, 1000);
+	pod_spec_free(pod);
+}
+END_TEST
+
+/* ---- the RuntimeDefault seccomp profile ---------------------------------- */
+
+/* The action a profile gives a syscall called with all-zero arguments
+ * (enough here: rules with arguments are checked one by one below). */
+static const struct oci_seccomp_syscall *rule_for(const struct oci_seccomp *s,
+						  const char *name, bool with_args)
+{
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		if ((s->syscalls[i].n_args > 0) == with_args &&
+		    b_strv_contains(s->syscalls[i].names, name))
+			return &s->syscalls[i];
+	return NULL;
+}
+
+START_TEST(seccomp_default_profile)
+{
+	static const char *const busybox_sh[] = {
+		"execve", "brk", "mmap", "munmap", "mprotect", "arch_prctl", "set_tid_address",
+		"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "getpid", "getppid", "getuid",
+		"geteuid", "getgid", "getegid", "uname", "fork", "vfork", "wait4", "exit_group",
+		"exit", "openat", "open", "read", "write", "writev", "close", "fstat", "newfstatat",
+		"stat", "lstat", "ioctl", "getcwd", "chdir", "dup2", "dup3", "fcntl", "pipe", "pipe2",
+		"poll", "nanosleep", "clock_nanosleep", "clock_gettime", "kill", "setpgid",
+		"getpgrp", "lseek", "readlink", "access", "faccessat", "prctl", "futex", "chroot",
+		"set_robust_list", "rseq", "prlimit64", "getrandom", "sysinfo",
+	};
+	struct b_arena a = { 0 };
+	struct b_err err = { 0 };
+	struct oci_seccomp *s = NULL;
+	const char *json = berth_default_seccomp_json();
+	const struct oci_seccomp_syscall *sc;
+	int personas = 0;
+
+	ck_assert_ptr_nonnull(json);
+	ck_assert_int_gt(strlen(json), 1000);
+	ck_assert_int_eq(oci_seccomp_parse("RuntimeDefault", json, strlen(json), &a, &s, &err), 0);
+	ck_assert_int_eq(s->default_action, OCI_SCMP_ACT_ERRNO);
+	ck_assert(s->has_default_errno_ret);
+	ck_assert_uint_eq(s->default_errno_ret, 1);
+	ck_assert(b_strv_contains(s->architectures, "SCMP_ARCH_X86_64"));
+	ck_assert(b_strv_contains(s->architectures, "SCMP_ARCH_X86"));
+	ck_assert(b_strv_contains(s->architectures, "SCMP_ARCH_X32"));
+	ck_assert(b_strv_contains(s->architectures, "SCMP_ARCH_AARCH64"));
+	ck_assert(b_strv_contains(s->architectures, "SCMP_ARCH_ARM"));
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(busybox_sh); i++) {
+		sc = rule_for(s, busybox_sh[i], false);
+		ck_assert_msg(sc && sc->action == OCI_SCMP_ACT_ALLOW, "%s is not allowed", busybox_sh[i]);
+	}
+	/* Denied by the default action: nothing lists them. */
+	for (const char *const *n = (const char *const[]){ "mount", "umount2", "unshare", "setns",
+		     "reboot", "kexec_load", "init_module", "bpf", "keyctl", "add_key",
+		     "open_by_handle_at", "pivot_root", "swapon", "acct", "kcmp", NULL }; *n; n++) {
+		ck_assert_msg(!rule_for(s, *n, false) && !rule_for(s, *n, true), "%s is listed", *n);
+	}
+
+	/* clone: allowed unless arg0 has a CLONE_NEW* flag. */
+	sc = rule_for(s, "clone", true);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_ptr_null(rule_for(s, "clone", false));
+	ck_assert_int_eq(sc->action, OCI_SCMP_ACT_ALLOW);
+	ck_assert_uint_eq(sc->n_args, 1);
+	ck_assert_uint_eq(sc->args[0].index, 0);
+	ck_assert_int_eq(sc->args[0].op, OCI_SCMP_MASKED_EQ);
+	ck_assert_uint_eq(sc->args[0].value, 0x7E020000);
+	ck_assert_uint_eq(sc->args[0].value_two, 0);
+
+	/* clone3: ENOSYS, so glibc falls back to clone. */
+	sc = rule_for(s, "clone3", false);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_int_eq(sc->action, OCI_SCMP_ACT_ERRNO);
+	ck_assert(sc->has_errno_ret);
+	ck_assert_uint_eq(sc->errno_ret, 38);
+
+	/* socket: anything but AF_VSOCK. */
+	sc = rule_for(s, "socket", true);
+	ck_assert_ptr_nonnull(sc);
+	ck_assert_ptr_null(rule_for(s, "socket", false));
+	ck_assert_int_eq(sc->args[0].op, OCI_SCMP_NE);
+	ck_assert_uint_eq(sc->args[0].value, 40);
+
+	/* personality: five exact values, one rule each (rules are ORed). */
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *p = &s->syscalls[i];
+		static const uint64_t ok[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+
+		if (!b_strv_contains(p->names, "personality"))
+			continue;
+		ck_assert_uint_eq(p->n_args, 1);
+		ck_assert_int_eq(p->args[0].op, OCI_SCMP_EQ);
+		ck_assert_uint_eq(p->args[0].value, ok[personas]);
+		personas++;
+	}
+	ck_assert_int_eq(personas, 5);
+	b_arena_release(&a);
+}
+END_TEST
+
+START_TEST(seccomp_parse_errors)
+{
+	struct b_arena a = { 0 };
+	struct b_err err = { 0 };
+	struct oci_seccomp *s = NULL;
+	_cleanup_free_ char *j1 = sq("{'defaultAction':'SCMP_ACT_NOPE'}");
+	_cleanup_free_ char *j2 = sq("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':[],'action':'SCMP_ACT_ERRNO'}]}");
+
+	ck_assert_int_eq(oci_seccomp_parse("p.json", j1, strlen(j1), &a, &s, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "p.json: defaultAction: unknown seccomp action \"SCMP_ACT_NOPE\"");
+	ck_assert_int_eq(oci_seccomp_parse("p.json", j2, strlen(j2), &a, &s, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "p.json: syscalls[0].names: expected at least one element, got an empty array");
+	ck_assert_int_eq(oci_seccomp_parse("p.json", "[]", 2, &a, &s, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "p.json: expected a JSON object, got an array");
+	ck_assert_int_eq(oci_seccomp_parse("p.json", "{", 1, &a, &s, &err), -EINVAL);
+	ck_assert(b_startswith(err.msg, "p.json: invalid JSON: "));
+	ck_assert_ptr_null(s);
+	b_arena_release(&a);
+}
+END_TEST
+
+static Suite *pod_suite(void)
+{
+	Suite *s = suite_create("pod_spec");
+	TCase *tc = tcase_create("parse");
+	TCase *te = tcase_create("errors");
+	TCase *td = tcase_create("data");
+	TCase *tr = tcase_create("robustness");
+
+	tcase_add_test(tc, full_pod_metadata_and_spec);
+	tcase_add_test(tc, full_pod_init_containers);
+	tcase_add_test(tc, full_pod_app_container);
+	tcase_add_test(tc, full_pod_probes);
+	tcase_add_test(tc, full_pod_privileged_container);
+	tcase_add_test(tc, minimal_defaults);
+	tcase_add_test(tc, probe_defaults);
+	tcase_add_test(tc, requests_default_to_limits);
+	tcase_add_test(tc, security_inheritance);
+	tcase_add_test(tc, capabilities);
+	tcase_add_test(tc, image_paths);
+	tcase_add_test(tc, base_dir_default_is_cwd);
+	tcase_add_test(tc, load_from_file);
+	tcase_add_test(tc, relative_load_path);
+	tcase_add_test(tc, tolerated_fields);
+	tcase_add_test(tc, host_namespaces);
+	tcase_add_test(tc, berth_annotations);
+	tcase_add_test(tc, mapping_helpers);
+	suite_add_tcase(s, tc);
+
+	tcase_add_test(te, err_document);
+	tcase_add_test(te, err_unknown_fields);
+	tcase_add_test(te, err_unsupported_fields);
+	tcase_add_test(te, err_types);
+	tcase_add_test(te, err_names);
+	tcase_add_test(te, err_image);
+	tcase_add_test(te, err_process);
+	tcase_add_test(te, err_ports);
+	tcase_add_test(te, err_resources);
+	tcase_add_test(te, err_security);
+	tcase_add_test(te, err_sysctls);
+	tcase_add_test(te, err_volumes);
+	tcase_add_test(te, err_probes);
+	tcase_add_test(te, err_restart_policies);
+	tcase_add_test(te, err_annotations);
+	suite_add_tcase(s, te);
+
+	tcase_add_test(td, bad_pods_corpus);
+	tcase_add_test(td, examples_parse);
+	tcase_add_test(td, example_web);
+	tcase_add_test(td, seccomp_default_profile);
+	tcase_add_test(td, seccomp_parse_errors);
+	suite_add_tcase(s, td);
+
+	/* Tens of thousands of parses: slow under the sanitizers. */
+	tcase_set_timeout(tr, 300);
+	tcase_add_test(tr, robust_prefixes_and_mutations);
+	suite_add_tcase(s, tr);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(pod_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

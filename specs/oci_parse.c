@@ -299,27 +299,39 @@ void oci_config_free(struct oci_config *cfg)
 	free(cfg);
 }
 
-int oci_process_parse(const char *name, const char *json, size_t len,
-		      struct b_arena *arena, struct oci_process **out,
-		      struct b_err *err)
+int oci_parse_bare(const char *name, const char *json, size_t len, struct b_arena *arena,
+		   size_t size, int (*fn)(struct oj *c, yajl_val v, void *obj), void **out,
+		   struct b_err *err)
 {
-	struct oci_process *p;
 	yajl_val doc = NULL;
 	struct oj c;
+	void *obj;
 	int r;
 
 	oj_init(&c, name, arena, err);
 	r = oj_parse_text(&c, json, len, &doc);
 	if (r < 0)
 		return r;
-	p = b_arena_alloc(arena, sizeof(*p));
+	obj = b_arena_alloc(arena, size);
 	if (!YAJL_IS_OBJECT(doc))
 		r = oj_fail(&c, "expected a JSON object, got %s", oj_type_name(doc));
 	else
-		r = oci_parse_process_obj(&c, doc, p);
+		r = fn(&c, doc, obj);
 	yajl_tree_free(doc);
 	if (r < 0)
 		return r;
-	*out = p;
+	*out = obj;
 	return 0;
+}
+
+static int process_fn(struct oj *c, yajl_val v, void *obj)
+{
+	return oci_parse_process_obj(c, v, obj);
+}
+
+int oci_process_parse(const char *name, const char *json, size_t len,
+		      struct b_arena *arena, struct oci_process **out,
+		      struct b_err *err)
+{
+	return oci_parse_bare(name, json, len, arena, sizeof(**out), process_fn, (void **)out, err);
 }

@@ -19,3 +19,10 @@ int oci_parse_env(struct oj *c, yajl_val obj, const char *key, char ***out);
 
 /* Fill the never-NULL lists of an absent "linux" object. */
 void oci_linux_defaults(struct b_arena *a, struct oci_linux *l);
+
+/* Parse a document whose top level is one object handled by `fn` (a
+ * process.json, a resources file, a seccomp profile); the object of `size`
+ * bytes is allocated in the arena. */
+int oci_parse_bare(const char *name, const char *json, size_t len, struct b_arena *arena,
+		   size_t size, int (*fn)(struct oj *c, yajl_val v, void *obj), void **out,
+		   struct b_err *err);

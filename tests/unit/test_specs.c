@@ -948,7 +948,7 @@ START_TEST(resources_json)
 	ck_assert_int_eq(oci_resources_parse("resources.json", bad, strlen(bad), &a, &res, &err), -EINVAL);
 	ck_assert_str_eq(err.msg, "resources.json: cpu.quota: expected an integer, got a string");
 	ck_assert_int_eq(oci_resources_parse("resources.json", "[]", 2, &a, &res, &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "resources.json: expected an object, got an array");
+	ck_assert_str_eq(err.msg, "resources.json: expected a JSON object, got an array");
 	b_arena_release(&a);
 }
 END_TEST

@@ -165,13 +165,13 @@ test_check_before_update_refuses_below_usage() {
 
 test_unified_cpuset_hugetlb_io_files() {
   make_bundle "$T_DIR/b" sleep 60
-  cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'cpus':'0','mems':'0','burst':1000,'idle':0},'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],'blockIO':{'weight':500},'unified':{'memory.high':'50000000','pids.max':'7'}}"
+  cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'cpus':'0','mems':'0','burst':1000,'idle':0},'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],'blockIO':{'weight':500},'unified':{'memory.high':'52428800','pids.max':'7'}}"
   b create --bundle "$T_DIR/b" u1 || fail create
   local cg; cg=$(cg_of u1)
   assert_eq 0 "$(cat $cg/cpuset.cpus)" cpuset.cpus
   assert_eq 0 "$(cat $cg/cpuset.mems)" cpuset.mems
   assert_eq 4194304 "$(cat $cg/hugetlb.2MB.max)" hugetlb.2MB.max
-  assert_eq 50000000 "$(cat $cg/memory.high)" "unified memory.high"
+  assert_eq 52428800 "$(cat $cg/memory.high)" "unified memory.high"
   assert_eq 7 "$(cat $cg/pids.max)" "unified pids.max"
   if [ -f $cg/io.weight ]; then
     assert_contains "$(cat $cg/io.weight)" "default 5045" "io.weight for blkio weight 500"

@@ -9,6 +9,8 @@
 
 #include "cli.h"
 
+int cmd_pod(struct cli *, int, char **);
+
 static const struct command commands[] = {
 	{ "create", cmd_create, "create a container", "[--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] [--no-pivot] [--no-new-keyring] ID", true },
 	{ "start", cmd_start, "start a created container", "ID", false },
@@ -25,6 +27,7 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "container events and statistics", "[--stats] [--interval D] ID", false },
 	{ "features", cmd_features, "print the runtime's features JSON", "", false },
 	{ "spec", cmd_spec, "write a default config.json", "[--bundle DIR] [--rootless]", false },
+	{ "pod", cmd_pod, "run a pod in the foreground (pod supervisor)", "run [--root DIR] [--log-dir DIR] POD.json", true },
 };
 
 const struct command *cli_find_command(const char *name)

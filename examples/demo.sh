@@ -27,5 +27,11 @@ c["process"]["args"] = ["sh", "-c",
 json.dump(c, open(p, "w"), indent=1)
 PY
 echo "+ berth run demo   (bundle: $bundle)"
-cd "$bundle"
-exec "$berth" --root "${BERTH_ROOT:-/run/berth}" run "demo-$$"
+(cd "$bundle" && "$berth" --root "${BERTH_ROOT:-/run/berth}" run "demo-$$")
+
+# The example pod's image is ./rootfs beside it: the same busybox tree.
+pods=$top/examples/pods
+rm -rf "$pods/rootfs"
+cp -a "$bundle/rootfs" "$pods/rootfs"
+echo "+ berth pod run examples/pods/hello.json"
+exec "$berth" --root "${BERTH_ROOT:-/run/berth}" pod run "$pods/hello.json"

@@ -214,7 +214,9 @@ int pod_parse_pod_security(struct oj *c, yajl_val spec, struct pod_spec *pod)
 {
 	int r;
 
-	pod->seccomp.type = POD_SECCOMP_UNCONFINED;
+	/* berth differs from the kubelet here: a pod that says nothing gets the
+	 * RuntimeDefault profile, not Unconfined. */
+	pod->seccomp.type = POD_SECCOMP_RUNTIME_DEFAULT;
 	r = pod_member(c, spec, "securityContext", false, parse_pod_sec, pod, NULL);
 	return r < 0 ? r : 0;
 }

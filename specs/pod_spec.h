@@ -40,8 +40,8 @@ enum pod_protocol {
 };
 
 enum pod_seccomp_type {
-	POD_SECCOMP_UNCONFINED,  /* the default when neither level sets one (as the kubelet) */
-	POD_SECCOMP_RUNTIME_DEFAULT,  /* berth_default_seccomp_json() */
+	POD_SECCOMP_UNCONFINED,
+	POD_SECCOMP_RUNTIME_DEFAULT,  /* berth_default_seccomp_json(); the default when neither level sets one */
 	POD_SECCOMP_LOCALHOST,   /* a profile file, see pod_seccomp.localhost_path */
 };
 
@@ -264,7 +264,7 @@ struct pod_spec {
 	bool has_run_as_group;
 	uint32_t run_as_group;
 	bool run_as_non_root;
-	struct pod_seccomp seccomp;      /* UNCONFINED when absent */
+	struct pod_seccomp seccomp;      /* RUNTIME_DEFAULT when absent */
 	struct oci_kv_list sysctls;      /* name -> value, ready for linux.sysctl */
 
 	struct pod_volume *volumes;

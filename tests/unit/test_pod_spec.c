@@ -357,7 +357,7 @@ START_TEST(minimal_defaults)
 	ck_assert(!pod->host_network && !pod->host_pid && !pod->host_ipc);
 	ck_assert(!pod->share_process_namespace);
 	ck_assert(!pod->has_run_as_user && !pod->has_run_as_group && !pod->run_as_non_root);
-	ck_assert_int_eq(pod->seccomp.type, POD_SECCOMP_UNCONFINED);
+	ck_assert_int_eq(pod->seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
 	ck_assert_uint_eq(pod->sysctls.n, 0);
 	ck_assert_uint_eq(pod->n_volumes, 0);
 	ck_assert_uint_eq(pod->n_init_containers, 0);
@@ -383,7 +383,7 @@ START_TEST(minimal_defaults)
 	ck_assert(!c->security.run_as_non_root && !c->security.read_only_root_filesystem);
 	ck_assert(c->security.allow_privilege_escalation && !c->security.privileged);
 	ck_assert(!c->security.caps.add && !c->security.caps.drop);
-	ck_assert_int_eq(c->security.seccomp.type, POD_SECCOMP_UNCONFINED);
+	ck_assert_int_eq(c->security.seccomp.type, POD_SECCOMP_RUNTIME_DEFAULT);
 	ck_assert_uint_eq(c->n_mounts, 0);
 	ck_assert_ptr_null(c->pre_stop);
 	ck_assert_str_eq(c->termination_message_path, "/dev/termination-log");

@@ -1,0 +1,280 @@
+/* The OCI config of one pod container, built in memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "specs/seccomp_default.h"
+#include "supervisor/supervisor.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* As `berth spec` (runc spec) writes them. */
+static const char *const masked_paths[] = {
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+	"/proc/sched_debug", "/sys/firmware", "/proc/scsi",
+	"/sys/devices/virtual/tpm", NULL,
+};
+
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static char **strv_dup(struct b_arena *a, const char *const *v)
+{
+	size_t n = 0;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = b_arena_calloc(a, n + 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i] = b_arena_strdup(a, v[i]);
+	return out;
+}
+
+static char **split_opts(struct b_arena *a, const char *csv)
+{
+	size_t n = 1, k = 0;
+	char **out;
+	char *s = b_arena_strdup(a, csv), *tok, *save = NULL;
+
+	for (const char *p = csv; *p; p++)
+		n += *p == ',';
+	out = b_arena_calloc(a, n + 1, sizeof(*out));
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		out[k++] = tok;
+	return out;
+}
+
+static void add_mount(struct oci_config *cfg, size_t *cap, const char *dst,
+		      const char *type, const char *src, const char *opts)
+{
+	struct oci_mount *m;
+
+	if (cfg->n_mounts == *cap) {
+		struct oci_mount *nm = b_arena_calloc(&cfg->arena, *cap * 2 + 8, sizeof(*nm));
+		if (cfg->n_mounts)
+			memcpy(nm, cfg->mounts, cfg->n_mounts * sizeof(*nm));
+		cfg->mounts = nm;
+		*cap = *cap * 2 + 8;
+	}
+	m = &cfg->mounts[cfg->n_mounts++];
+	m->destination = b_arena_strdup(&cfg->arena, dst);
+	m->type = type ? b_arena_strdup(&cfg->arena, type) : NULL;
+	m->source = src ? b_arena_strdup(&cfg->arena, src) : NULL;
+	m->options = split_opts(&cfg->arena, opts ? opts : "");
+}
+
+static void add_ns(struct oci_config *cfg, enum oci_ns_kind kind, int flag, const char *path)
+{
+	struct oci_namespace *ns = &cfg->linux.namespaces[cfg->linux.n_namespaces++];
+
+	ns->kind = kind;
+	ns->clone_flag = flag;
+	ns->path = path ? b_arena_strdup(&cfg->arena, path) : NULL;
+}
+
+static int prepare_host_path(const struct pod_volume *v, const char *src, struct b_err *err)
+{
+	int r;
+
+	switch (v->host_path_type) {
+	case POD_HOST_PATH_DIRECTORY_OR_CREATE:
+		r = b_mkdir_p(src, 0755);
+		if (r < 0)
+			return b_err_sys(err, -r, "volume %s: creating hostPath directory %s", v->name, src);
+		break;
+	case POD_HOST_PATH_FILE_OR_CREATE:
+		if (access(src, F_OK) < 0) {
+			_cleanup_close_ int fd = open(src, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd < 0)
+				return b_err_sys(err, errno, "volume %s: creating hostPath file %s", v->name, src);
+		}
+		break;
+	default:
+		break;
+	}
+	if (access(src, F_OK) < 0)
+		return b_err_sys(err, errno, "volume %s: hostPath %s", v->name, src);
+	return 0;
+}
+
+static int add_volume_mounts(const struct sv_oci_ctx *oc, const struct pod_container *c,
+			     struct oci_config *cfg, size_t *cap, struct b_err *err)
+{
+	for (size_t i = 0; i < c->n_mounts; i++) {
+		const struct pod_volume_mount *vm = &c->mounts[i];
+		const struct pod_volume *v = vm->volume;
+		char src[PATH_MAX];
+		const char *ro = vm->read_only ? "rbind,ro" : "rbind";
+		int r;
+
+		if (v->kind == POD_VOLUME_HOST_PATH) {
+			if ((r = prepare_host_path(v, v->host_path, err)) < 0)
+				return r;
+			snprintf(src, sizeof(src), "%s", v->host_path);
+		} else {
+			snprintf(src, sizeof(src), "%s/volumes/%s", oc->pod_dir, v->name);
+		}
+		if (vm->sub_path) {
+			size_t l = strlen(src);
+			snprintf(src + l, sizeof(src) - l, "/%s", vm->sub_path);
+			if (v->kind == POD_VOLUME_EMPTY_DIR && (r = b_mkdir_p(src, 0755)) < 0)
+				return b_err_sys(err, -r, "volume %s: subPath %s", v->name, src);
+		}
+		add_mount(cfg, cap, vm->mount_path, "bind", src, ro);
+	}
+	return 0;
+}
+
+static int add_seccomp(const struct pod_container *c, struct oci_config *cfg, struct b_err *err)
+{
+	const struct pod_seccomp *s = &c->security.seccomp;
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
+
+	if (c->security.privileged)
+		return 0;
+	switch (s->type) {
+	case POD_SECCOMP_UNCONFINED:
+		return 0;
+	case POD_SECCOMP_RUNTIME_DEFAULT: {
+		const char *j = berth_default_seccomp_json();
+		return oci_seccomp_parse("RuntimeDefault seccomp profile", j, strlen(j),
+					 &cfg->arena, &cfg->linux.seccomp, err);
+	}
+	case POD_SECCOMP_LOCALHOST:
+		r = b_read_file(s->localhost_path, 0, &text, &len);
+		if (r < 0)
+			return b_err_sys(err, -r, "container %s: seccomp profile %s", c->name,
+					 s->localhost_path);
+		return oci_seccomp_parse(s->localhost_path, text, len, &cfg->arena,
+					 &cfg->linux.seccomp, err);
+	}
+	return 0;
+}
+
+int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
+		 struct oci_config **out, struct b_err *err)
+{
+	const struct pod_spec *pod = oc->pod;
+	struct oci_config *cfg = calloc(1, sizeof(*cfg));
+	struct b_arena *a;
+	struct oci_process *p;
+	struct oci_resources *res;
+	size_t n_args = 0, n_cmd = 0, cap = 0, k;
+	char path[64];
+	uint64_t caps;
+	int r;
+
+	if (!cfg)
+		return b_err_set(err, ENOMEM, "out of memory");
+	a = &cfg->arena;
+	cfg->oci_version = b_arena_strdup(a, "1.2.0");
+	cfg->root_path = b_arena_strdup(a, oc->rootfs);
+	cfg->root_readonly = c->security.read_only_root_filesystem;
+
+	/* process */
+	p = cfg->process = b_arena_calloc(a, 1, sizeof(*p));
+	while (c->command[n_cmd])
+		n_cmd++;
+	while (c->args && c->args[n_args])
+		n_args++;
+	p->args = b_arena_calloc(a, n_cmd + n_args + 1, sizeof(char *));
+	for (k = 0; k < n_cmd; k++)
+		p->args[k] = b_arena_strdup(a, c->command[k]);
+	for (size_t i = 0; i < n_args; i++)
+		p->args[k++] = b_arena_strdup(a, c->args[i]);
+	p->env = b_arena_calloc(a, c->n_env + 2, sizeof(char *));
+	k = 0;
+	p->env[k++] = b_arena_strdup(a, DEFAULT_PATH);
+	for (size_t i = 0; i < c->n_env; i++) {
+		char *kv = b_arena_printf(a, "%s=%s", c->env[i].name, c->env[i].value);
+		size_t j;
+		/* A later definition of a name replaces the earlier one. */
+		for (j = 0; j < k; j++)
+			if (!strncmp(p->env[j], kv, strlen(c->env[i].name) + 1))
+				break;
+		p->env[j] = kv;
+		if (j == k)
+			k++;
+	}
+	p->cwd = b_arena_strdup(a, c->working_dir ? c->working_dir : "/");
+	p->user.uid = c->security.run_as_user;
+	p->user.gid = c->security.run_as_group;
+	caps = pod_container_capabilities(c);
+	p->capabilities = b_arena_calloc(a, 1, sizeof(*p->capabilities));
+	p->capabilities->bounding = caps;
+	p->capabilities->effective = caps;
+	p->capabilities->permitted = caps;
+	p->capabilities->inheritable = caps;
+	p->capabilities->ambient = p->user.uid != 0 ? caps : 0;
+	p->no_new_privileges = pod_container_no_new_privs(c);
+
+	/* mounts */
+	add_mount(cfg, &cap, "/proc", "proc", "proc", "nosuid,noexec,nodev");
+	add_mount(cfg, &cap, "/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k");
+	add_mount(cfg, &cap, "/dev/pts", "devpts", "devpts",
+		  "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5");
+	add_mount(cfg, &cap, "/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k");
+	add_mount(cfg, &cap, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
+	add_mount(cfg, &cap, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
+	add_mount(cfg, &cap, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro");
+	if ((r = add_volume_mounts(oc, c, cfg, &cap, err)) < 0)
+		goto fail;
+
+	/* linux */
+	cfg->has_linux = true;
+	add_ns(cfg, OCI_NS_MOUNT, CLONE_NEWNS, NULL);
+	add_ns(cfg, OCI_NS_CGROUP, CLONE_NEWCGROUP, NULL);
+	if (!pod->host_pid)
+		add_ns(cfg, OCI_NS_PID, CLONE_NEWPID, oc->pid_ns_path);
+	if (oc->ns->net >= 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->net);
+		add_ns(cfg, OCI_NS_NETWORK, CLONE_NEWNET, path);
+	}
+	if (oc->ns->ipc >= 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->ipc);
+		add_ns(cfg, OCI_NS_IPC, CLONE_NEWIPC, path);
+	}
+	if (oc->ns->uts >= 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->uts);
+		add_ns(cfg, OCI_NS_UTS, CLONE_NEWUTS, path);
+	}
+	cfg->linux.cgroups_path = b_arena_printf(a, "/berth/pods/%s/%s", pod->name, c->name);
+	cfg->linux.masked_paths = strv_dup(a, masked_paths);
+	cfg->linux.readonly_paths = strv_dup(a, readonly_paths);
+	cfg->linux.sysctl = pod->sysctls;
+
+	res = cfg->linux.resources = b_arena_calloc(a, 1, sizeof(*res));
+	if (c->resources.memory_limit.set) {
+		res->has_memory_limit = true;
+		res->memory_limit = pod_memory_limit(c);
+	}
+	if (c->resources.cpu_limit.set && pod_cpu_quota(c->resources.cpu_limit.value)) {
+		res->has_cpu_quota = true;
+		res->cpu_quota = (int64_t)pod_cpu_quota(c->resources.cpu_limit.value);
+		res->has_cpu_period = true;
+		res->cpu_period = POD_CPU_PERIOD;
+	}
+	if (c->resources.cpu_request.set) {
+		res->has_cpu_shares = true;
+		res->cpu_shares = pod_cpu_shares(c->resources.cpu_request.value);
+	}
+	if ((r = add_seccomp(c, cfg, err)) < 0)
+		goto fail;
+	*out = cfg;
+	return 0;
+fail:
+	oci_config_free(cfg);
+	return r;
+}

@@ -1,0 +1,82 @@
+/* The pod supervisor: runs a parsed pod (specs/pod_spec.h) on this host
+ * through the container engine (runtime/container.h) as a library.
+ *
+ * One process, single-threaded: it holds the pod's network, IPC and UTS
+ * namespaces itself (no pause container), gives each container an overlay
+ * writable layer over its image, supervises the containers with epoll over
+ * pidfds, a signalfd and a timerfd, restarts them per restartPolicy with
+ * backoff, collects their output into CRI-format log files and records
+ * events.  Nothing here prints or exits: functions return 0 or a negative
+ * errno and fill the error object; output goes through callbacks.
+ * docs/pod-supervisor.md describes the behaviour. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "runtime/container.h"
+#include "specs/pod_spec.h"
+
+/* One line (without its newline) a container wrote; `stream` is "stdout"
+ * or "stderr", `partial` when the line was cut because it was too long. */
+typedef void (*sv_log_fn)(void *ud, const char *container, const char *stream,
+			  const char *line, size_t len, bool partial);
+/* A non-fatal problem (a failed cleanup step, a failed restart). */
+typedef void (*sv_warn_fn)(void *ud, const struct b_err *e);
+
+struct sv_opts {
+	sv_log_fn on_log;        /* NULL: logs only go to the files */
+	sv_warn_fn on_warn;      /* NULL: dropped */
+	void *ud;
+	/* Where <container>.log and events.jsonl go; NULL: the pod state
+	 * directory (removed with the pod).  A given directory is kept. */
+	const char *log_dir;
+};
+
+struct sv_result {
+	bool stopped_by_signal;  /* SIGTERM/SIGINT asked for a graceful stop */
+	bool all_succeeded;      /* every container's last exit was 0 */
+	int failed_signal;       /* the signal that stopped us, 0 */
+};
+
+/* Run `pod` to completion (or until SIGTERM/SIGINT).  State lives in
+ * <ctx->root>/pods/<pod name>; the containers are "<pod>_<container>" in
+ * ctx->root.  On return nothing of the pod is left: no process, mount,
+ * cgroup or state directory.  Returns 0 when the pod ran (see *res for how
+ * it ended) or a negative errno when it could not be set up. */
+int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
+	       const struct sv_opts *opts, struct sv_result *res, struct b_err *err);
+
+/* ---- internal, shared by the supervisor's files ----------------------- */
+
+/* Namespaces the supervisor holds for the pod, -1 when not held. */
+struct sv_pod_ns {
+	int net, ipc, uts;
+};
+
+/* What a container's config needs besides the container itself. */
+struct sv_oci_ctx {
+	const struct pod_spec *pod;
+	const struct sv_pod_ns *ns;
+	const char *pod_dir;        /* <root>/pods/<pod> */
+	const char *rootfs;         /* the container's overlay mount point */
+	const char *pid_ns_path;    /* shareProcessNamespace: the pid ns to join, or NULL */
+};
+
+/* Build the complete OCI config of `c` (caller frees with oci_config_free). */
+int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
+		 struct oci_config **out, struct b_err *err);
+
+/* Create the shared namespaces (network, IPC, UTS as the pod asks). */
+int sv_ns_create(const struct pod_spec *pod, struct sv_pod_ns *ns, struct b_err *err);
+void sv_ns_close(struct sv_pod_ns *ns);
+
+/* Overlay writable layer: recreate dir/{upper,work,merged} empty and mount
+ * lowerdir=lower there.  sv_overlay_remove unmounts and removes dir. */
+int sv_overlay_setup(const char *dir, const char *lower, struct b_err *err);
+int sv_overlay_remove(const char *dir, struct b_err *err);
+
+/* emptyDir volumes under pod_dir/volumes (tmpfs for medium Memory). */
+int sv_volumes_setup(const struct pod_spec *pod, const char *pod_dir, struct b_err *err);
+void sv_volumes_remove(const struct pod_spec *pod, const char *pod_dir);

@@ -49,14 +49,14 @@ static const char *const default_env[] = {
 	NULL,
 };
 
-static const char *const masked_paths[] = {
+const char *const oci_default_masked_paths[] = {
 	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
 	"/proc/sched_debug", "/sys/firmware", "/proc/scsi",
 	"/sys/devices/virtual/tpm", NULL,
 };
 
-static const char *const readonly_paths[] = {
+const char *const oci_default_readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
@@ -175,8 +175,8 @@ static void write_linux(struct jw *w, bool rootless)
 		jw_obj_close(w);
 	}
 	write_namespaces(w, rootless);
-	write_strv(w, "maskedPaths", masked_paths);
-	write_strv(w, "readonlyPaths", readonly_paths);
+	write_strv(w, "maskedPaths", oci_default_masked_paths);
+	write_strv(w, "readonlyPaths", oci_default_readonly_paths);
 	jw_obj_close(w);
 }
 

@@ -10,22 +10,11 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "specs/oci_default.h"
 #include "specs/seccomp_default.h"
 #include "supervisor/supervisor.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-/* As `berth spec` (runc spec) writes them. */
-static const char *const masked_paths[] = {
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/sys/firmware", "/proc/scsi",
-	"/sys/devices/virtual/tpm", NULL,
-};
-
-static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
 
 static char **strv_dup(struct b_arena *a, const char *const *v)
 {
@@ -251,8 +240,8 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		add_ns(cfg, OCI_NS_UTS, CLONE_NEWUTS, path);
 	}
 	cfg->linux.cgroups_path = b_arena_printf(a, "/berth/pods/%s/%s", pod->name, c->name);
-	cfg->linux.masked_paths = strv_dup(a, masked_paths);
-	cfg->linux.readonly_paths = strv_dup(a, readonly_paths);
+	cfg->linux.masked_paths = strv_dup(a, oci_default_masked_paths);
+	cfg->linux.readonly_paths = strv_dup(a, oci_default_readonly_paths);
 	cfg->linux.sysctl = pod->sysctls;
 
 	res = cfg->linux.resources = b_arena_calloc(a, 1, sizeof(*res));

@@ -248,6 +248,14 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	if (c->resources.memory_limit.set) {
 		res->has_memory_limit = true;
 		res->memory_limit = pod_memory_limit(c);
+		/* As the kubelet on cgroup v2: no swap, and an OOM kill takes
+		 * the whole container down rather than leaving it half-killed. */
+		res->has_memory_swap = true;
+		res->memory_swap = res->memory_limit;
+		res->unified.items = b_arena_calloc(a, 1, sizeof(*res->unified.items));
+		res->unified.items[0].key = "memory.oom.group";
+		res->unified.items[0].value = "1";
+		res->unified.n = 1;
 	}
 	if (c->resources.cpu_limit.set && pod_cpu_quota(c->resources.cpu_limit.value)) {
 		res->has_cpu_quota = true;

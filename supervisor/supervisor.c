@@ -424,7 +424,9 @@ static void handle_exit(struct sv *s, struct ctr *c, int status)
 		s->pid_owner = NULL;
 		s->pid_ns_path[0] = '\0';
 	}
-	e.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	/* As Kubernetes reports it: a signal death is exit code 128+N
+	 * (an OOM kill is 137), with the signal kept beside it. */
+	e.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	e.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	ok = e.code == 0;
 	if (c->cg[0] && cg_oom_kills(c->cg) > 0)

@@ -155,10 +155,13 @@ test_check_before_update_refuses_below_usage() {
   cfg "$T_DIR/b" "c['linux']['resources']={'memory':{'limit':67108864}}"
   b run -d --bundle "$T_DIR/b" cbu || fail "run -d"
   local cg; cg=$(cg_of cbu)
-  for _ in $(seq 900); do [ "$(cat $cg/memory.current)" -gt 4000000 ] && break; sleep 0.1; done
-  [ "$(cat $cg/memory.current)" -gt 4000000 ] || fail "the container never used 4 MB: $(cat $cg/memory.current)"
+  # Wait for the whole 8 MB string to be held, not a transient while it
+  # streams through the pipe.
+  for _ in $(seq 900); do [ "$(cat $cg/memory.current)" -gt 8000000 ] && break; sleep 0.1; done
+  [ "$(cat $cg/memory.current)" -gt 8000000 ] || fail "the container never used 8 MB: $(cat $cg/memory.current)"
   printf '{"memory":{"limit":1048576,"checkBeforeUpdate":true}}' > "$T_DIR/res.json"
-  local out; out=$(b update --resources "$T_DIR/res.json" cbu 2>&1) && fail "update below usage succeeded"
+  local out; out=$(b update --resources "$T_DIR/res.json" cbu 2>&1) &&
+    fail "update below usage succeeded (memory.current $(cat $cg/memory.current), memory.max $(cat $cg/memory.max), state $(b state cbu | grep status), output: $out)"
   assert_contains "$out" "below the current usage"
   assert_eq 67108864 "$(cat $cg/memory.max)" "memory.max unchanged"
   b delete -f cbu

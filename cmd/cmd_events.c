@@ -19,14 +19,9 @@
 #include "runtime/syscalls.h"
 #include "specs/jsonw.h"
 
-static void limit(struct jw *w, const char *key, uint64_t v)
-{
-	/* runc reports "max" as the largest uint64. */
-	jw_kuint(w, key, v);
-}
-
 static void stats_json(struct jw *w, const struct cg_stats *s)
 {
+	/* Limits of "max" are reported as the largest uint64, as runc does. */
 	jw_obj_open(w);
 	jw_key(w, "cpu");
 	jw_obj_open(w);
@@ -50,13 +45,13 @@ static void stats_json(struct jw *w, const struct cg_stats *s)
 		jw_obj_open(w);
 		jw_kuint(w, "usage", s->mem_current);
 		jw_kuint(w, "max", s->mem_peak);
-		limit(w, "limit", s->mem_max);
+		jw_kuint(w, "limit", s->mem_max);
 		jw_kuint(w, "failcnt", s->mem_events_max);
 		jw_obj_close(w);
 		jw_key(w, "swap");
 		jw_obj_open(w);
 		jw_kuint(w, "usage", s->swap_current);
-		limit(w, "limit", s->swap_max);
+		jw_kuint(w, "limit", s->swap_max);
 		jw_obj_close(w);
 		jw_key(w, "raw");
 		jw_obj_open(w);
@@ -97,7 +92,7 @@ static void stats_json(struct jw *w, const struct cg_stats *s)
 		jw_key(w, s->hugetlb[i].size);
 		jw_obj_open(w);
 		jw_kuint(w, "usage", s->hugetlb[i].current);
-		limit(w, "max", s->hugetlb[i].max);
+		jw_kuint(w, "max", s->hugetlb[i].max);
 		jw_kuint(w, "failcnt", s->hugetlb[i].failcnt);
 		jw_obj_close(w);
 	}

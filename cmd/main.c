@@ -88,8 +88,10 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 				cli->log_format = LOG_JSON;
 			else if (!strcmp(optarg, "text"))
 				cli->log_format = LOG_TEXT;
-			else
-				return cli_errorf(cli, "--log-format: \"%s\" is not text or json", optarg) ? -1 : -1;
+			else {
+				cli_errorf(cli, "--log-format: \"%s\" is not text or json", optarg);
+				return -1;
+			}
 			break;
 		case OPT_DEBUG: cli->debug = true; break;
 		case OPT_SYSTEMD: cli->systemd_cgroup = true; break;

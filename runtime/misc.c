@@ -247,13 +247,12 @@ static char *home_for(uint32_t uid)
 
 	while (f && getline(&line, &cap, f) > 0) {
 		char *fields[7] = { 0 };
-		char *save = NULL, *s = line;
+		char *s = line;
 		int n = 0;
 		unsigned long u;
 
 		for (char *tok; n < 7 && (tok = strsep(&s, ":")); )
 			fields[n++] = tok;
-		(void)save;
 		if (n < 6 || !fields[2] || !fields[5])
 			continue;
 		u = strtoul(fields[2], NULL, 10);

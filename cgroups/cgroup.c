@@ -1,5 +1,6 @@
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -397,8 +398,36 @@ static bool empty_cb(const char *abs, void *arg)
 	return cg_is_empty(abs);
 }
 
+/* Child cgroups first: rmdir of a cgroup that has children fails. */
+static int destroy_children(const char *abs, struct b_err *err)
+{
+	_cleanup_(b_closedirp) DIR *d = opendir(abs);
+	struct dirent *de;
+	int r;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char child[PATH_MAX];
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", abs, de->d_name) >= sizeof(child))
+			return b_err_set(err, ENAMETOOLONG, "cgroup path too long under %s", abs);
+		if ((r = cg_destroy(child, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int cg_destroy(const char *abs, struct b_err *err)
 {
+	int r;
+
+	if (rmdir(abs) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == EBUSY && (r = destroy_children(abs, err)) < 0)
+		return r;
 	if (rmdir(abs) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EBUSY)

@@ -1,6 +1,7 @@
 /* Scope-bound release of fds, memory, FILEs and child processes. */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,12 @@ static inline void b_fclosep(FILE **f)
 {
 	if (*f)
 		fclose(*f);
+}
+
+static inline void b_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
 }
 
 /* A child that must not outlive an early return: kill and reap it. */

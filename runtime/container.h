@@ -107,6 +107,10 @@ struct rt_exec_opts {
 	const char *pid_file;
 	int preserve_fds;
 	int stdio[3];
+	/* Run in this child cgroup of the container's (created when
+	 * missing), so the process tree can be killed as one: the pod
+	 * supervisor's exec probes.  NULL: the container's cgroup. */
+	const char *sub_cgroup;
 };
 
 static inline void rt_exec_opts_init(struct rt_exec_opts *o)

@@ -222,6 +222,26 @@ static int load_container_config(const char *dir, struct oci_config **cfg, struc
 	return oci_config_parse("config.json", json, len, cfg, err);
 }
 
+static int open_exec_cgroup(const char *cg, const char *sub, int *fd, struct b_err *err)
+{
+	char path[PATH_MAX];
+
+	if (!sub) {
+		*fd = open(cg, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return 0;
+	}
+	if (strchr(sub, '/') || !strcmp(sub, ".") || !strcmp(sub, ".."))
+		return b_err_set(err, EINVAL, "exec: bad sub-cgroup name \"%s\"", sub);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cg, sub) >= sizeof(path))
+		return b_err_set(err, ENAMETOOLONG, "exec: cgroup path too long");
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return b_err_sys(err, errno, "exec: creating cgroup %s", path);
+	*fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0)
+		return b_err_sys(err, errno, "exec: opening cgroup %s", path);
+	return 0;
+}
+
 static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, struct b_err *err)
 {
 	struct clone_args ca = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
@@ -331,8 +351,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	j.ns_flags = differing_ns(st->pid);
 	j.join_pid = (j.ns_flags & CLONE_NEWPID) != 0;
 	j.ns_flags &= ~CLONE_NEWPID;
-	if (st->cgroup_path && *st->cgroup_path)
-		cg_fd = open(st->cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (st->cgroup_path && *st->cgroup_path && (r = open_exec_cgroup(st->cgroup_path, o->sub_cgroup,
+									     &cg_fd, err)) < 0)
+		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = b_err_sys(err, errno, "socketpair");
 		goto out;

@@ -247,7 +247,7 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	res = cfg->linux.resources = b_arena_calloc(a, 1, sizeof(*res));
 	if (c->resources.memory_limit.set) {
 		res->has_memory_limit = true;
-		res->memory_limit = pod_memory_limit(c);
+		res->memory_limit = oc->memory_limit > 0 ? oc->memory_limit : pod_memory_limit(c);
 		/* As the kubelet on cgroup v2: no swap, and an OOM kill takes
 		 * the whole container down rather than leaving it half-killed. */
 		res->has_memory_swap = true;

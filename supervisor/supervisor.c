@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -21,190 +23,16 @@
 #include "cgroups/cgroup.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
-#include "specs/jsonw.h"
-#include "supervisor/supervisor.h"
+#include "supervisor/sv_internal.h"
 
-#define LOG_BUF 16384
-
-enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
-enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE };
-
-struct stream {
-	int fd;
-	size_t len;
-	char buf[LOG_BUF];
-};
-
-struct ctr {
-	const struct pod_container *c;
-	char id[256];
-	char dir[PATH_MAX];
-	char cg[1024];              /* cgroup directory, "" when unknown */
-	enum cstate st;
-	bool created;               /* a runtime container exists */
-	pid_t pid;
-	int pidfd;
-	pid_t prestop_pid;          /* a running preStop exec, 0 */
-	struct stream out[2];
-	int log_fd;
-	int restarts;
-	int64_t started_ms, restart_at_ms, next_delay_ms;
-	bool exited, succeeded;
-};
-
-struct sv {
-	const struct rt_ctx *ctx;
-	const struct pod_spec *pod;
-	const struct sv_opts *o;
-	char dir[PATH_MAX];
-	char pod_cg[1024];
-	struct sv_pod_ns ns;
-	int ep, sfd, tfd, ev_fd;
-	struct ctr *cs;
-	size_t n, n_init, init_next;
-	bool main_started, stopping, by_signal, failed, killed, done;
-	int stop_phase;
-	int64_t grace_deadline;
-	char pid_ns_path[64];       /* shareProcessNamespace: the namespace to join */
-	struct ctr *pid_owner;      /* the container whose pid namespace that is */
-	struct b_err fatal;
-};
-
-static int64_t now_ms(void)
+static void stream_close(struct sv *s, struct sv_ctr *c, int which)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void warn(struct sv *s, const struct b_err *e)
-{
-	if (s->o->on_warn)
-		s->o->on_warn(s->o->ud, e);
-}
-
-/* ---- systemd notify -------------------------------------------------- */
-
-static void sd_notify_msg(const char *msg)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t len;
-	_cleanup_close_ int fd = -1;
-
-	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (path[0] == '@')
-		sa.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0)
-		(void)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
-}
-
-/* ---- events ---------------------------------------------------------- */
-
-struct ev {
-	const char *type;
-	const struct ctr *c;
-	bool has_exit;
-	int code, signal;
-	const char *reason;
-	int64_t backoff_ms;     /* < 0: none */
-	const char *message;
-};
-
-static void wall_time(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	size_t n;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
-static void event(struct sv *s, const struct ev *e)
-{
-	_cleanup_(jw_freep) struct jw *w = jw_new(false);
-	_cleanup_free_ char *out = NULL;
-	char ts[64];
-	size_t len;
-
-	if (!w || s->ev_fd < 0)
-		return;
-	wall_time(ts, sizeof(ts));
-	jw_obj_open(w);
-	jw_kstr(w, "time", ts);
-	jw_kstr(w, "type", e->type);
-	jw_kstr(w, "pod", s->pod->name);
-	if (e->c) {
-		jw_kstr(w, "container", e->c->c->name);
-		jw_kint(w, "restartCount", e->c->restarts);
-	}
-	if (e->has_exit) {
-		if (e->code >= 0)
-			jw_kint(w, "code", e->code);
-		else
-			jw_key(w, "code"), jw_null(w);
-		jw_kint(w, "signal", e->signal);
-		jw_kstr(w, "reason", e->reason);
-	}
-	if (e->backoff_ms >= 0)
-		jw_kint(w, "backoffMs", e->backoff_ms);
-	if (e->message)
-		jw_kstr(w, "message", e->message);
-	jw_obj_close(w);
-	out = jw_finish(w, &len);
-	if (!out)
-		return;
-	out[len] = '\n';   /* jw_finish leaves room for the NUL */
-	(void)b_write_all(s->ev_fd, out, len + 1);
-}
-
-static void simple_event(struct sv *s, const char *type, const struct ctr *c)
-{
-	struct ev e = { .type = type, .c = c, .backoff_ms = -1 };
-
-	event(s, &e);
-}
-
-/* ---- logs ------------------------------------------------------------ */
-
-static void log_line(struct sv *s, struct ctr *c, int which, const char *line,
-		     size_t len, bool partial)
-{
-	const char *stream = which ? "stderr" : "stdout";
-	char ts[64], head[128];
-	int hl;
-
-	wall_time(ts, sizeof(ts));
-	hl = snprintf(head, sizeof(head), "%s %s %s ", ts, stream, partial ? "P" : "F");
-	if (c->log_fd >= 0) {
-		_cleanup_free_ char *rec = malloc((size_t)hl + len + 1);
-		if (rec) {
-			memcpy(rec, head, (size_t)hl);
-			memcpy(rec + hl, line, len);
-			rec[(size_t)hl + len] = '\n';
-			(void)b_write_all(c->log_fd, rec, (size_t)hl + len + 1);
-		}
-	}
-	if (s->o->on_log)
-		s->o->on_log(s->o->ud, c->c->name, stream, line, len, partial);
-}
-
-static void stream_close(struct sv *s, struct ctr *c, int which)
-{
-	struct stream *st = &c->out[which];
+	struct sv_stream *st = &c->out[which];
 
 	if (st->fd < 0)
 		return;
 	if (st->len)
-		log_line(s, c, which, st->buf, st->len, false);
+		sv_log_line(s, c, which, st->buf, st->len, false);
 	st->len = 0;
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, st->fd, NULL);
 	close(st->fd);
@@ -212,9 +40,9 @@ static void stream_close(struct sv *s, struct ctr *c, int which)
 }
 
 /* Read what is there; returns true at EOF. */
-static bool stream_read(struct sv *s, struct ctr *c, int which)
+static bool stream_read(struct sv *s, struct sv_ctr *c, int which)
 {
-	struct stream *st = &c->out[which];
+	struct sv_stream *st = &c->out[which];
 
 	for (;;) {
 		ssize_t n = read(st->fd, st->buf + st->len, sizeof(st->buf) - st->len);
@@ -229,11 +57,11 @@ static bool stream_read(struct sv *s, struct ctr *c, int which)
 			return true;
 		st->len += (size_t)n;
 		while ((nl = memchr(st->buf + off, '\n', st->len - off))) {
-			log_line(s, c, which, st->buf + off, (size_t)(nl - st->buf - off), false);
+			sv_log_line(s, c, which, st->buf + off, (size_t)(nl - st->buf - off), false);
 			off = (size_t)(nl - st->buf) + 1;
 		}
 		if (off == 0 && st->len == sizeof(st->buf)) {
-			log_line(s, c, which, st->buf, st->len, true);
+			sv_log_line(s, c, which, st->buf, st->len, true);
 			off = st->len;
 		}
 		memmove(st->buf, st->buf + off, st->len - off);
@@ -258,11 +86,11 @@ static int ep_add(struct sv *s, int fd, uint64_t data, struct b_err *err)
 }
 
 static void schedule_check(struct sv *s);
-static void send_term(struct sv *s, struct ctr *c);
+static void send_term(struct sv *s, struct sv_ctr *c);
 
 static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 {
-	struct ctr *c = &s->cs[i];
+	struct sv_ctr *c = &s->cs[i];
 	struct sv_oci_ctx oc = { .pod = s->pod, .ns = &s->ns, .pod_dir = s->dir };
 	struct rt_create_opts o;
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
@@ -287,6 +115,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	}
 	snprintf(merged, sizeof(merged), "%s/merged", c->dir);
 	oc.rootfs = merged;
+	oc.memory_limit = c->mem_limit;
 	if (s->pod->share_process_namespace && !c->c->init && s->pid_ns_path[0])
 		oc.pid_ns_path = s->pid_ns_path;
 	if ((r = sv_build_oci(&oc, c->c, &cfg, err)) < 0)
@@ -332,15 +161,17 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 		goto fail_started;
 	}
 	if (r > 0)
-		warn(s, err);
+		sv_warn(s, err);
 	c->st = CS_RUNNING;
-	c->started_ms = now_ms();
+	c->started_ms = sv_now_ms();
+	sv_wall_time(c->started_at, sizeof(c->started_at), false);
+	sv_probes_start(s, c);
 	if (s->pod->share_process_namespace && !c->c->init && !s->pid_ns_path[0])
 {
 		snprintf(s->pid_ns_path, sizeof(s->pid_ns_path), "/proc/%d/ns/pid", (int)c->pid);
 		s->pid_owner = c;
 	}
-	simple_event(s, "container-started", c);
+	sv_simple_event(s, "container-started", c);
 	return 0;
 
 fail_started:
@@ -366,26 +197,25 @@ fail:
 
 /* A container that cannot be started ends the pod: it is a setup problem
  * (a missing controller, a bad image), not a crash to retry. */
-static void begin_stop(struct sv *s, bool by_signal);
 
 static void start_or_fail(struct sv *s, size_t i)
 {
 	struct b_err e = { 0 };
 
 	if (start_ctr(s, i, &e) < 0) {
-		struct ev ev = { .type = "start-failed", .c = &s->cs[i], .backoff_ms = -1,
+		struct sv_ev ev = { .type = "start-failed", .c = &s->cs[i], .backoff_ms = -1,
 				 .message = e.msg };
-		event(s, &ev);
+		sv_event(s, &ev);
 		if (!s->fatal.code)
 			s->fatal = e;
 		s->cs[i].st = CS_DONE;
 		s->cs[i].exited = true;
 		s->failed = true;
-		begin_stop(s, false);
+		sv_begin_stop(s, false);
 	}
 }
 
-static bool restart_wanted(const struct sv *s, const struct ctr *c, bool ok)
+static bool restart_wanted(const struct sv *s, const struct sv_ctr *c, bool ok)
 {
 	if (c->c->sidecar)
 		return true;
@@ -400,12 +230,61 @@ static bool restart_wanted(const struct sv *s, const struct ctr *c, bool ok)
 	return false;
 }
 
-static void handle_exit(struct sv *s, struct ctr *c, int status)
+/* Pod-level memory.max = the sum of the containers' (current) limits,
+ * when the pod cgroup has one (every container has a limit). */
+static void update_pod_memory(struct sv *s)
 {
-	struct ev e = { .type = "exited", .c = c, .has_exit = true, .backoff_ms = -1 };
+	struct oci_resources res = { .has_memory_limit = true };
+	struct cg_path cg;
+	struct b_err e = { 0 };
+
+	if (!s->pod_mem_limited)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->cs[i].c->init || s->cs[i].c->sidecar)
+			res.memory_limit += s->cs[i].mem_limit;
+	if (cg_path_from_abs(s->pod_cg, &cg, &e) < 0 || cg_apply_resources(&cg, &res, &e) < 0) {
+		b_err_prefix(&e, "raising the pod's memory.max");
+		sv_warn(s, &e);
+	}
+}
+
+/* oom-policy grow: the next run gets limit x factor (page aligned), never
+ * past the ceiling.  Returns whether the limit rose. */
+static bool grow_memory(struct sv *s, struct sv_ctr *c)
+{
+	const struct pod_oom_grow *g = &s->pod->oom_grow;
+	double want;
+	int64_t next;
+	struct sv_ev e = { .type = "memory-grown", .c = c, .backoff_ms = -1 };
+
+	if (!g->set || c->mem_limit <= 0 || c->mem_limit >= g->max_bytes)
+		return false;
+	want = ceil((double)c->mem_limit * g->factor);
+	next = want >= (double)g->max_bytes ? g->max_bytes : (int64_t)want;
+	next = (next + 4095) & ~(int64_t)4095;
+	if (next > g->max_bytes)
+		next = g->max_bytes;
+	if (next <= c->mem_limit)
+		return false;
+	e.from = c->mem_limit;
+	e.to = next;
+	c->mem_limit = next;
+	sv_event(s, &e);
+	update_pod_memory(s);
+	return true;
+}
+
+static void record_term(struct sv_ctr *c, int code, int sig, const char *reason)
+{
+	c->last = (struct sv_term){ .set = true, .code = code, .signal = sig, .reason = reason };
+	memcpy(c->last.started_at, c->started_at, sizeof(c->started_at));
+	sv_wall_time(c->last.finished_at, sizeof(c->last.finished_at), false);
+}
+
+static void release_ctr(struct sv *s, struct sv_ctr *c)
+{
 	struct b_err ign = { 0 };
-	int64_t ran;
-	bool ok;
 
 	for (int w = 0; w < 2; w++) {
 		if (c->out[w].fd >= 0)
@@ -424,48 +303,72 @@ static void handle_exit(struct sv *s, struct ctr *c, int status)
 		s->pid_owner = NULL;
 		s->pid_ns_path[0] = '\0';
 	}
-	/* As Kubernetes reports it: a signal death is exit code 128+N
-	 * (an OOM kill is 137), with the signal kept beside it. */
-	e.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	e.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	ok = e.code == 0;
-	if (c->cg[0] && cg_oom_kills(c->cg) > 0)
-		e.reason = "OOMKilled";
-	else
-		e.reason = ok ? "Completed" : "Error";
-	event(s, &e);
-	c->exited = true;
-	c->succeeded = ok;
 	if (rt_delete(s->ctx, c->id, true, &ign) < 0)
-		warn(s, &ign);
+		sv_warn(s, &ign);
 	c->created = false;
 	memset(&ign, 0, sizeof(ign));
 	if (sv_overlay_remove(c->dir, &ign) < 0)
-		warn(s, &ign);
-	ran = now_ms() - c->started_ms;
-	if (s->stopping || !restart_wanted(s, c, ok) ||
-	    (c->c->oom_policy == POD_OOM_STOP && !strcmp(e.reason, "OOMKilled"))) {
-		c->st = CS_DONE;
-		if (c->c->init && !c->c->sidecar && !ok && !s->stopping) {
-			s->failed = true;
-			begin_stop(s, false);
-		}
-		return;
-	}
-	/* The kubelet's crash-loop backoff: the first restart is immediate,
-	 * the next waits `initial`, doubling up to `max`; a container that ran
-	 * for `reset` starts over. */
+		sv_warn(s, &ign);
+}
+
+/* The kubelet's crash-loop backoff: the first restart is immediate, the
+ * next waits `initial`, doubling up to `max`; a container that ran for
+ * `reset` starts over. */
+static void schedule_restart(struct sv *s, struct sv_ctr *c, int64_t ran)
+{
+	struct sv_ev e;
+
 	if (ran >= s->pod->backoff.reset_ms)
 		c->next_delay_ms = 0;
-	e = (struct ev){ .type = "restarting", .c = c, .backoff_ms = c->next_delay_ms };
-	event(s, &e);
+	e = (struct sv_ev){ .type = "restarting", .c = c, .backoff_ms = c->next_delay_ms };
+	sv_event(s, &e);
 	c->st = CS_BACKOFF;
-	c->restart_at_ms = now_ms() + c->next_delay_ms;
+	c->backoff_ms = c->next_delay_ms;
+	c->restart_at_ms = sv_now_ms() + c->next_delay_ms;
 	if (c->next_delay_ms == 0)
 		c->next_delay_ms = s->pod->backoff.initial_ms;
 	else
 		c->next_delay_ms = c->next_delay_ms * 2 > s->pod->backoff.max_ms ?
 			s->pod->backoff.max_ms : c->next_delay_ms * 2;
+}
+
+static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
+{
+	struct sv_ev e = { .type = "exited", .c = c, .has_exit = true, .backoff_ms = -1 };
+	/* Read before release_ctr() deletes the container and its cgroup,
+	 * which is created afresh for every run. */
+	bool oom = c->cg[0] && cg_oom_kills(c->cg) > 0;
+	bool ok, grown = false;
+
+	sv_probes_stop(s, c);
+	release_ctr(s, c);
+	/* As Kubernetes reports it: a signal death is exit code 128+N
+	 * (an OOM kill is 137), with the signal kept beside it. */
+	e.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	e.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	ok = e.code == 0;
+	e.reason = oom ? "OOMKilled" : c->unhealthy ? "Unhealthy" : ok ? "Completed" : "Error";
+	e.message = c->unhealthy && !oom ? c->term_message : NULL;
+	record_term(c, e.code, e.signal, e.reason);
+	if (e.message)
+		snprintf(c->last.message, sizeof(c->last.message), "%s", e.message);
+	sv_event(s, &e);
+	if (oom)
+		sv_simple_event(s, "oom-killed", c);
+	c->exited = true;
+	c->succeeded = ok;
+	if (oom && c->c->oom_policy == POD_OOM_GROW && !s->stopping)
+		grown = grow_memory(s, c);
+	if (s->stopping || (!grown && !restart_wanted(s, c, ok)) ||
+	    (oom && c->c->oom_policy == POD_OOM_STOP)) {
+		c->st = CS_DONE;
+		if (c->c->init && !c->c->sidecar && !ok && !s->stopping) {
+			s->failed = true;
+			sv_begin_stop(s, false);
+		}
+		return;
+	}
+	schedule_restart(s, c, sv_now_ms() - c->started_ms);
 }
 
 static void reap(struct sv *s)
@@ -474,6 +377,8 @@ static void reap(struct sv *s)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (sv_probe_reaped(s, pid, status))
+			continue;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->cs[i].prestop_pid == pid) {
 				s->cs[i].prestop_pid = 0;
@@ -499,17 +404,17 @@ static size_t n_running(const struct sv *s, bool sidecars)
 	return n;
 }
 
-static void send_term(struct sv *s, struct ctr *c)
+static void send_term(struct sv *s, struct sv_ctr *c)
 {
 	struct b_err e = { 0 };
 
 	if (rt_kill(s->ctx, c->id, SIGTERM, false, &e) < 0 && e.code != ESRCH)
-		warn(s, &e);
+		sv_warn(s, &e);
 }
 
 /* preStop (exec only) first, SIGTERM when it has finished (see reap());
  * both within the grace period, after which everything gets SIGKILL. */
-static void term(struct sv *s, struct ctr *c)
+static void term(struct sv *s, struct sv_ctr *c)
 {
 	struct rt_exec_opts xo;
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
@@ -526,11 +431,11 @@ static void term(struct sv *s, struct ctr *c)
 	xo.stdio[0] = xo.stdio[1] = xo.stdio[2] = null_fd;
 	if (rt_exec(s->ctx, c->id, &xo, &out, &e) < 0) {
 		b_err_prefix(&e, "container %s: preStop", c->c->name);
-		warn(s, &e);
+		sv_warn(s, &e);
 		send_term(s, c);
 	} else {
 		c->prestop_pid = out.pid;
-		simple_event(s, "prestop-started", c);
+		sv_simple_event(s, "prestop-started", c);
 	}
 	if (out.pidfd >= 0)
 		close(out.pidfd);
@@ -540,19 +445,23 @@ static void term(struct sv *s, struct ctr *c)
 		close(null_fd);
 }
 
-static void begin_stop(struct sv *s, bool by_signal)
+void sv_begin_stop(struct sv *s, bool by_signal)
 {
 	if (by_signal)
 		s->by_signal = true;
 	if (s->stopping)
 		return;
 	s->stopping = true;
-	sd_notify_msg("STOPPING=1");
-	s->grace_deadline = now_ms() + s->pod->termination_grace_period_seconds * 1000;
+	sv_notify("STOPPING=1");
+	sv_simple_event(s, "stopping", NULL);
+	s->grace_deadline = sv_now_ms() + s->pod->termination_grace_period_seconds * 1000;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->cs[i].st == CS_BACKOFF || s->cs[i].st == CS_WAITING)
 			s->cs[i].st = CS_DONE;
 	s->stop_phase = 1;
+	/* As the kubelet: no probing of containers being stopped. */
+	for (size_t i = 0; i < s->n; i++)
+		sv_probes_stop(s, &s->cs[i]);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->cs[i].st == CS_RUNNING && !s->cs[i].c->sidecar)
 			term(s, &s->cs[i]);
@@ -574,7 +483,7 @@ static void progress(struct sv *s)
 		return;
 	}
 	while (s->init_next < s->n_init) {
-		struct ctr *c = &s->cs[s->init_next];
+		struct sv_ctr *c = &s->cs[s->init_next];
 
 		if (c->st == CS_WAITING) {
 			start_or_fail(s, s->init_next);
@@ -597,28 +506,39 @@ static void progress(struct sv *s)
 			start_or_fail(s, i);
 		if (s->stopping)
 			return progress(s);
-		sd_notify_msg("READY=1");
+		if (s->o->on_ready)
+			s->o->on_ready(s->o->ud);
 	}
 	for (size_t i = s->n_init; i < s->n; i++)
 		if (s->cs[i].st != CS_DONE)
 			return;
-	begin_stop(s, false);
+	sv_begin_stop(s, false);
 	progress(s);
+}
+
+static void watchdog(struct sv *s, int64_t now)
+{
+	if (!s->watchdog_us || now < s->next_watchdog_ms)
+		return;
+	sv_notify("WATCHDOG=1");
+	s->next_watchdog_ms = now + s->watchdog_us / 2000;
 }
 
 static void on_timer(struct sv *s)
 {
-	int64_t now = now_ms();
+	int64_t now = sv_now_ms();
 	uint64_t ticks;
 
 	(void)!read(s->tfd, &ticks, sizeof(ticks));
+	watchdog(s, now);
+	sv_probes_timer(s, now);
 	if (s->stopping && !s->killed && now >= s->grace_deadline) {
 		s->killed = true;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->cs[i].st == CS_RUNNING) {
 				struct b_err e = { 0 };
 				if (rt_kill(s->ctx, s->cs[i].id, SIGKILL, true, &e) < 0 && e.code != ESRCH)
-					warn(s, &e);
+					sv_warn(s, &e);
 			}
 	}
 	for (size_t i = 0; i < s->n && !s->stopping; i++)
@@ -630,7 +550,7 @@ static void on_timer(struct sv *s)
 
 static void schedule_check(struct sv *s)
 {
-	int64_t next = -1;
+	int64_t next = -1, probe;
 	struct itimerspec its = { 0 };
 
 	for (size_t i = 0; i < s->n; i++)
@@ -638,6 +558,11 @@ static void schedule_check(struct sv *s)
 			next = s->cs[i].restart_at_ms;
 	if (s->stopping && !s->killed && (next < 0 || s->grace_deadline < next))
 		next = s->grace_deadline;
+	if (s->watchdog_us && (next < 0 || s->next_watchdog_ms < next))
+		next = s->next_watchdog_ms;
+	probe = sv_probes_next(s);
+	if (probe >= 0 && (next < 0 || probe < next))
+		next = probe;
 	if (next >= 0) {
 		if (next < 1)
 			next = 1;
@@ -655,56 +580,76 @@ static void on_signal(struct sv *s)
 		if (si.ssi_signo == SIGCHLD)
 			reap(s);
 		else
-			begin_stop(s, true);
+			sv_begin_stop(s, true);
 	}
 	reap(s);
 }
 
 /* ---- setup and teardown --------------------------------------------- */
 
+/* With `keep`, what `berth pod ps/inspect` shows of a pod that ended. */
+static void write_final_status(struct sv *s)
+{
+	char path[PATH_MAX + 16];
+	size_t len;
+	_cleanup_free_ char *json = sv_status_json(s, true, &len);
+	struct b_err e = { 0 };
+
+	snprintf(path, sizeof(path), "%s/status.json", s->dir);
+	if (!json || b_write_atomic(path, json, len, 0600) < 0) {
+		b_err_sys(&e, json ? errno : ENOMEM, "writing %s", path);
+		sv_warn(s, &e);
+	}
+}
+
+static void teardown_ctr(struct sv *s, struct sv_ctr *c)
+{
+	struct b_err e = { 0 };
+
+	if (c->st == CS_RUNNING && c->pid > 0) {
+		rt_kill(s->ctx, c->id, SIGKILL, true, &e);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	for (int w = 0; w < 2; w++)
+		stream_close(s, c, w);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+	memset(&e, 0, sizeof(e));
+	if (c->created && rt_delete(s->ctx, c->id, true, &e) < 0)
+		sv_warn(s, &e);
+	memset(&e, 0, sizeof(e));
+	if (sv_overlay_remove(c->dir, &e) < 0)
+		sv_warn(s, &e);
+	cri_logfile_close(&c->log);
+}
+
 static void teardown(struct sv *s)
 {
 	struct b_err e = { 0 };
 
-	for (size_t i = 0; i < s->n; i++) {
-		struct ctr *c = &s->cs[i];
-
-		if (c->st == CS_RUNNING && c->pid > 0) {
-			rt_kill(s->ctx, c->id, SIGKILL, true, &e);
-			while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
-				;
-		}
-		for (int w = 0; w < 2; w++)
-			stream_close(s, c, w);
-		if (c->pidfd >= 0)
-			close(c->pidfd);
-		c->pidfd = -1;
-		memset(&e, 0, sizeof(e));
-		if (c->created && rt_delete(s->ctx, c->id, true, &e) < 0)
-			warn(s, &e);
-		memset(&e, 0, sizeof(e));
-		if (sv_overlay_remove(c->dir, &e) < 0)
-			warn(s, &e);
-		if (c->log_fd >= 0)
-			close(c->log_fd);
-		c->log_fd = -1;
-	}
+	sv_ctl_close(s);
+	for (size_t i = 0; i < s->n; i++)
+		teardown_ctr(s, &s->cs[i]);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	sv_volumes_remove(s->pod, s->dir);
-	if (s->ev_fd >= 0)
-		close(s->ev_fd);
-	s->ev_fd = -1;
-	if (b_rm_rf(s->dir) < 0 && errno != ENOENT) {
-		b_err_sys(&e, errno, "removing %s", s->dir);
-		warn(s, &e);
-	}
-	if (s->pod_cg[0] && access(s->pod_cg, F_OK) == 0) {
-		memset(&e, 0, sizeof(e));
-		if (cg_destroy(s->pod_cg, &e) < 0)
-			warn(s, &e);
-	}
+	if (s->pod_cg[0] && access(s->pod_cg, F_OK) == 0 && cg_destroy(s->pod_cg, &e) < 0)
+		sv_warn(s, &e);
 	sv_ns_close(&s->ns);
+	if (s->o->keep && s->lock_fd >= 0) {
+		write_final_status(s);
+		sv_simple_event(s, "stopped", NULL);
+		cri_logfile_close(&s->events);
+		return;
+	}
+	sv_simple_event(s, "stopped", NULL);
+	cri_logfile_close(&s->events);
+	if (s->lock_fd >= 0 && b_rm_rf(s->dir) < 0 && errno != ENOENT && s->o->on_warn) {
+		b_err_sys(&e, errno, "removing %s", s->dir);
+		s->o->on_warn(s->o->ud, &e);
+	}
 }
 
 /* The pod-level cgroup: with a memory limit on every container it holds
@@ -743,48 +688,82 @@ static int pod_cgroup(struct sv *s, struct b_err *err)
 		return b_err_prefix(err, "pod cgroup %s", cg.rel);
 	}
 	close(fd);
+	s->pod_mem_limited = true;
 	return 0;
 }
 
-static int setup(struct sv *s, struct b_err *err)
+/* <state dir>/logs is the log directory, or a symlink to --log-dir. */
+static int setup_logs(struct sv *s, struct b_err *err)
 {
 	char path[PATH_MAX + 64];
-	sigset_t set;
+	int64_t max = s->o->log_max_size > 0 ? s->o->log_max_size : 10 << 20;
+	int files = s->o->log_max_files > 0 ? s->o->log_max_files : 3;
 	int r;
-	const char *ld = s->o->log_dir ? s->o->log_dir : s->dir;
 
-	if (s->o->log_dir && (r = b_mkdir_p(s->o->log_dir, 0755)) < 0)
-		return b_err_sys(err, -r, "creating log directory %s", s->o->log_dir);
+	snprintf(path, sizeof(path), "%s/logs", s->dir);
+	if (s->o->log_dir) {
+		if ((r = b_mkdir_p(s->o->log_dir, 0755)) < 0)
+			return b_err_sys(err, -r, "creating log directory %s", s->o->log_dir);
+		if (!realpath(s->o->log_dir, s->log_dir))
+			return b_err_sys(err, errno, "log directory %s", s->o->log_dir);
+		if (symlink(s->log_dir, path) < 0)
+			return b_err_sys(err, errno, "creating %s", path);
+	} else {
+		if ((size_t)snprintf(s->log_dir, sizeof(s->log_dir), "%s", path) >= sizeof(s->log_dir))
+			return b_err_set(err, ENAMETOOLONG, "%s: path too long", path);
+		if (mkdir(path, 0700) < 0)
+			return b_err_sys(err, errno, "creating %s", path);
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.log", s->log_dir, s->cs[i].c->name);
+		if ((r = cri_logfile_open(&s->cs[i].log, path, max, files, err)) < 0)
+			return r;
+	}
+	snprintf(path, sizeof(path), "%s/events.jsonl", s->log_dir);
+	return cri_logfile_open(&s->events, path, max, files, err);
+}
+
+static int setup_ctrs(struct sv *s, struct b_err *err)
+{
+	int r;
 
 	for (size_t i = 0; i < s->n; i++) {
-		struct ctr *c = &s->cs[i];
+		struct sv_ctr *c = &s->cs[i];
 		struct cg_path cg;
 		struct b_err ign = { 0 };
 		char rel[512];
 
 		if ((r = rt_validate_id(c->id, err)) < 0)
 			return r;
-		snprintf(c->dir, sizeof(c->dir), "%s/%s", s->dir, c->c->name);
+		if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", s->dir, c->c->name) >= sizeof(c->dir))
+			return b_err_set(err, ENAMETOOLONG, "%s: path too long", s->dir);
 		snprintf(rel, sizeof(rel), "/berth/pods/%s/%s", s->pod->name, c->c->name);
 		if (cg_resolve(rel, c->id, false, &cg, &ign) == 0)
 			snprintf(c->cg, sizeof(c->cg), "%s", cg.abs);
-		snprintf(path, sizeof(path), "%s/%s.log", ld, c->c->name);
-		c->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-		if (c->log_fd < 0)
-			return b_err_sys(err, errno, "creating %s", path);
 	}
-	snprintf(path, sizeof(path), "%s/events.jsonl", ld);
-	s->ev_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (s->ev_fd < 0)
-		return b_err_sys(err, errno, "creating %s", path);
-	if ((r = pod_cgroup(s, err)) < 0)
-		return r;
-	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0)
-		return r;
-	if ((r = sv_volumes_setup(s->pod, s->dir, err)) < 0)
-		return r;
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		return b_err_sys(err, errno, "becoming the child subreaper");
+	return 0;
+}
+
+static void setup_watchdog(struct sv *s)
+{
+	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
+
+	/* As sd_watchdog_enabled(): WATCHDOG_PID, when set, must be us. */
+	if (!usec || (pid && atol(pid) != (long)getpid()))
+		return;
+	s->watchdog_us = atoll(usec);
+	if (s->watchdog_us <= 0) {
+		s->watchdog_us = 0;
+		return;
+	}
+	s->next_watchdog_ms = sv_now_ms();
+}
+
+static int setup_events(struct sv *s, struct b_err *err)
+{
+	sigset_t set;
+	int r;
+
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -797,7 +776,65 @@ static int setup(struct sv *s, struct b_err *err)
 	if ((r = ep_add(s, s->sfd, ev_data(EV_SIGNAL, 0, 0), err)) < 0 ||
 	    (r = ep_add(s, s->tfd, ev_data(EV_TIMER, 0, 0), err)) < 0)
 		return r;
-	return 0;
+	return sv_ctl_open(s, err);
+}
+
+static int setup(struct sv *s, struct b_err *err)
+{
+	int r;
+
+	sv_wall_time(s->started_at, sizeof(s->started_at), false);
+	if ((r = setup_ctrs(s, err)) < 0 || (r = setup_logs(s, err)) < 0)
+		return r;
+	if ((r = pod_cgroup(s, err)) < 0)
+		return r;
+	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0)
+		return r;
+	if ((r = sv_volumes_setup(s->pod, s->dir, err)) < 0)
+		return r;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return b_err_sys(err, errno, "becoming the child subreaper");
+	setup_watchdog(s);
+	return setup_events(s, err);
+}
+
+static void dispatch(struct sv *s, uint64_t d, uint32_t revents)
+{
+	int kind = (int)(d >> 32);
+	size_t idx = (size_t)((d & 0xffffffffu) >> 1);
+	int which = (int)(d & 1);
+
+	switch (kind) {
+	case EV_SIGNAL:
+		on_signal(s);
+		break;
+	case EV_TIMER:
+		on_timer(s);
+		break;
+	case EV_PIDFD:
+		/* The exit itself is collected by reap(); a pidfd of a process
+		 * that is not (yet) our child must not keep firing. */
+		if (s->cs[idx].pidfd >= 0) {
+			epoll_ctl(s->ep, EPOLL_CTL_DEL, s->cs[idx].pidfd, NULL);
+			close(s->cs[idx].pidfd);
+			s->cs[idx].pidfd = -1;
+		}
+		reap(s);
+		break;
+	case EV_PIPE:
+		if (s->cs[idx].out[which].fd >= 0 && stream_read(s, &s->cs[idx], which))
+			stream_close(s, &s->cs[idx], which);
+		break;
+	case EV_CTL:
+		sv_ctl_accept(s);
+		break;
+	case EV_CONN:
+		sv_ctl_read(s, idx);
+		break;
+	case EV_PROBE:
+		sv_probe_io(s, idx, revents);
+		break;
+	}
 }
 
 static void loop(struct sv *s)
@@ -807,6 +844,12 @@ static void loop(struct sv *s)
 		struct epoll_event evs[16];
 		int n;
 
+		/* systemd hears READY=1 once the whole pod is ready. */
+		if (!s->ready_sent && sv_pod_ready(s)) {
+			s->ready_sent = true;
+			sv_notify("READY=1");
+		}
+		sv_notify_status(s);
 		schedule_check(s);
 		n = epoll_wait(s->ep, evs, 16, -1);
 		if (n < 0 && errno == EINTR)
@@ -816,38 +859,75 @@ static void loop(struct sv *s)
 			s->failed = true;
 			break;
 		}
-		for (int k = 0; k < n; k++) {
-			uint64_t d = evs[k].data.u64;
-			int kind = (int)(d >> 32);
-			size_t idx = (size_t)((d & 0xffffffffu) >> 1);
-			int which = (int)(d & 1);
-
-			switch (kind) {
-			case EV_SIGNAL:
-				on_signal(s);
-				break;
-			case EV_TIMER:
-				on_timer(s);
-				break;
-			case EV_PIDFD:
-				/* The exit itself is collected by reap(); a pidfd
-				 * of a process that is not (yet) our child must
-				 * not keep firing. */
-				if (s->cs[idx].pidfd >= 0) {
-					epoll_ctl(s->ep, EPOLL_CTL_DEL, s->cs[idx].pidfd, NULL);
-					close(s->cs[idx].pidfd);
-					s->cs[idx].pidfd = -1;
-				}
-				reap(s);
-				break;
-			case EV_PIPE:
-				if (s->cs[idx].out[which].fd >= 0 && stream_read(s, &s->cs[idx], which))
-					stream_close(s, &s->cs[idx], which);
-				break;
-			}
-		}
+		for (int k = 0; k < n; k++)
+			dispatch(s, evs[k].data.u64, evs[k].events);
 		progress(s);
 	}
+}
+
+/* Create the state directory and take its lock, or take over a stale one:
+ * a directory whose lock nobody holds was left by a supervisor that was
+ * killed (or kept with --keep); what it left is cleaned up first. */
+static int claim_dir(struct sv *s, bool *recovered, struct b_err *err)
+{
+	char pods[PATH_MAX], lock[PATH_MAX + 8];
+	int r;
+
+	snprintf(pods, sizeof(pods), "%s/pods", s->ctx->root);
+	if ((r = b_mkdir_p(pods, 0711)) < 0)
+		return b_err_sys(err, -r, "creating %s", pods);
+	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s/%s", pods, s->pod->name) >= sizeof(s->dir) - 64)
+		return b_err_set(err, ENAMETOOLONG, "pod state path too long");
+	snprintf(lock, sizeof(lock), "%s/lock", s->dir);
+	*recovered = mkdir(s->dir, 0700) < 0;
+	if (*recovered && errno != EEXIST)
+		return b_err_sys(err, errno, "creating %s", s->dir);
+	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0)
+		return b_err_sys(err, errno, "creating %s", lock);
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		if (e == EWOULDBLOCK)
+			return b_err_set(err, EEXIST, "pod \"%s\" is already running (state directory %s)",
+					 s->pod->name, s->dir);
+		return b_err_sys(err, e, "locking %s", lock);
+	}
+	if (*recovered && (r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, err)) < 0)
+		return r;
+	return 0;
+}
+
+static int init_ctrs(struct sv *s)
+{
+	const struct pod_spec *pod = s->pod;
+
+	s->n_init = pod->n_init_containers;
+	s->n = pod->n_init_containers + pod->n_containers;
+	s->cs = calloc(s->n ? s->n : 1, sizeof(*s->cs));
+	if (!s->cs)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		struct sv_ctr *c = &s->cs[i];
+		c->c = i < s->n_init ? &pod->init_containers[i] : &pod->containers[i - s->n_init];
+		snprintf(c->id, sizeof(c->id), "%s_%s", pod->name, c->c->name);
+		c->pidfd = c->log.fd = -1;
+		c->out[0].fd = c->out[1].fd = -1;
+		c->mem_limit = pod_memory_limit(c->c);
+		if (sv_probes_init(s, c) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void result(const struct sv *s, struct sv_result *res)
+{
+	res->stopped_by_signal = s->by_signal || s->by_request;
+	res->all_succeeded = !s->failed;
+	for (size_t i = 0; i < s->n; i++)
+		if (!s->cs[i].c->sidecar && (!s->cs[i].exited || !s->cs[i].succeeded))
+			res->all_succeeded = false;
 }
 
 int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
@@ -855,41 +935,16 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 {
 	struct sv s = {
 		.ctx = ctx, .pod = pod, .o = opts,
-		.ns = { -1, -1, -1 }, .ep = -1, .sfd = -1, .tfd = -1, .ev_fd = -1,
+		.ns = { -1, -1, -1 }, .ep = -1, .sfd = -1, .tfd = -1, .lock_fd = -1, .ctl_fd = -1,
+		.events = { .fd = -1 },
 	};
-	char pods[PATH_MAX];
 	sigset_t set, old;
+	bool recovered = false;
 	int r;
 
 	*res = (struct sv_result){ 0 };
-	snprintf(pods, sizeof(pods), "%s/pods", ctx->root);
-	if (strlen(pods) + strlen(pod->name) + 2 > sizeof(s.dir))
-		return b_err_set(err, ENAMETOOLONG, "pod state path too long");
-	strcpy(s.dir, pods);
-	strcat(s.dir, "/");
-	strcat(s.dir, pod->name);
-	if ((r = b_mkdir_p(pods, 0711)) < 0)
-		return b_err_sys(err, -r, "creating %s", pods);
-	if (mkdir(s.dir, 0700) < 0) {
-		if (errno == EEXIST)
-			return b_err_set(err, EEXIST, "pod \"%s\" is already running (state directory %s exists)",
-					 pod->name, s.dir);
-		return b_err_sys(err, errno, "creating %s", s.dir);
-	}
-	s.n_init = pod->n_init_containers;
-	s.n = pod->n_init_containers + pod->n_containers;
-	s.cs = calloc(s.n ? s.n : 1, sizeof(*s.cs));
-	if (!s.cs) {
-		rmdir(s.dir);
+	if (init_ctrs(&s) < 0)
 		return b_err_set(err, ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < s.n; i++) {
-		struct ctr *c = &s.cs[i];
-		c->c = i < s.n_init ? &pod->init_containers[i] : &pod->containers[i - s.n_init];
-		snprintf(c->id, sizeof(c->id), "%s_%s", pod->name, c->c->name);
-		c->pidfd = c->log_fd = -1;
-		c->out[0].fd = c->out[1].fd = -1;
-	}
 	/* Blocked before anything is started, so no signal is lost; the
 	 * container inits reset their mask. */
 	sigemptyset(&set);
@@ -898,31 +953,37 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 
-	r = setup(&s, err);
+	r = claim_dir(&s, &recovered, err);
+	if (r == 0)
+		r = setup(&s, err);
 	if (r == 0) {
-		simple_event(&s, "pod-started", NULL);
+		sv_simple_event(&s, "pod-started", NULL);
+		if (recovered) {
+			struct sv_ev ev = { .type = "recovered", .backoff_ms = -1,
+					    .message = "removed what an earlier supervisor of this pod left" };
+			sv_event(&s, &ev);
+		}
 		loop(&s);
-		simple_event(&s, "stopped", NULL);
 	}
-	teardown(&s);
+	if (s.lock_fd >= 0)
+		teardown(&s);
 	if (s.ep >= 0)
 		close(s.ep);
 	if (s.sfd >= 0)
 		close(s.sfd);
 	if (s.tfd >= 0)
 		close(s.tfd);
+	if (s.lock_fd >= 0)
+		close(s.lock_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0 && s.fatal.code) {
 		*err = s.fatal;
 		r = -s.fatal.code;
 	}
-	if (r == 0) {
-		res->stopped_by_signal = s.by_signal;
-		res->all_succeeded = !s.failed;
-		for (size_t i = 0; i < s.n; i++)
-			if (!s.cs[i].c->sidecar && (!s.cs[i].exited || !s.cs[i].succeeded))
-				res->all_succeeded = false;
-	}
+	if (r == 0)
+		result(&s, res);
+	for (size_t i = 0; i < s.n; i++)
+		sv_probes_free(&s.cs[i]);
 	free(s.cs);
 	return r;
 }

@@ -27,26 +27,69 @@ typedef void (*sv_warn_fn)(void *ud, const struct b_err *e);
 
 struct sv_opts {
 	sv_log_fn on_log;        /* NULL: logs only go to the files */
-	sv_warn_fn on_warn;      /* NULL: dropped */
+	sv_warn_fn on_warn;      /* NULL: only recorded as "warning" events */
+	/* Called once, when every container has been started (the moment
+	 * READY=1 goes to systemd); `berth pod run -d` returns then. */
+	void (*on_ready)(void *ud);
 	void *ud;
-	/* Where <container>.log and events.jsonl go; NULL: the pod state
-	 * directory (removed with the pod).  A given directory is kept. */
+	/* Where <container>.log and events.jsonl go; NULL: <state dir>/logs
+	 * (removed with the pod).  A given directory is kept, and
+	 * <state dir>/logs is a symlink to it. */
 	const char *log_dir;
+	int64_t log_max_size;    /* bytes per log file before rotation; 0: 10 MiB */
+	int log_max_files;       /* files kept per log, the live one included; 0: 3 */
+	/* Keep the state directory (logs, events, status.json) after the pod
+	 * ended, for `berth pod ps/inspect/logs`; `berth pod rm` removes it.
+	 * Processes, mounts and cgroups are removed either way. */
+	bool keep;
 };
 
 struct sv_result {
-	bool stopped_by_signal;  /* SIGTERM/SIGINT asked for a graceful stop */
+	bool stopped_by_signal;  /* SIGTERM/SIGINT or `berth pod stop` asked for a graceful stop */
 	bool all_succeeded;      /* every container's last exit was 0 */
 	int failed_signal;       /* the signal that stopped us, 0 */
 };
 
-/* Run `pod` to completion (or until SIGTERM/SIGINT).  State lives in
- * <ctx->root>/pods/<pod name>; the containers are "<pod>_<container>" in
- * ctx->root.  On return nothing of the pod is left: no process, mount,
- * cgroup or state directory.  Returns 0 when the pod ran (see *res for how
- * it ended) or a negative errno when it could not be set up. */
+/* Run `pod` to completion (or until SIGTERM/SIGINT or `berth pod stop`).
+ * State lives in <ctx->root>/pods/<pod name>; the containers are
+ * "<pod>_<container>" in ctx->root.  A state directory left by a
+ * supervisor that was killed is cleaned up first; one whose supervisor
+ * still runs is an error (EEXIST).  On return nothing of the pod is left:
+ * no process, mount, cgroup or (without opts->keep) state directory.
+ * Returns 0 when the pod ran (see *res for how it ended) or a negative
+ * errno when it could not be set up. */
 int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	       const struct sv_opts *opts, struct sv_result *res, struct b_err *err);
+
+/* ---- clients: berth pod ps/inspect/stop/rm ---------------------------- */
+
+enum sv_pod_state {
+	SV_POD_ABSENT,           /* no state directory */
+	SV_POD_RUNNING,          /* its supervisor is alive */
+	SV_POD_DEAD,             /* state left by a killed supervisor, or kept (--keep) */
+};
+
+/* <root>/pods/<name>, after checking that name is a pod name. */
+int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t size,
+	       struct b_err *err);
+/* An enum sv_pod_state, or a negative errno. */
+int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err);
+/* Send one request ("status", "inspect", "stop [SECONDS]") to the running
+ * supervisor; *out (malloc'ed, NUL-terminated) is the reply's payload.
+ * ESRCH: no supervisor; EACCES: refused. */
+int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
+		   char **out, size_t *out_len, struct b_err *err);
+/* Block until the pod's supervisor has exited (at once if there is none). */
+int sv_pod_wait(const struct rt_ctx *ctx, const char *name, struct b_err *err);
+/* Remove a pod whose supervisor is gone: leftover containers, cgroup,
+ * mounts and the state directory.  EBUSY while it runs, ENOENT if absent. */
+int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err);
+/* Names of the pods with a state directory, sorted. */
+int sv_pod_list(const struct rt_ctx *ctx, char ***names, size_t *n, struct b_err *err);
+void sv_pod_list_free(char **names, size_t n);
+/* The status.json a pod run with `keep` wrote when it ended. */
+int sv_pod_final_status(const struct rt_ctx *ctx, const char *name, char **out,
+			size_t *len, struct b_err *err);
 
 /* ---- internal, shared by the supervisor's files ----------------------- */
 
@@ -62,6 +105,7 @@ struct sv_oci_ctx {
 	const char *pod_dir;        /* <root>/pods/<pod> */
 	const char *rootfs;         /* the container's overlay mount point */
 	const char *pid_ns_path;    /* shareProcessNamespace: the pid ns to join, or NULL */
+	int64_t memory_limit;       /* bytes, overrides the container's (oom-policy grow); 0: its own */
 };
 
 /* Build the complete OCI config of `c` (caller frees with oci_config_free). */

@@ -37,6 +37,9 @@ for f in "$tests_dir"/t_*.sh; do
     out=$(cat "$dir/.test-output")
     # Whatever the test left running is removed, so one failure cannot
     # cascade into the next test.
+    for pod in $(ls "$dir/root/pods" 2>/dev/null); do
+      "$BERTH" --root "$dir/root" pod rm -f -t 0 "$pod" >/dev/null 2>&1
+    done
     for id in $(ls "$dir/root" 2>/dev/null); do
       "$BERTH" --root "$dir/root" delete -f "$id" >/dev/null 2>&1
     done

@@ -1,40 +1,6 @@
 # The pod supervisor: berth pod run POD.json.
 
-# pod_json FILE PYTHON: write a Pod manifest; PYTHON edits the dict `p`
-# whose one container "c" runs busybox from $T_DIR/rootfs.
-pod_json() {
-  make_rootfs "$T_DIR/rootfs"
-  python3 - "$1" "$2" "$T_DIR/rootfs" <<'PY' || fail "writing pod json"
-import json, sys
-path, code, rootfs = sys.argv[1], sys.argv[2], sys.argv[3]
-p = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tp"},
-     "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": 2,
-              "containers": [{"name": "c", "image": rootfs, "command": ["true"]}]}}
-def ctr(name, *cmd, **kw):
-    d = {"name": name, "image": rootfs, "command": list(cmd)}
-    d.update(kw)
-    return d
-exec(code)
-json.dump(p, open(path, "w"), indent=1)
-PY
-}
-
-# pod_run POD.json: run in the foreground with logs in $T_DIR/logs.
-pod_run() { b pod run --log-dir "$T_DIR/logs" "$@"; }
-
-# Nothing of pod NAME may remain: state, overlay mounts, cgroup, containers.
-assert_pod_gone() {
-  local name=$1
-  [ ! -e "$T_ROOT/pods/$name" ] || fail "pod state dir $T_ROOT/pods/$name still exists"
-  ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under $T_ROOT/pods"
-  local cg
-  for cg in /sys/fs/cgroup/unified/berth/pods/"$name" /sys/fs/cgroup/berth/pods/"$name"; do
-    [ ! -d "$cg" ] || fail "cgroup $cg still exists"
-  done
-  [ -z "$(ls "$T_ROOT" | grep "^${name}_")" ] || fail "containers remain: $(ls "$T_ROOT")"
-}
-
-events() { cat "$T_DIR/logs/events.jsonl" 2>/dev/null; }
+source "$(dirname "${BASH_SOURCE[0]}")/pod_lib.sh"
 
 test_pod_shared_network_own_mounts() {
   pod_json "$T_DIR/pod.json" '
@@ -161,15 +127,24 @@ s.bind(d + "/notify.sock"); s.settimeout(5)
 env = dict(os.environ, NOTIFY_SOCKET=d + "/notify.sock")
 p = subprocess.Popen([berth, "--root", root, "pod", "run", d + "/pod.json"], env=env,
                      stdout=subprocess.DEVNULL)
+seen = []
+def until(msg):
+    while True:
+        m = s.recv(200)
+        seen.append(m)
+        if m == msg:
+            return
 try:
-    assert s.recv(100) == b"READY=1", "no READY=1"
+    until(b"READY=1")
     for _ in range(100):
         if os.path.exists(d + "/vol/nsh") and open(d + "/vol/nsh").read().strip():
             break
         time.sleep(0.05)
     p.send_signal(signal.SIGTERM)
-    assert s.recv(100) == b"STOPPING=1", "no STOPPING=1"
+    until(b"STOPPING=1")
     assert p.wait(timeout=5) == 0, "exit status"
+    st = [m for m in seen if m.startswith(b"STATUS=")]
+    assert st and st[0] == b"STATUS=Running: 2/2 ready, 2 running, 0 restarts", seen
 finally:
     if p.poll() is None:
         p.kill()

@@ -30,3 +30,59 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo run; x=$(head -c 1000000
   assert_eq 1 "$group" "memory.oom.group of the container cgroup"
   assert_pod_gone tp
 }
+
+test_pod_oom_policy_stop_keeps_it_down() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/oom-policy": "stop", "berth.dev/restart-backoff": "100ms,200ms,10m"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [ctr("hog", "sh", "-c", "x=$(head -c 100000000 /dev/zero | tr \"\\0\" a); echo survived",
+                              resources={"limits": {"memory": "16Mi"}})]'
+  timeout 300 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1
+  assert_eq 1 $? "exit status of a pod whose container was OOM-killed under oom-policy stop"
+  assert_eq 1 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOMKilled exits: $(events)"
+  events | grep -q '"type":"oom-killed"' || fail "no oom-killed event: $(events)"
+  ! events | grep -q '"type":"restarting"' || fail "restarted under oom-policy stop: $(events)"
+  assert_pod_gone tp
+}
+
+# oom-policy grow: every OOM kill restarts the container with memory.max
+# times the factor; once it fits, it completes.  The container prints the
+# memory.max it got (its own cgroup, through its cgroup namespace).
+test_pod_oom_policy_grow_until_it_fits() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/oom-policy": "grow", "berth.dev/oom-grow": "2,256Mi",
+                                "berth.dev/restart-backoff": "100ms,200ms,10m"}
+p["spec"]["restartPolicy"] = "OnFailure"
+p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup/memory.max); x=$(head -c 30000000 /dev/zero | tr \"\\0\" a); echo survived",
+                              resources={"limits": {"memory": "16Mi"}})]'
+  timeout 380 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1
+  assert_eq 0 $? "exit status once the container fits ($(cat "$T_DIR/out"))"
+  assert_contains "$(cat "$T_DIR/out")" "[hog] survived"
+  local grown; grown=$(events | grep -c '"type":"memory-grown"')
+  [ "$grown" -ge 1 ] || fail "no memory-grown event: $(events)"
+  assert_eq "$grown" "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "one growth per OOM kill"
+  events | grep '"type":"memory-grown"' | head -1 | grep -q '"fromBytes":16777216,"toBytes":33554432' ||
+    fail "first growth is not 16Mi -> 32Mi: $(events | grep memory-grown)"
+  local last_to; last_to=$(events | grep '"type":"memory-grown"' | tail -1 | sed -E 's/.*"toBytes":([0-9]+).*/\1/')
+  assert_eq "max=$last_to" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | tail -1)" "memory.max of the run that fit"
+  assert_eq "max=16777216" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | head -1)" "memory.max of the first run"
+  assert_pod_gone tp
+}
+
+# The ceiling is never passed: at max, an OOM kill is an ordinary failure
+# (restartPolicy Never: the pod fails).
+test_pod_oom_policy_grow_stops_at_ceiling() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/oom-policy": "grow", "berth.dev/oom-grow": "2,24Mi",
+                                "berth.dev/restart-backoff": "100ms,200ms,10m"}
+p["spec"]["restartPolicy"] = "Never"
+p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup/memory.max); x=$(head -c 100000000 /dev/zero | tr \"\\0\" a); echo survived",
+                              resources={"limits": {"memory": "16Mi"}})]'
+  timeout 300 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1
+  assert_eq 1 $? "exit status of a pod that does not fit under the ceiling"
+  assert_eq 1 "$(events | grep -c '"type":"memory-grown"')" "growths: $(events)"
+  events | grep '"type":"memory-grown"' | grep -q '"toBytes":25165824' || fail "not capped at 24Mi: $(events)"
+  assert_eq 2 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOM kills: $(events)"
+  assert_eq "max=16777216 max=25165824" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | tr '\n' ' ' | sed 's/ $//')"
+  assert_pod_gone tp
+}

@@ -1,0 +1,14 @@
+/* berth pod ps: the table and JSON views of pod statuses. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+
+/* Fetch one pod's status document (malloc'ed JSON). */
+typedef int (*pod_status_fn)(struct cli *cli, const char *name, bool pretty, char **out,
+			     size_t *len, struct b_err *err);
+
+/* Print the pods `names`; returns the exit code. */
+int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get);

@@ -1,0 +1,181 @@
+/* Reading a pod status document back (see pod_status.h). */
+#include "specs/pod_status.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "specs/oci_json.h"
+
+void pod_status_free(struct pod_status_view *v)
+{
+	if (!v)
+		return;
+	b_arena_release(&v->arena);
+	free(v);
+}
+
+static int opt_i64(struct oj *c, yajl_val obj, const char *key, int64_t *out)
+{
+	int r = oj_i64(c, obj, key, false, INT64_MIN, INT64_MAX, out);
+
+	if (r == 0)
+		*out = -1;
+	return r < 0 ? r : 0;
+}
+
+/* state / lastState: an object with one of running, waiting, terminated. */
+static int parse_state(struct oj *c, yajl_val obj, const char *key, struct pod_ctr_status *cs,
+		       bool last)
+{
+	static const char *const kinds[] = { "running", "waiting", "terminated" };
+	yajl_val st = NULL, v;
+	int r;
+
+	if ((r = oj_obj(c, obj, key, false, &st)) <= 0)
+		return r;
+	for (size_t i = 0; i < 3; i++) {
+		size_t m;
+		char *reason = NULL;
+
+		if (!(v = oj_member(st, kinds[i])))
+			continue;
+		m = oj_push_key(c, key);
+		if ((r = oj_obj(c, st, kinds[i], true, &v)) < 0 ||
+		    (r = oj_str(c, v, "reason", false, &reason)) < 0)
+			return r;
+		if (last) {
+			if (i == 2)
+				cs->last_reason = reason;
+		} else {
+			cs->state = (char *)kinds[i];
+			cs->reason = reason;
+			if (i == 0 && (r = oj_str(c, v, "startedAt", false, &cs->started_at)) < 0)
+				return r;
+			if (i == 2 && (r = opt_i64(c, v, "exitCode", &cs->exit_code)) < 0)
+				return r;
+		}
+		oj_pop(c, m);
+	}
+	return 0;
+}
+
+static int parse_berth_ctr(struct oj *c, yajl_val obj, struct pod_ctr_status *cs)
+{
+	yajl_val b = NULL;
+	int r;
+
+	cs->memory_usage = cs->memory_limit = -1;
+	if ((r = oj_obj(c, obj, "berth", false, &b)) <= 0)
+		return r;
+	{
+		size_t m = oj_push_key(c, "berth");
+		if ((r = oj_bool(c, b, "sidecar", &cs->sidecar)) < 0 ||
+		    (r = oj_str(c, b, "health", false, &cs->health)) < 0 ||
+		    (r = opt_i64(c, b, "memoryUsageBytes", &cs->memory_usage)) < 0 ||
+		    (r = opt_i64(c, b, "memoryLimitBytes", &cs->memory_limit)) < 0)
+			return r;
+		oj_pop(c, m);
+	}
+	return 0;
+}
+
+static int parse_ctr(struct oj *c, yajl_val v, void *item, void *ud)
+{
+	struct pod_ctr_status *cs = item;
+	int r;
+
+	cs->init = *(bool *)ud;
+	cs->state = "";
+	cs->exit_code = -1;
+	if ((r = oj_v_object(c, v)) < 0 ||
+	    (r = oj_str(c, v, "name", true, &cs->name)) < 0 ||
+	    (r = oj_bool(c, v, "ready", &cs->ready)) < 0 ||
+	    (r = oj_i64(c, v, "restartCount", false, 0, INT32_MAX, &cs->restart_count)) < 0 ||
+	    (r = parse_state(c, v, "state", cs, false)) < 0 ||
+	    (r = parse_state(c, v, "lastState", cs, true)) < 0 ||
+	    (r = parse_berth_ctr(c, v, cs)) < 0)
+		return r;
+	return 0;
+}
+
+static int parse_ctrs(struct oj *c, yajl_val st, struct pod_status_view *v)
+{
+	struct pod_ctr_status *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	bool init = true, main_ = false;
+	int r;
+
+	if ((r = oj_array(c, st, "initContainerStatuses", false, sizeof(*a), (void **)&a, &na,
+			  parse_ctr, &init)) < 0 ||
+	    (r = oj_array(c, st, "containerStatuses", false, sizeof(*b), (void **)&b, &nb,
+			  parse_ctr, &main_)) < 0)
+		return r;
+	v->n_ctrs = na + nb;
+	v->ctrs = b_arena_calloc(&v->arena, v->n_ctrs ? v->n_ctrs : 1, sizeof(*v->ctrs));
+	if (!v->ctrs)
+		return b_err_set(c->err, ENOMEM, "out of memory");
+	if (na)
+		memcpy(v->ctrs, a, na * sizeof(*a));
+	if (nb)
+		memcpy(v->ctrs + na, b, nb * sizeof(*b));
+	return 0;
+}
+
+static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
+{
+	yajl_val md = NULL, st = NULL, b = NULL;
+	int r;
+
+	v->supervisor_pid = -1;
+	if ((r = oj_v_object(c, doc)) < 0 ||
+	    (r = oj_obj(c, doc, "metadata", true, &md)) < 0 ||
+	    (r = oj_obj(c, doc, "status", true, &st)) < 0)
+		return r;
+	{
+		size_t m = oj_push_key(c, "metadata");
+		if ((r = oj_str(c, md, "name", true, &v->name)) < 0)
+			return r;
+		oj_pop(c, m);
+	}
+	{
+		size_t m = oj_push_key(c, "status");
+		if ((r = oj_str(c, st, "phase", true, &v->phase)) < 0 ||
+		    (r = oj_str(c, st, "startTime", false, &v->start_time)) < 0 ||
+		    (r = parse_ctrs(c, st, v)) < 0 ||
+		    (r = oj_obj(c, st, "berth", false, &b)) < 0)
+			return r;
+		if (b) {
+			size_t m2 = oj_push_key(c, "berth");
+			if ((r = oj_bool(c, b, "stopping", &v->stopping)) < 0 ||
+			    (r = opt_i64(c, b, "supervisorPid", &v->supervisor_pid)) < 0)
+				return r;
+			oj_pop(c, m2);
+		}
+		oj_pop(c, m);
+	}
+	return 0;
+}
+
+int pod_status_parse(const char *name, const char *json, size_t len,
+		     struct pod_status_view **out, struct b_err *err)
+{
+	struct pod_status_view *v = calloc(1, sizeof(*v));
+	yajl_val doc = NULL;
+	struct oj c;
+	int r;
+
+	if (!v)
+		return b_err_set(err, ENOMEM, "%s: out of memory", name);
+	oj_init(&c, name, &v->arena, err);
+	r = oj_parse_text(&c, json, len, &doc);
+	if (r == 0)
+		r = parse_doc(&c, doc, v);
+	yajl_tree_free(doc);
+	if (r < 0) {
+		pod_status_free(v);
+		return r;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* Reading back a pod status document (what `berth pod inspect` prints and
+ * the supervisor answers "status" with: a Kubernetes Pod with `status`),
+ * for `berth pod ps`.  Only what ps shows is kept. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/arena.h"
+#include "common/error.h"
+
+struct pod_ctr_status {
+	char *name;
+	bool init;                /* from initContainerStatuses */
+	bool sidecar;
+	bool ready;
+	char *state;              /* "running", "waiting", "terminated" or "" */
+	char *reason;             /* of a waiting or terminated state, or NULL */
+	char *started_at;         /* running.startedAt, or NULL */
+	int64_t exit_code;        /* terminated.exitCode, -1 */
+	int64_t restart_count;
+	char *last_reason;        /* lastState.terminated.reason, or NULL */
+	int64_t memory_usage;     /* bytes, -1 when unknown */
+	int64_t memory_limit;     /* bytes, -1 when none */
+	char *health;             /* "starting", "healthy", "unhealthy", "" or NULL */
+};
+
+struct pod_status_view {
+	struct b_arena arena;
+	char *name;
+	char *phase;
+	char *start_time;
+	bool stopping;
+	int64_t supervisor_pid;
+	struct pod_ctr_status *ctrs;   /* init containers first */
+	size_t n_ctrs;
+};
+
+int pod_status_parse(const char *name, const char *json, size_t len,
+		     struct pod_status_view **out, struct b_err *err);
+void pod_status_free(struct pod_status_view *v);

@@ -1,0 +1,142 @@
+/* What a SIGKILLed supervisor leaves behind, found again from the pod's
+ * name alone: its runtime containers (id "<pod>_<container>" with a bundle
+ * in the pod's state dir), the pod cgroup, the overlay and tmpfs mounts
+ * under the state dir.  Used by `berth pod run` on a stale state dir and
+ * by `berth pod rm`. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "supervisor/sv_internal.h"
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return path && !strncmp(path, dir, n) && path[n] == '/';
+}
+
+static int remove_containers(const struct rt_ctx *ctx, const char *name, const char *dir,
+			     struct b_err *err)
+{
+	struct oci_state **list = NULL;
+	size_t n = 0, plen = strlen(name);
+	int r, ret = 0;
+
+	if ((r = rt_list(ctx, &list, &n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		const struct oci_state *st = list[i];
+		struct b_err e = { 0 };
+
+		if (strncmp(st->id, name, plen) || st->id[plen] != '_' || !under(st->bundle, dir))
+			continue;
+		if ((r = rt_delete(ctx, st->id, true, &e)) < 0 && !ret) {
+			*err = e;
+			ret = r;
+		}
+	}
+	rt_list_free(list, n);
+	return ret;
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/* Deepest first, so a volume inside a container's merged dir goes before
+ * the overlay under it; repeated until nothing under dir is mounted. */
+static int unmount_under(const char *dir, struct b_err *err)
+{
+	for (int round = 0; round < 64; round++) {
+		_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+		_cleanup_free_ char *line = NULL;
+		char best[PATH_MAX] = "";
+		size_t cap = 0;
+
+		if (!f)
+			return b_err_sys(err, errno, "reading /proc/self/mountinfo");
+		while (getline(&line, &cap, f) > 0) {
+			char mp[PATH_MAX];
+
+			if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+				continue;
+			unescape(mp);
+			if (under(mp, dir) && strlen(mp) > strlen(best))
+				snprintf(best, sizeof(best), "%s", mp);
+		}
+		if (!best[0])
+			return 0;
+		if (umount2(best, MNT_DETACH) < 0)
+			return b_err_sys(err, errno, "unmounting %s", best);
+	}
+	return b_err_set(err, EBUSY, "mounts under %s keep coming back", dir);
+}
+
+static int remove_pod_cgroup(const char *name, struct b_err *err)
+{
+	struct cg_path cg;
+	struct b_err ign = { 0 };
+	char rel[512];
+
+	snprintf(rel, sizeof(rel), "/berth/pods/%s", name);
+	if (cg_resolve(rel, name, false, &cg, &ign) < 0 || access(cg.abs, F_OK) < 0)
+		return 0;
+	(void)cg_kill_all(cg.abs, &ign);
+	return cg_destroy(cg.abs, err);
+}
+
+static int empty_dir_but_lock(const char *dir, struct b_err *err)
+{
+	_cleanup_(b_closedirp) DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0 : b_err_sys(err, errno, "opening %s", dir);
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "lock"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (b_rm_rf(path) < 0)
+			return b_err_sys(err, errno, "removing %s", path);
+	}
+	return 0;
+}
+
+int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
+			 struct b_err *err)
+{
+	int r;
+
+	if ((r = remove_containers(ctx, name, dir, err)) < 0)
+		return b_err_prefix(err, "pod %s: removing its containers", name);
+	if ((r = remove_pod_cgroup(name, err)) < 0)
+		return b_err_prefix(err, "pod %s", name);
+	if ((r = unmount_under(dir, err)) < 0)
+		return b_err_prefix(err, "pod %s", name);
+	if ((r = empty_dir_but_lock(dir, err)) < 0)
+		return b_err_prefix(err, "pod %s", name);
+	return 0;
+}

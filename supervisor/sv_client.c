@@ -1,0 +1,235 @@
+/* The other side of a running supervisor: finding pods, asking them over
+ * the control socket, waiting for them to end, and removing what a pod
+ * left behind.  Liveness is the supervisor's flock on <state dir>/lock:
+ * held for its whole life and released by the kernel however it dies, so
+ * a reused pid can never look like a live pod. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "supervisor/sv_internal.h"
+
+int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t size,
+	       struct b_err *err)
+{
+	struct b_err ign = { 0 };
+
+	/* Pod names are DNS labels: this also keeps "../x" out of paths. */
+	if (rt_validate_id(name, &ign) < 0 || strchr(name, '_') || strchr(name, '.'))
+		return b_err_set(err, EINVAL, "\"%s\" is not a pod name", name);
+	if ((size_t)snprintf(buf, size, "%s/pods/%s", ctx->root, name) >= size)
+		return b_err_set(err, ENAMETOOLONG, "pod state path too long");
+	return 0;
+}
+
+int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err)
+{
+	char dir[PATH_MAX], lock[PATH_MAX + 8];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
+		return r;
+	if (access(dir, F_OK) < 0) {
+		if (errno == ENOENT)
+			return SV_POD_ABSENT;
+		return b_err_sys(err, errno, "pod %s: %s", name, dir);
+	}
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	fd = open(lock, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)   /* being created or being removed */
+			return access(dir, F_OK) == 0 ? SV_POD_RUNNING : SV_POD_ABSENT;
+		return b_err_sys(err, errno, "pod %s: %s", name, lock);
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return SV_POD_RUNNING;
+		return b_err_sys(err, errno, "pod %s: locking %s", name, lock);
+	}
+	return SV_POD_DEAD;
+}
+
+static int ctl_connect(const char *dir, const char *name, struct b_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control.sock", dir) >=
+	    sizeof(sa.sun_path))
+		return b_err_set(err, ENAMETOOLONG, "control socket path too long");
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return b_err_sys(err, errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		if (e == ECONNREFUSED || e == ENOENT)
+			return b_err_set(err, ESRCH, "pod %s is not running (its supervisor is gone)", name);
+		return b_err_sys(err, e, "pod %s: connecting to %s", name, sa.sun_path);
+	}
+	return fd;
+}
+
+int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
+		   char **out, size_t *out_len, struct b_err *err)
+{
+	char dir[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int r;
+
+	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
+		return r;
+	if ((fd = ctl_connect(dir, name, err)) < 0)
+		return fd;
+	if (b_write_all(fd, req, strlen(req)) < 0 || b_write_all(fd, "\n", 1) < 0)
+		return b_err_sys(err, errno, "pod %s: sending a request", name);
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 16384);
+			if (!nb)
+				return b_err_set(err, ENOMEM, "out of memory");
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return b_err_sys(err, errno, "pod %s: reading the reply", name);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (!buf)
+		return b_err_set(err, EPROTO, "pod %s: the supervisor closed without replying", name);
+	buf[len] = '\0';
+	if (!strncmp(buf, "error ", 6)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		return b_err_set(err, !strncmp(buf + 6, "permission", 10) ? EACCES : EPROTO,
+				 "pod %s: %s", name, buf + 6);
+	}
+	if (strncmp(buf, "ok\n", 3))
+		return b_err_set(err, EPROTO, "pod %s: unexpected reply from the supervisor", name);
+	memmove(buf, buf + 3, len - 3 + 1);
+	*out_len = len - 3;
+	*out = buf;
+	buf = NULL;
+	return 0;
+}
+
+int sv_pod_wait(const struct rt_ctx *ctx, const char *name, struct b_err *err)
+{
+	char dir[PATH_MAX], lock[PATH_MAX + 8];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
+		return r;
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	fd = open(lock, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : b_err_sys(err, errno, "pod %s: %s", name, lock);
+	while (flock(fd, LOCK_SH) < 0)
+		if (errno != EINTR)
+			return b_err_sys(err, errno, "pod %s: waiting on %s", name, lock);
+	return 0;
+}
+
+int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
+{
+	char dir[PATH_MAX], lock[PATH_MAX + 8];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
+		return r;
+	if (access(dir, F_OK) < 0)
+		return b_err_set(err, ENOENT, "pod %s not found (no %s)", name, dir);
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return b_err_sys(err, errno, "pod %s: %s", name, lock);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return b_err_set(err, EBUSY, "pod %s is running (stop it first, or use --force)", name);
+		return b_err_sys(err, errno, "pod %s: locking %s", name, lock);
+	}
+	if ((r = sv_cleanup_leftovers(ctx, name, dir, err)) < 0)
+		return r;
+	if (unlink(lock) < 0 || rmdir(dir) < 0)
+		return b_err_sys(err, errno, "pod %s: removing %s", name, dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sv_pod_list(const struct rt_ctx *ctx, char ***out, size_t *n, struct b_err *err)
+{
+	char pods[PATH_MAX];
+	_cleanup_(b_closedirp) DIR *d = NULL;
+	char **v = NULL;
+	size_t cnt = 0;
+	struct dirent *de;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(pods, sizeof(pods), "%s/pods", ctx->root);
+	if (!(d = opendir(pods)))
+		return errno == ENOENT ? 0 : b_err_sys(err, errno, "opening %s", pods);
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (de->d_name[0] == '.')
+			continue;
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv || !(nv[cnt] = strdup(de->d_name))) {
+			sv_pod_list_free(nv ? nv : v, cnt);
+			return b_err_set(err, ENOMEM, "out of memory");
+		}
+		v = nv;
+		cnt++;
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_str);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+void sv_pod_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int sv_pod_final_status(const struct rt_ctx *ctx, const char *name, char **out,
+			size_t *len, struct b_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	int r;
+
+	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	if ((r = b_read_file(path, 16 << 20, out, len)) < 0)
+		return b_err_sys(err, -r, "pod %s: %s", name, path);
+	return 0;
+}

@@ -1,0 +1,200 @@
+/* The supervisor's own state, shared by its files (not a public API). */
+#pragma once
+
+struct jw;
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "supervisor/crilog.h"
+#include "supervisor/probe_net.h"
+#include "supervisor/supervisor.h"
+
+#define SV_LOG_BUF 16384
+#define SV_MAX_CONNS 8
+#define SV_TIME_LEN 40
+
+enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
+
+/* epoll data: kind << 32 | index << 1 | which. */
+enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE };
+
+/* ---- probes ----------------------------------------------------------- */
+
+enum sv_probe_kind { SV_PROBE_STARTUP, SV_PROBE_LIVENESS, SV_PROBE_READINESS, SV_PROBE_N };
+#define SV_PROBE_HIST 5
+#define SV_PROBE_OUT_MAX 4096       /* output kept of a probe run */
+#define SV_PROBE_HIST_OUT 200       /* output kept per history entry */
+
+struct sv_probe_result {
+	char time[SV_TIME_LEN];
+	bool ok;
+	int32_t duration_ms;
+	char output[SV_PROBE_HIST_OUT];
+};
+
+/* One probe of one container; allocated only for probes the pod has. */
+struct sv_probe {
+	const struct pod_probe *spec;
+	enum sv_probe_kind kind;
+	bool active;                /* scheduled: the container runs and this probe applies */
+	bool running;
+	int64_t next_ms, deadline_ms, began_ms;
+	/* exec */
+	pid_t pid;                  /* the running exec, or one killed at its timeout, 0 */
+	bool timed_out;
+	int out_fd;
+	size_t out_len;
+	char out[SV_PROBE_OUT_MAX];
+	/* httpGet, tcpSocket */
+	struct probe_net net;
+	int consec_fail, consec_ok;
+	unsigned n_results;
+	struct sv_probe_result hist[SV_PROBE_HIST];  /* ring, n_results % 5 is next */
+	char last_output[SV_PROBE_OUT_MAX];
+};
+
+struct sv_stream {
+	int fd;
+	size_t len;
+	char buf[SV_LOG_BUF];
+};
+
+/* How a container's run ended, as a Pod's containerStatuses report it. */
+struct sv_term {
+	bool set;
+	int code, signal;
+	const char *reason;        /* static string */
+	char message[256];         /* Unhealthy: the probe's last output */
+	char started_at[SV_TIME_LEN], finished_at[SV_TIME_LEN];
+};
+
+struct sv_ctr {
+	const struct pod_container *c;
+	char id[256];
+	char dir[PATH_MAX];
+	char cg[1024];              /* cgroup directory, "" when unknown */
+	enum cstate st;
+	bool created;               /* a runtime container exists */
+	pid_t pid;
+	int pidfd;
+	pid_t prestop_pid;          /* a running preStop exec, 0 */
+	struct sv_stream out[2];
+	struct cri_logfile log;
+	int restarts;
+	int64_t started_ms, restart_at_ms, next_delay_ms, backoff_ms;
+	int64_t mem_limit;          /* bytes, -1: none; raised by oom-policy grow */
+	char started_at[SV_TIME_LEN];
+	struct sv_term last;        /* the previous run's end */
+	struct sv_probe *probes[SV_PROBE_N];   /* NULL: no such probe */
+	bool startup_done;          /* the startup probe succeeded (or there is none) */
+	bool ready;                 /* the readiness probe succeeded (or there is none) */
+	bool unhealthy;             /* being killed for a failed liveness/startup probe */
+	int64_t kill_at_ms;         /* unhealthy: SIGKILL then, 0 */
+	char *term_message;         /* why it was killed (probe output), malloc'ed */
+	bool exited, succeeded;
+};
+
+/* A control-socket client: one request line, one reply, then closed. */
+struct sv_conn {
+	int fd;
+	size_t len;
+	char buf[256];
+};
+
+struct sv {
+	const struct rt_ctx *ctx;
+	const struct pod_spec *pod;
+	const struct sv_opts *o;
+	char dir[PATH_MAX];
+	char log_dir[PATH_MAX];
+	char pod_cg[1024];
+	char started_at[SV_TIME_LEN];
+	struct sv_pod_ns ns;
+	int ep, sfd, tfd, lock_fd, ctl_fd;
+	struct cri_logfile events;
+	struct sv_conn conns[SV_MAX_CONNS];
+	struct sv_ctr *cs;
+	size_t n, n_init, init_next;
+	bool pod_mem_limited;       /* the pod cgroup has memory.max */
+	bool main_started, ready_sent, stopping, by_signal, by_request, failed, killed, done;
+	int stop_phase;
+	int64_t grace_deadline;
+	int64_t watchdog_us, next_watchdog_ms;
+	char last_status[160];      /* the last STATUS= sent */
+	char pid_ns_path[64];       /* shareProcessNamespace: the namespace to join */
+	struct sv_ctr *pid_owner;   /* the container whose pid namespace that is */
+	struct b_err fatal;
+};
+
+int64_t sv_now_ms(void);
+/* RFC 3339 UTC; `nanos` adds nine fractional digits (the log format). */
+void sv_wall_time(char *buf, size_t size, bool nanos);
+void sv_warn(struct sv *s, const struct b_err *e);
+
+/* ---- events (sv_events.c) --------------------------------------------- */
+
+struct sv_ev {
+	const char *type;
+	const struct sv_ctr *c;
+	bool has_exit;
+	int code, signal;
+	const char *reason;
+	int64_t backoff_ms;     /* < 0: none */
+	int64_t from, to;       /* memory-grown: bytes */
+	const char *probe;      /* probe-failed: "liveness", ... */
+	const char *message;
+};
+
+void sv_event(struct sv *s, const struct sv_ev *e);
+void sv_simple_event(struct sv *s, const char *type, const struct sv_ctr *c);
+void sv_log_line(struct sv *s, struct sv_ctr *c, int which, const char *line,
+		 size_t len, bool partial);
+
+/* sd_notify(3) to $NOTIFY_SOCKET, if set. */
+void sv_notify(const char *msg);
+/* STATUS= with a one-line summary when it changed since the last one. */
+void sv_notify_status(struct sv *s);
+
+/* ---- status (sv_status.c) --------------------------------------------- */
+
+/* The pod's status as a Pod object's status (docs/pod-supervisor.md);
+ * malloc'ed, NULL on allocation failure. */
+char *sv_status_json(struct sv *s, bool pretty, size_t *len);
+const char *sv_phase(const struct sv *s);
+
+/* ---- probes (sv_probe.c) ---------------------------------------------- */
+
+int sv_probes_init(struct sv *s, struct sv_ctr *c);
+void sv_probes_free(struct sv_ctr *c);
+void sv_probes_start(struct sv *s, struct sv_ctr *c);    /* the container started */
+void sv_probes_stop(struct sv *s, struct sv_ctr *c);     /* it stops or exited */
+void sv_probes_timer(struct sv *s, int64_t now);
+int64_t sv_probes_next(const struct sv *s);              /* earliest deadline, -1 */
+void sv_probe_io(struct sv *s, size_t tag, uint32_t revents);
+bool sv_probe_reaped(struct sv *s, pid_t pid, int status);
+bool sv_ctr_ready(const struct sv_ctr *c);
+bool sv_pod_ready(const struct sv *s);
+/* A one-word health: "starting", "healthy", "unhealthy" or "" (no probe). */
+const char *sv_ctr_health(const struct sv_ctr *c);
+void sv_write_probes(struct jw *w, const struct sv_ctr *c);
+
+/* ---- control socket (sv_control.c) ------------------------------------ */
+
+int sv_ctl_open(struct sv *s, struct b_err *err);
+void sv_ctl_accept(struct sv *s);
+void sv_ctl_read(struct sv *s, size_t idx);
+void sv_ctl_close(struct sv *s);
+
+/* ---- leftovers (sv_cleanup.c) ----------------------------------------- */
+
+/* Remove what a dead supervisor of pod `name` left: its containers, the
+ * pod cgroup, mounts under `dir`, and the contents of `dir` except its
+ * lock file (which the caller holds). */
+int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
+			 struct b_err *err);
+
+/* Stop everything: called from the loop and by the control socket. */
+void sv_begin_stop(struct sv *s, bool by_signal);

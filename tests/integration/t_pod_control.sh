@@ -1,0 +1,229 @@
+# berth pod run -d / ps / inspect / stop / rm, the control socket, crash
+# recovery, --keep, log rotation, stop order and the grace period.
+source "$(dirname "${BASH_SOURCE[0]}")/pod_lib.sh"
+
+# A pod with a sidecar and a main container that both record when they get
+# SIGTERM in $T_DIR/vol/order.
+sidecar_pod() {
+  mkdir -p "$T_DIR/vol"
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["terminationGracePeriodSeconds"] = 10
+p["spec"]["volumes"] = [{"name": "v", "hostPath": {"path": "'"$T_DIR/vol"'"}}]
+vm = [{"name": "v", "mountPath": "/v"}]
+p["spec"]["initContainers"] = [
+  ctr("side", "sh", "-c", "trap \"sleep 0.3; echo side >> /v/order; exit 0\" TERM; while :; do sleep 0.1; done",
+      restartPolicy="Always", volumeMounts=vm)]
+p["spec"]["containers"] = [
+  ctr("main", "sh", "-c", "echo started; trap \"echo main >> /v/order; exit 0\" TERM; while :; do sleep 0.1; done",
+      volumeMounts=vm)]'
+}
+
+test_pod_detach_ps_inspect_stop_order() {
+  sidecar_pod
+  local out; out=$(b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json")
+  assert_eq 0 $? "exit status of pod run -d"
+  assert_eq tp "$out" "pod run -d prints the pod name"
+  # -d returns once every container has started.
+  assert_eq Running "$(pod_status 'j["status"]["phase"]')" "phase"
+  assert_eq "side running" "$(pod_status 'j["status"]["initContainerStatuses"][0]["name"] + " " + list(j["status"]["initContainerStatuses"][0]["state"])[0]')"
+  assert_eq "main running" "$(pod_status 'j["status"]["containerStatuses"][0]["name"] + " " + list(j["status"]["containerStatuses"][0]["state"])[0]')"
+  local table; table=$(b pod ps)
+  assert_contains "$table" "POD / CONTAINER"
+  printf '%s\n' "$table" | grep -Eq '^tp +Running +2/2 +0 ' || fail "pod row: $table"
+  printf '%s\n' "$table" | grep -Eq '^  side +running \[sidecar\] +yes +0 ' || fail "sidecar row: $table"
+  local insp; insp=$(b pod inspect tp)
+  assert_contains "$insp" '"containerID": "berth://tp_main"'
+  assert_contains "$insp" '"kind": "Pod"'
+  local sup; sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  [ -S "$T_ROOT/pods/tp/control.sock" ] || fail "no control socket"
+  assert_eq 600 "$(stat -c %a "$T_ROOT/pods/tp/control.sock")" "control socket mode"
+  assert_eq 700 "$(stat -c %a "$T_ROOT/pods/tp")" "state dir mode"
+  out=$(b pod stop tp)
+  assert_eq 0 $? "exit status of pod stop"
+  assert_eq tp "$out" "pod stop prints the pod name"
+  wait_pid_gone "$sup" "the supervisor after pod stop returned"
+  # The sidecar is stopped after the main container, not with it.
+  assert_eq "main side" "$(tr '\n' ' ' < "$T_DIR/vol/order" | sed 's/ $//')" "SIGTERM order"
+  events | grep -q '"type":"stopping"' || fail "no stopping event: $(events)"
+  assert_pod_gone tp
+  b pod ps tp >/dev/null 2>&1 && fail "pod ps of a removed pod succeeded"
+  return 0
+}
+
+test_pod_stop_grace_period_then_kill() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["terminationGracePeriodSeconds"] = 1
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "trap \"\" TERM; echo up; while :; do sleep 0.1; done"]'
+  (exec "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null 2>&1) &
+  local sup=$!
+  wait_event container-started
+  local t0; t0=$(date +%s%N)
+  b pod stop tp >/dev/null || fail "pod stop failed"
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  wait $sup
+  assert_eq 0 $? "exit status of a pod stopped by pod stop"
+  [ "$ms" -ge 900 ] || fail "stopped after ${ms} ms, before the 1 s grace period"
+  [ "$ms" -lt 8000 ] || fail "stop took ${ms} ms"
+  events | grep '"type":"exited"' | grep -q '"signal":9' || fail "not killed after the grace period: $(events)"
+  events | grep '"type":"exited"' | grep -q '"code":137' || fail "no exit code 137: $(events)"
+  assert_pod_gone tp
+}
+
+test_pod_stop_time_overrides_grace() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["terminationGracePeriodSeconds"] = 30
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "trap \"\" TERM; while :; do sleep 0.1; done"]'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local t0; t0=$(date +%s%N)
+  b pod stop -t 0 tp >/dev/null || fail "pod stop -t 0 failed"
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$ms" -lt 5000 ] || fail "pod stop -t 0 took ${ms} ms (grace period 30 s)"
+  assert_pod_gone tp
+}
+
+test_pod_run_twice_is_refused() {
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local out; out=$(b pod run "$T_DIR/pod.json" 2>&1)
+  assert_eq 1 $? "exit status of a second pod run"
+  assert_contains "$out" 'pod "tp" is already running'
+  assert_eq Running "$(pod_status 'j["status"]["phase"]')" "the first pod after the refused second run"
+  b pod stop -t 1 tp >/dev/null
+  assert_pod_gone tp
+}
+
+# kill -9 the supervisor: the containers live on, ps says so, rm removes
+# everything.
+test_pod_supervisor_sigkill_then_rm() {
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local sup pid
+  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  pid=$(pod_status 'j["status"]["containerStatuses"][0]["berth"]["pid"]')
+  kill -9 "$sup"
+  for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.05; done
+  kill -0 "$pid" 2>/dev/null || fail "container process $pid died with its supervisor"
+  local table; table=$(b pod ps)
+  assert_contains "$table" "supervisor gone"
+  local out; out=$(b pod inspect tp 2>&1)
+  assert_eq 1 $? "pod inspect of a pod whose supervisor was killed"
+  assert_contains "$out" "berth pod rm tp"
+  out=$(b pod rm tp)
+  assert_eq 0 $? "exit status of pod rm"
+  assert_eq tp "$out"
+  wait_pid_gone "$pid" "a container process after pod rm"
+  assert_pod_gone tp
+}
+
+test_pod_supervisor_sigkill_then_run_recovers() {
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local sup pid
+  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  pid=$(pod_status 'j["status"]["containerStatuses"][0]["berth"]["pid"]')
+  kill -9 "$sup"
+  for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.05; done
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d after a killed supervisor"
+  wait_pid_gone "$pid" "the old container process after the new run"
+  events | grep -q '"type":"recovered"' || fail "no recovered event: $(events)"
+  assert_eq Running "$(pod_status 'j["status"]["phase"]')" "phase of the new run"
+  b pod stop -t 1 tp >/dev/null
+  assert_pod_gone tp
+}
+
+test_pod_rm_of_running_pod_needs_force() {
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local out; out=$(b pod rm tp 2>&1)
+  assert_eq 1 $? "exit status of pod rm of a running pod"
+  assert_contains "$out" "is running"
+  assert_eq Running "$(pod_status 'j["status"]["phase"]')"
+  b pod rm -f tp >/dev/null || fail "pod rm -f"
+  assert_pod_gone tp
+  out=$(b pod rm tp 2>&1)
+  assert_eq 1 $? "exit status of pod rm of an absent pod"
+  assert_contains "$out" "pod tp not found"
+}
+
+# The socket is root's: its mode keeps others out, and SO_PEERCRED does
+# even when the modes are opened up.
+test_pod_control_socket_refuses_non_root() {
+  command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local sock=$T_ROOT/pods/tp/control.sock
+  cat > "$T_DIR/client.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    s.connect(sys.argv[1])
+except OSError as e:
+    print("connect-error", e.errno); sys.exit(0)
+s.sendall(b"status\n")
+print(s.recv(200).decode().splitlines()[0])
+PY
+  local p=$T_ROOT/pods/tp d
+  local out; out=$(setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c "$(cat "$T_DIR/client.py")" "$sock" 2>&1)
+  assert_contains "$out" "connect-error 13" "nobody connecting with the default modes"
+  d=$p; while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+  chmod 666 "$sock"
+  out=$(setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 -c "$(cat "$T_DIR/client.py")" "$sock" 2>&1)
+  assert_contains "$out" "error permission denied" "nobody connecting with opened modes"
+  out=$(python3 "$T_DIR/client.py" "$sock")
+  assert_eq ok "$out" "root's request"
+  b pod stop -t 1 tp >/dev/null
+  assert_pod_gone tp
+}
+
+test_pod_keep_then_ps_and_rm() {
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo done"]'
+  b pod run --keep "$T_DIR/pod.json" >/dev/null
+  assert_eq 0 $? "exit status of pod run --keep"
+  [ -d "$T_ROOT/pods/tp" ] || fail "--keep removed the state dir"
+  assert_eq Succeeded "$(pod_status 'j["status"]["phase"]')" "phase of a kept pod"
+  assert_eq Completed "$(pod_status 'j["status"]["containerStatuses"][0]["state"]["terminated"]["reason"]')"
+  grep -q ' stdout F done$' "$T_ROOT/pods/tp/logs/c.log" || fail "kept log: $(cat "$T_ROOT/pods/tp/logs/c.log")"
+  ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under a kept pod"
+  [ ! -d /sys/fs/cgroup/unified/berth/pods/tp ] || fail "a kept pod keeps its cgroup"
+  local table; table=$(b pod ps)
+  printf '%s\n' "$table" | grep -Eq '^tp +Succeeded ' || fail "ps of a kept pod: $table"
+  b pod rm tp >/dev/null || fail "pod rm of a kept pod"
+  assert_pod_gone tp
+}
+
+test_pod_log_rotation() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "i=0; while [ $i -lt 400 ]; do echo \"line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"; i=$((i+1)); done"]'
+  b pod run --log-dir "$T_DIR/logs" --log-max-size 4Ki --log-max-files 3 "$T_DIR/pod.json" >/dev/null ||
+    fail "pod run"
+  local f
+  for f in c.log c.log.1 c.log.2; do
+    [ -f "$T_DIR/logs/$f" ] || fail "no $f: $(ls "$T_DIR/logs")"
+    [ "$(stat -c %s "$T_DIR/logs/$f")" -le 4096 ] || fail "$f is $(stat -c %s "$T_DIR/logs/$f") bytes"
+  done
+  [ ! -e "$T_DIR/logs/c.log.3" ] || fail "more than 3 files kept: $(ls "$T_DIR/logs")"
+  tail -1 "$T_DIR/logs/c.log" | grep -q ' stdout F line 399 x' || fail "last line not in c.log: $(tail -1 "$T_DIR/logs/c.log")"
+  # Whole records only: every line of every file is a CRI record.
+  ! grep -hEv '^[0-9T:.-]+Z stdout F line [0-9]+ x+$' "$T_DIR"/logs/c.log* || fail "a record was split"
+  # Nothing lost between the files kept: their lines are consecutive.
+  local nums; nums=$(cat "$T_DIR/logs/c.log.2" "$T_DIR/logs/c.log.1" "$T_DIR/logs/c.log" | sed -E 's/.* line ([0-9]+) .*/\1/')
+  local first; first=$(printf '%s\n' "$nums" | head -1)
+  assert_eq "$(seq "$first" 399 | tr '\n' ' ')" "$(printf '%s\n' "$nums" | tr '\n' ' ')" "lines across rotated files"
+}
+
+test_pod_init_container_failure_retried_on_failure() {
+  mkdir -p "$T_DIR/vol"
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/restart-backoff": "100ms,200ms,10m"}
+p["spec"]["restartPolicy"] = "OnFailure"
+p["spec"]["volumes"] = [{"name": "v", "hostPath": {"path": "'"$T_DIR/vol"'"}}]
+vm = [{"name": "v", "mountPath": "/v"}]
+p["spec"]["initContainers"] = [ctr("init", "sh", "-c", "echo x >> /v/n; [ $(wc -l < /v/n) -ge 3 ]", volumeMounts=vm)]
+p["spec"]["containers"] = [ctr("c", "sh", "-c", "echo main ran after $(wc -l < /v/n) tries", volumeMounts=vm)]'
+  local out; out=$(pod_run "$T_DIR/pod.json")
+  assert_eq 0 $? "exit status ($out)"
+  assert_contains "$out" "[c] main ran after 3 tries"
+  assert_eq 2 "$(events | grep '"type":"restarting"' | grep -c '"container":"init"')" "restarts of the init container"
+  assert_pod_gone tp
+}

@@ -15,6 +15,7 @@
 #define OOM_POLICY PREFIX "oom-policy"
 #define OOM_GROW PREFIX "oom-grow"
 #define BACKOFF PREFIX "restart-backoff"
+#define SD_NOTIFY PREFIX "sd-notify"
 
 /* The kubelet's crash-loop backoff. */
 #define BACKOFF_INITIAL_MS 10000
@@ -222,6 +223,21 @@ static size_t push_annotation(struct oj *c, const char *key)
 	return mark;
 }
 
+/* sd-notify.<container>: "true" gives the container a NOTIFY_SOCKET whose
+ * messages the supervisor relays to systemd (READY=1 counts towards the
+ * container's readiness). */
+static int parse_sd_notify(struct oj *c, struct pod_spec *pod, const char *name, const char *val)
+{
+	ssize_t i = find_container(pod, name);
+
+	if (i < 0)
+		return oj_fail(c, "no container named \"%s\"", oj_quote(c, name));
+	if (strcmp(val, "true") && strcmp(val, "false"))
+		return oj_fail(c, "expected \"true\" or \"false\", got \"%s\"", oj_quote(c, val));
+	container_at(pod, (size_t)i)->sd_notify = !strcmp(val, "true");
+	return 0;
+}
+
 static int parse_one(struct oj *c, struct pod_spec *pod, const struct oci_kv *kv,
 		     bool *explicit_policy)
 {
@@ -235,9 +251,12 @@ static int parse_one(struct oj *c, struct pod_spec *pod, const struct oci_kv *kv
 		return parse_oom_grow(c, kv->value, pod);
 	if (!strcmp(kv->key, BACKOFF))
 		return parse_backoff(c, kv->value, pod);
+	if (!strncmp(k, "sd-notify.", strlen("sd-notify.")))
+		return parse_sd_notify(c, pod, k + strlen("sd-notify."), kv->value);
 	if (strncmp(k, "oom-policy.", n))
 		return oj_fail(c, "unknown berth annotation (expected %s, %s.<container>, "
-			       "%s or %s)", OOM_POLICY, OOM_POLICY, OOM_GROW, BACKOFF);
+			       "%s, %s or %s.<container>)", OOM_POLICY, OOM_POLICY, OOM_GROW, BACKOFF,
+			       SD_NOTIFY);
 	i = find_container(pod, k + n);
 	if (i < 0)
 		return oj_fail(c, "no container named \"%s\"", oj_quote(c, k + n));

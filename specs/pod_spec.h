@@ -205,6 +205,7 @@ struct pod_container {
 	struct pod_probe *readiness;
 	struct pod_probe *startup;
 	enum pod_oom_policy oom_policy;  /* from the annotations, default RESTART */
+	bool sd_notify;                  /* berth.dev/sd-notify.<name>: relay its sd_notify */
 };
 
 /* ---- volumes --------------------------------------------------------- */

@@ -183,9 +183,11 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		p->args[k] = b_arena_strdup(a, c->command[k]);
 	for (size_t i = 0; i < n_args; i++)
 		p->args[k++] = b_arena_strdup(a, c->args[i]);
-	p->env = b_arena_calloc(a, c->n_env + 2, sizeof(char *));
+	p->env = b_arena_calloc(a, c->n_env + 3, sizeof(char *));
 	k = 0;
 	p->env[k++] = b_arena_strdup(a, DEFAULT_PATH);
+	if (oc->notify_dir)
+		p->env[k++] = b_arena_strdup(a, "NOTIFY_SOCKET=" SV_NOTIFY_DIR "/notify.sock");
 	for (size_t i = 0; i < c->n_env; i++) {
 		char *kv = b_arena_printf(a, "%s=%s", c->env[i].name, c->env[i].value);
 		size_t j;
@@ -220,6 +222,8 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	add_mount(cfg, &cap, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro");
 	if ((r = add_volume_mounts(oc, c, cfg, &cap, err)) < 0)
 		goto fail;
+	if (oc->notify_dir)
+		add_mount(cfg, &cap, SV_NOTIFY_DIR, "bind", oc->notify_dir, "rbind,nosuid,nodev,noexec");
 
 	/* linux */
 	cfg->has_linux = true;

@@ -116,6 +116,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	snprintf(merged, sizeof(merged), "%s/merged", c->dir);
 	oc.rootfs = merged;
 	oc.memory_limit = c->mem_limit;
+	oc.notify_dir = c->notify_fd >= 0 ? c->notify_dir : NULL;
 	if (s->pod->share_process_namespace && !c->c->init && s->pid_ns_path[0])
 		oc.pid_ns_path = s->pid_ns_path;
 	if ((r = sv_build_oci(&oc, c->c, &cfg, err)) < 0)
@@ -623,6 +624,7 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 	if (sv_overlay_remove(c->dir, &e) < 0)
 		sv_warn(s, &e);
 	cri_logfile_close(&c->log);
+	sv_relay_close(c);
 }
 
 static void teardown(struct sv *s)
@@ -776,6 +778,9 @@ static int setup_events(struct sv *s, struct b_err *err)
 	if ((r = ep_add(s, s->sfd, ev_data(EV_SIGNAL, 0, 0), err)) < 0 ||
 	    (r = ep_add(s, s->tfd, ev_data(EV_TIMER, 0, 0), err)) < 0)
 		return r;
+	for (size_t i = 0; i < s->n; i++)
+		if ((r = sv_relay_open(s, &s->cs[i], err)) < 0)
+			return r;
 	return sv_ctl_open(s, err);
 }
 
@@ -833,6 +838,9 @@ static void dispatch(struct sv *s, uint64_t d, uint32_t revents)
 		break;
 	case EV_PROBE:
 		sv_probe_io(s, idx, revents);
+		break;
+	case EV_NOTIFY:
+		sv_relay_read(s, idx);
 		break;
 	}
 }
@@ -912,7 +920,7 @@ static int init_ctrs(struct sv *s)
 		struct sv_ctr *c = &s->cs[i];
 		c->c = i < s->n_init ? &pod->init_containers[i] : &pod->containers[i - s->n_init];
 		snprintf(c->id, sizeof(c->id), "%s_%s", pod->name, c->c->name);
-		c->pidfd = c->log.fd = -1;
+		c->pidfd = c->log.fd = c->notify_fd = -1;
 		c->out[0].fd = c->out[1].fd = -1;
 		c->mem_limit = pod_memory_limit(c->c);
 		if (sv_probes_init(s, c) < 0)

@@ -106,7 +106,11 @@ struct sv_oci_ctx {
 	const char *rootfs;         /* the container's overlay mount point */
 	const char *pid_ns_path;    /* shareProcessNamespace: the pid ns to join, or NULL */
 	int64_t memory_limit;       /* bytes, overrides the container's (oom-policy grow); 0: its own */
+	const char *notify_dir;     /* sd-notify: the directory holding notify.sock, or NULL */
 };
+
+/* Where a container with berth.dev/sd-notify finds its notify.sock. */
+#define SV_NOTIFY_DIR "/run/berth/notify"
 
 /* Build the complete OCI config of `c` (caller frees with oci_config_free). */
 int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,

@@ -152,9 +152,12 @@ void sv_notify(const char *msg)
 	if (path[0] == '@')
 		sa.sun_path[0] = '\0';
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* Never block the event loop on a listener that stopped reading:
+	 * a lost STATUS= or WATCHDOG=1 is better than a hung supervisor. */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd >= 0)
-		(void)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+		(void)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT,
+			     (struct sockaddr *)&sa, len);
 }
 
 void sv_notify_status(struct sv *s)

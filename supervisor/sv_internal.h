@@ -19,7 +19,7 @@ struct jw;
 enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
 
 /* epoll data: kind << 32 | index << 1 | which. */
-enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE };
+enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
 
 /* ---- probes ----------------------------------------------------------- */
 
@@ -94,6 +94,9 @@ struct sv_ctr {
 	bool unhealthy;             /* being killed for a failed liveness/startup probe */
 	int64_t kill_at_ms;         /* unhealthy: SIGKILL then, 0 */
 	char *term_message;         /* why it was killed (probe output), malloc'ed */
+	int notify_fd;              /* sd-notify relay socket, -1 */
+	bool notify_ready;          /* sd-notify: READY=1 came in this run */
+	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
 };
 
@@ -180,6 +183,12 @@ bool sv_pod_ready(const struct sv *s);
 /* A one-word health: "starting", "healthy", "unhealthy" or "" (no probe). */
 const char *sv_ctr_health(const struct sv_ctr *c);
 void sv_write_probes(struct jw *w, const struct sv_ctr *c);
+
+/* ---- sd_notify relay (sv_relay.c) ------------------------------------- */
+
+int sv_relay_open(struct sv *s, struct sv_ctr *c, struct b_err *err);
+void sv_relay_read(struct sv *s, size_t idx);
+void sv_relay_close(struct sv_ctr *c);
 
 /* ---- control socket (sv_control.c) ------------------------------------ */
 

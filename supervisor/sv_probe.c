@@ -74,6 +74,8 @@ bool sv_ctr_ready(const struct sv_ctr *c)
 {
 	if (c->st != CS_RUNNING || !c->startup_done || c->unhealthy)
 		return false;
+	if (c->c->sd_notify && !c->notify_ready)
+		return false;
 	return c->probes[SV_PROBE_READINESS] ? c->ready : true;
 }
 
@@ -128,6 +130,7 @@ void sv_probes_start(struct sv *s, struct sv_ctr *c)
 	c->unhealthy = false;
 	c->kill_at_ms = 0;
 	c->ready = false;
+	c->notify_ready = false;
 	c->startup_done = !c->probes[SV_PROBE_STARTUP];
 	if (c->probes[SV_PROBE_STARTUP]) {
 		activate(c->probes[SV_PROBE_STARTUP], c->started_ms, now);

@@ -1199,8 +1199,8 @@ START_TEST(err_annotations)
 {
 	check_err(ANN("'berth.dev/oom-polcy':'stop'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-polcy\"]: unknown berth annotation (expected "
-		  "berth.dev/oom-policy, berth.dev/oom-policy.<container>, berth.dev/oom-grow or "
-		  "berth.dev/restart-backoff)");
+		  "berth.dev/oom-policy, berth.dev/oom-policy.<container>, berth.dev/oom-grow, "
+		  "berth.dev/restart-backoff or berth.dev/sd-notify.<container>)");
 	check_err(ANN("'berth.dev/oom-policy':'kill'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: unknown OOM policy \"kill\" "
 		  "(expected restart, stop or grow)");

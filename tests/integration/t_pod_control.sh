@@ -160,7 +160,10 @@ try:
     s.connect(sys.argv[1])
 except OSError as e:
     print("connect-error", e.errno); sys.exit(0)
-s.sendall(b"status\n")
+try:
+    s.sendall(b"status\n")
+except BrokenPipeError:
+    pass   # a refused client may be cut off before it has sent
 print(s.recv(200).decode().splitlines()[0])
 PY
   local p=$T_ROOT/pods/tp d

@@ -150,7 +150,8 @@ static int list_containers(const char *dir, char ***out, size_t *n, struct b_err
 		v[(*n)++] = name;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_str);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_str);
 	*out = v;
 	return 0;
 }

@@ -107,7 +107,8 @@ static int list_rotated(const char *dir, const char *name, int **out, size_t *n)
 		v[(*n)++] = num;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_int);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_int);
 	*out = v;
 	return 0;
 }

@@ -64,14 +64,14 @@ p["spec"]["restartPolicy"] = "Always"
 p["spec"]["terminationGracePeriodSeconds"] = 5
 p["spec"]["containers"][0]["command"] = ["sh", "-c", "touch /tmp/alive; trap \"exit 0\" TERM; '"$LOOP"'"]
 p["spec"]["containers"][0]["livenessProbe"] = {"exec": {"command": ["sh", "-c", "echo checking; test -f /tmp/alive"]},
-                                              "periodSeconds": 1, "failureThreshold": 2}'
+                                              "periodSeconds": 1, "failureThreshold": 2, "initialDelaySeconds": 1}'
   start_pod
   wait_ctr c 'c["berth"]["health"]' healthy
   b exec tp_c rm /tmp/alive
   wait_ctr c 'c["restartCount"]' 1
   assert_eq Unhealthy "$(ctr_status c 'c["lastState"]["terminated"]["reason"]')" "reason of the killed run"
   assert_contains "$(ctr_status c 'c["lastState"]["terminated"]["message"]')" "liveness probe failed: checking"
-  assert_eq 2 "$(events | grep '"type":"probe-failed"' | grep -c '"probe":"liveness"')" "failures before the kill"
+  assert_eq 2 "$(events | sed '/"type":"unhealthy"/q' | grep '"type":"probe-failed"' | grep -c '"probe":"liveness"')" "failures before the kill"
   events | grep '"type":"exited"' | grep -q '"reason":"Unhealthy"' || fail "no Unhealthy exit: $(events)"
   events | grep -q '"type":"unhealthy"' || fail "no unhealthy event"
   # The restarted container has a fresh /tmp/alive: healthy again.

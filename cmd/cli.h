@@ -41,9 +41,10 @@ int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Wait for a child pid, forwarding signals to it (and, with a pty master,
- * relaying the terminal); returns the exit code a shell would show (code,
+ * relaying the terminal; with notify_fd >= 0, its sd_notify messages);
+ * returns the exit code a shell would show (code,
  * or 128+signal). */
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master);
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd);
 
 int cmd_create(struct cli *, int, char **);
 int cmd_start(struct cli *, int, char **);

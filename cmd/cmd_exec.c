@@ -167,7 +167,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	if (detach) {
 		rc = 0;
 	} else {
-		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master);
+		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1);
 	}
 	if (out.console_master >= 0)
 		close(out.console_master);

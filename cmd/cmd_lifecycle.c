@@ -1,5 +1,6 @@
 /* create, start, run, kill, delete, pause, resume. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "notify_relay.h"
 #include "common/signals.h"
 #include "common/strutil.h"
 
@@ -115,28 +117,42 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	struct create_args a = { 0 };
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
-	int r, code;
+	char notify_dir[PATH_MAX];
+	int r, code, notify_fd = -1;
 
 	if (parse_create(cli, c, argc, argv, true, &a))
 		return 1;
 	a.o.keep_parent = !a.detach;
 	a.o.want_console = !a.detach;
+	/* Under systemd (Type=notify) a foreground run relays the
+	 * container's notifications; a detached one has nobody to relay. */
+	if (!a.detach) {
+		if (notify_relay_open(cli->ctx.root, a.id, notify_dir, sizeof(notify_dir), &notify_fd,
+				      &err) < 0)
+			return cli_error(cli, &err);
+		if (notify_fd >= 0)
+			a.o.notify_dir = notify_dir;
+	}
 	/* Orphans of a container without its own pid namespace come to us. */
 	if (!a.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (rt_create(&cli->ctx, &a.o, &out, &err) < 0)
+	if (rt_create(&cli->ctx, &a.o, &out, &err) < 0) {
+		notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
+	}
 	r = rt_start(&cli->ctx, a.id, &err);
 	if (r < 0) {
 		struct b_err ignored = { 0 };
 		rt_delete(&cli->ctx, a.id, true, &ignored);
+		notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
 	}
 	if (r > 0)
 		cli_warn(cli, &err);
 	if (a.detach)
 		return 0;
-	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master);
+	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master, notify_fd);
+	notify_relay_close(notify_fd, notify_dir);
 	if (out.console_master >= 0)
 		close(out.console_master);
 	if (out.pidfd >= 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "notify_relay.h"
 
 static int status_code(int status)
 {
@@ -51,7 +52,7 @@ static bool pump(int from, int to)
 	return true;
 }
 
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master)
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd)
 {
 	sigset_t all, old;
 	struct termios saved;
@@ -72,12 +73,13 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master)
 		copy_winsize(master);
 	}
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ sfd, POLLIN, 0 }, { pidfd, POLLIN, 0 },
 			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 }, { out_open ? master : -1, POLLIN, 0 },
+			{ notify_fd, POLLIN, 0 },
 		};
 		struct signalfd_siginfo si;
-		int n = poll(p, 4, pidfd >= 0 ? -1 : 100);
+		int n = poll(p, 5, pidfd >= 0 ? -1 : 100);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -85,6 +87,8 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master)
 			in_open = pump(STDIN_FILENO, master);
 		if (p[3].revents & (POLLIN | POLLHUP))
 			out_open = pump(master, STDOUT_FILENO);
+		if (p[4].revents & POLLIN)
+			notify_relay_pump(notify_fd);
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
 				continue;

@@ -34,7 +34,16 @@ struct rt_create_opts {
 	bool want_console;
 	/* stdin/stdout/stderr for the container; -1 = inherit the caller's. */
 	int stdio[3];
+	/* A directory holding the caller's notify.sock, shown to the
+	 * container at RT_NOTIFY_DIR with NOTIFY_SOCKET set (rt_create only). */
+	const char *notify_dir;
 };
+
+#define RT_NOTIFY_DIR "/run/berth/notify"
+
+struct oci_config;
+/* Add the notify_dir bind mount and NOTIFY_SOCKET to a parsed config. */
+int rt_config_add_notify(struct oci_config *cfg, const char *dir, struct b_err *err);
 
 static inline void rt_create_opts_init(struct rt_create_opts *o)
 {

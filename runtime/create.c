@@ -529,6 +529,10 @@ int rt_create(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 	r = oci_config_parse("config.json", json, len, &cfg, err);
 	if (r < 0)
 		return r;
+	if (o->notify_dir && (r = rt_config_add_notify(cfg, o->notify_dir, err)) < 0) {
+		oci_config_free(cfg);
+		return r;
+	}
 	r = rt_create_config(ctx, o, cfg, json, out, err);
 	oci_config_free(cfg);
 	return r;

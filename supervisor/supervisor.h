@@ -110,7 +110,7 @@ struct sv_oci_ctx {
 };
 
 /* Where a container with berth.dev/sd-notify finds its notify.sock. */
-#define SV_NOTIFY_DIR "/run/berth/notify"
+#define SV_NOTIFY_DIR RT_NOTIFY_DIR
 
 /* Build the complete OCI config of `c` (caller frees with oci_config_free). */
 int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,

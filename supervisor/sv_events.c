@@ -12,6 +12,7 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "common/sdnotify.h"
 #include "specs/jsonw.h"
 #include "supervisor/sv_internal.h"
 
@@ -141,23 +142,7 @@ void sv_log_line(struct sv *s, struct sv_ctr *c, int which, const char *line,
 
 void sv_notify(const char *msg)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t len;
-	_cleanup_close_ int fd = -1;
-
-	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, strlen(path));
-	if (path[0] == '@')
-		sa.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	/* Never block the event loop on a listener that stopped reading:
-	 * a lost STATUS= or WATCHDOG=1 is better than a hung supervisor. */
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd >= 0)
-		(void)sendto(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT,
-			     (struct sockaddr *)&sa, len);
+	b_sd_notify(msg);
 }
 
 void sv_notify_status(struct sv *s)

@@ -1,0 +1,16 @@
+/* `berth run` under systemd: the container's sd_notify messages, relayed. */
+#pragma once
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* When $NOTIFY_SOCKET is set: create <root>/.notify.<id>/notify.sock
+ * (the directory goes to the container, see rt_create_opts.notify_dir),
+ * *fd = its socket and `dir` = the directory; otherwise *fd = -1, dir "".
+ * Returns 0 or a negative errno. */
+int notify_relay_open(const char *root, const char *id, char *dir, size_t size, int *fd,
+		      struct b_err *err);
+/* Pass what the container sent on to $NOTIFY_SOCKET. */
+void notify_relay_pump(int fd);
+void notify_relay_close(int fd, const char *dir);

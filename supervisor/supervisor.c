@@ -507,6 +507,7 @@ static void progress(struct sv *s)
 			start_or_fail(s, i);
 		if (s->stopping)
 			return progress(s);
+		sv_probes_spread(s);
 		if (s->o->on_ready)
 			s->o->on_ready(s->o->ud);
 	}

@@ -175,6 +175,7 @@ void sv_probes_free(struct sv_ctr *c);
 void sv_probes_start(struct sv *s, struct sv_ctr *c);    /* the container started */
 void sv_probes_stop(struct sv *s, struct sv_ctr *c);     /* it stops or exited */
 void sv_probes_timer(struct sv *s, int64_t now);
+void sv_probes_spread(struct sv *s);
 int64_t sv_probes_next(const struct sv *s);              /* earliest deadline, -1 */
 void sv_probe_io(struct sv *s, size_t tag, uint32_t revents);
 bool sv_probe_reaped(struct sv *s, pid_t pid, int status);

@@ -7,6 +7,7 @@
  * shifts another and nothing drifts under load. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,10 +114,43 @@ const char *sv_ctr_health(const struct sv_ctr *c)
 
 /* ---- scheduling ------------------------------------------------------- */
 
-static void activate(struct sv_probe *p, int64_t started_ms, int64_t now)
+/* Containers started together would probe in lockstep: 100 connects in
+ * the same millisecond overflow a server's listen backlog, and the SYNs
+ * dropped then time out.  Like the kubelet after its own start, the first
+ * runs are spread over one period, here by the container's position. */
+static int64_t spread(const struct sv *s, const struct sv_ctr *c, const struct sv_probe *p)
 {
-	int64_t first = started_ms + (int64_t)p->spec->initial_delay_seconds * 1000;
+	int64_t period = (int64_t)p->spec->period_seconds * 1000;
 
+	return s->n < 2 ? 0 : period * (int64_t)(c - s->cs) / (int64_t)s->n;
+}
+
+/* After starting many containers in one go (the loop was busy all that
+ * time), the first runs of all their probes are due at once: spread them
+ * over a period from now. */
+void sv_probes_spread(struct sv *s)
+{
+	int64_t now = sv_now_ms();
+
+	for (size_t i = 0; i < s->n; i++)
+		for (int k = 0; k < SV_PROBE_N; k++) {
+			struct sv_probe *p = s->cs[i].probes[k];
+			int64_t at;
+
+			if (!p || !p->active || p->running || p->n_results)
+				continue;
+			at = now + spread(s, &s->cs[i], p);
+			if (p->next_ms < at)
+				p->next_ms = at;
+		}
+}
+
+static void activate(const struct sv *s, const struct sv_ctr *c, struct sv_probe *p,
+		     int64_t now)
+{
+	int64_t first = c->started_ms + (int64_t)p->spec->initial_delay_seconds * 1000;
+
+	(void)s;
 	p->active = true;
 	p->next_ms = first > now ? first : now;
 	p->consec_fail = p->consec_ok = 0;
@@ -126,19 +160,18 @@ void sv_probes_start(struct sv *s, struct sv_ctr *c)
 {
 	int64_t now = sv_now_ms();
 
-	(void)s;
 	c->unhealthy = false;
 	c->kill_at_ms = 0;
 	c->ready = false;
 	c->notify_ready = false;
 	c->startup_done = !c->probes[SV_PROBE_STARTUP];
 	if (c->probes[SV_PROBE_STARTUP]) {
-		activate(c->probes[SV_PROBE_STARTUP], c->started_ms, now);
+		activate(s, c, c->probes[SV_PROBE_STARTUP], now);
 		return;
 	}
 	for (int k = SV_PROBE_LIVENESS; k < SV_PROBE_N; k++)
 		if (c->probes[k])
-			activate(c->probes[k], c->started_ms, now);
+			activate(s, c, c->probes[k], now);
 }
 
 static void end_run(struct sv *s, struct sv_probe *p)
@@ -276,7 +309,7 @@ static void apply(struct sv *s, struct sv_ctr *c, struct sv_probe *p, bool ok)
 			sv_simple_event(s, "started", c);
 			for (int k = SV_PROBE_LIVENESS; k < SV_PROBE_N; k++)
 				if (c->probes[k])
-					activate(c->probes[k], c->started_ms, sv_now_ms());
+					activate(s, c, c->probes[k], sv_now_ms());
 		} else if (p->consec_fail >= p->spec->failure_threshold) {
 			kill_unhealthy(s, c, p);
 		}
@@ -399,11 +432,42 @@ static void run_probe(struct sv *s, struct sv_ctr *c, struct sv_probe *p, int64_
 		finish(s, c, p, false, err.msg, strlen(err.msg));
 }
 
+/* The loop may have been busy (starting containers) past a deadline while
+ * the probe's answer was already there: look before calling it a timeout,
+ * so a stall of the supervisor is never blamed on the container. */
+static bool answered_meanwhile(struct sv *s, struct sv_ctr *c, struct sv_probe *p)
+{
+	if (p->spec->handler.kind == POD_HANDLER_EXEC) {
+		int st;
+
+		if (p->pid <= 0 || waitpid(p->pid, &st, WNOHANG) != p->pid)
+			return false;
+		return sv_probe_reaped(s, p->pid, st);
+	}
+	for (int i = 0; i < 8 && p->running && p->net.fd >= 0; i++) {
+		struct pollfd pf = { .fd = p->net.fd, .events = (short)p->net.events };
+		enum probe_outcome o;
+		const char *m;
+
+		if (poll(&pf, 1, 0) <= 0)
+			return false;
+		o = probe_net_step(&p->net, (uint32_t)pf.revents);
+		if (o != PROBE_PENDING) {
+			m = probe_net_message(&p->net);
+			finish(s, c, p, o == PROBE_SUCCESS, m, strlen(m));
+			return true;
+		}
+	}
+	return false;
+}
+
 static void timeout(struct sv *s, struct sv_ctr *c, struct sv_probe *p)
 {
 	char msg[96];
 	const char *m;
 
+	if (answered_meanwhile(s, c, p))
+		return;
 	if (p->spec->handler.kind == POD_HANDLER_EXEC) {
 		drain_exec(p);
 		kill_exec(c, p);

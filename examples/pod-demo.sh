@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The example pod, end to end: examples/pods/web.json runs a web server
+# (httpd, with readiness and liveness probes), a sidecar that writes its
+# content, and "hog", which allocates past its 32Mi memory limit, is
+# OOM-killed and restarted with backoff.  Needs cgroup v2 with the memory
+# and cpu controllers (examples/demo.sh runs this in a VM otherwise).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+berth=${BERTH:-$top/build/cmd/berth}
+root=${BERTH_ROOT:-/run/berth}
+pod=$top/examples/pods/web.json
+b() { echo "+ berth $*"; "$berth" --root "$root" "$@"; }
+wait_until() {   # SECONDS COMMAND...: until COMMAND succeeds
+  local end=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $end ] || return 1
+    sleep 0.5
+  done
+}
+ready() { "$berth" --root "$root" pod ps --format json web | grep -q '"type":"Ready","status":"True"'; }
+restarted_twice() {
+  "$berth" --root "$root" pod events web | grep '"type":"exited"' | grep -c OOMKilled | grep -qv '^[01]$'
+}
+
+"$berth" --root "$root" pod rm -f web >/dev/null 2>&1 || true
+b pod run -d "$pod"
+wait_until 120 ready || echo "(the pod is not ready yet)"
+b pod ps web
+b exec web_httpd wget -qO- http://127.0.0.1:8080/index.html
+echo "+ waiting for hog to be OOM-killed and restarted..."
+wait_until 240 restarted_twice || echo "(no second OOM kill yet)"
+b pod ps web
+echo "+ berth pod events web | grep hog"
+"$berth" --root "$root" pod events web | grep '"container":"hog"' | tail -6
+b pod logs web httpd --tail 3
+b pod stop web

@@ -81,6 +81,44 @@ void jw_kint(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(
 void jw_kuint(struct jw *w, const char *key, uint64_t v) { jw_key(w, key); jw_uint(w, v); }
 void jw_kbool(struct jw *w, const char *key, bool v) { jw_key(w, key); jw_bool(w, v); }
 
+/* yajl's beautifier prints an empty object or array over several lines
+ * ("{\n\n  }"); write it as "{}" / "[]".  Whitespace outside strings
+ * between an opening bracket and its closing one is all there is. */
+static size_t collapse_empty(char *s, size_t n)
+{
+	size_t r = 0, w = 0;
+	bool in_str = false;
+
+	while (r < n) {
+		char ch = s[r];
+
+		if (in_str) {
+			s[w++] = s[r++];
+			if (ch == '\\' && r < n)
+				s[w++] = s[r++];
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		if (ch == '{' || ch == '[') {
+			size_t k = r + 1;
+
+			while (k < n && (s[k] == ' ' || s[k] == '\n'))
+				k++;
+			if (k < n && s[k] == (ch == '{' ? '}' : ']')) {
+				s[w++] = ch;
+				s[w++] = s[k];
+				r = k + 1;
+				continue;
+			}
+		}
+		s[w++] = s[r++];
+	}
+	return w;
+}
+
 char *jw_finish(struct jw *w, size_t *len)
 {
 	const unsigned char *buf;
@@ -95,6 +133,7 @@ char *jw_finish(struct jw *w, size_t *len)
 	if (!out)
 		return NULL;
 	memcpy(out, buf, n);
+	n = collapse_empty(out, n);
 	out[n] = '\0';
 	if (len)
 		*len = n;

@@ -270,8 +270,20 @@ static int stop_one(struct cli *cli, const char *name, long grace, struct b_err 
 		return st;
 	if (st == SV_POD_ABSENT)
 		return b_err_set(err, ENOENT, "pod %s not found", name);
-	if (st == SV_POD_DEAD)
-		return 0;
+	if (st == SV_POD_DEAD) {
+		char *json = NULL;
+		size_t jlen;
+		struct b_err ign = { 0 };
+
+		/* Ended (--keep): nothing runs.  Killed: its containers may
+		 * still run, and only rm knows how to remove them. */
+		if (sv_pod_final_status(&cli->ctx, name, &json, &jlen, &ign) == 0) {
+			free(json);
+			return 0;
+		}
+		return b_err_set(err, ESRCH, "pod %s: its supervisor is gone (it was killed); "
+				 "`berth pod rm %s` stops and removes what it left", name, name);
+	}
 	if (grace >= 0)
 		snprintf(req, sizeof(req), "stop %ld", grace);
 	else

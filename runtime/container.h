@@ -37,7 +37,19 @@ struct rt_create_opts {
 	/* A directory holding the caller's notify.sock, shown to the
 	 * container at RT_NOTIFY_DIR with NOTIFY_SOCKET set (rt_create only). */
 	const char *notify_dir;
+	/* linux.seccomp compiled already (rt_seccomp_compile of the same
+	 * profile), shared by many containers: the pod supervisor compiles its
+	 * RuntimeDefault profile once.  NULL: compiled from the config. */
+	struct rt_seccomp *seccomp;
 };
+
+struct rt_seccomp;
+struct oci_seccomp;
+/* Compile a seccomp profile once for rt_create_opts.seccomp and
+ * rt_exec_opts.seccomp (runtime/seccomp.h has the rules). */
+int rt_seccomp_compile(const struct oci_seccomp *spec, struct rt_seccomp **out,
+		       struct b_err *err);
+void rt_seccomp_free(struct rt_seccomp *f);
 
 #define RT_NOTIFY_DIR "/run/berth/notify"
 
@@ -120,6 +132,13 @@ struct rt_exec_opts {
 	 * missing), so the process tree can be killed as one: the pod
 	 * supervisor's exec probes.  NULL: the container's cgroup. */
 	const char *sub_cgroup;
+	/* The container's seccomp filter compiled already (see
+	 * rt_create_opts.seccomp); NULL: compiled from its config. */
+	struct rt_seccomp *seccomp;
+	/* The container's process section, for a container created from an
+	 * in-memory config (rt_create_config without JSON: nothing stored to
+	 * take user, capabilities and environment from). */
+	const struct oci_process *base;
 };
 
 static inline void rt_exec_opts_init(struct rt_exec_opts *o)

@@ -72,10 +72,9 @@ static void job_close(struct create_job *j)
 			close(*fds[i]);
 			*fds[i] = -1;
 		}
-	if (j->seccomp) {
+	if (j->seccomp && j->seccomp != j->o->seccomp)
 		rt_seccomp_free(j->seccomp);
-		j->seccomp = NULL;
-	}
+	j->seccomp = NULL;
 }
 
 static int validate_for_create(const struct oci_config *cfg, struct b_err *err)
@@ -435,7 +434,9 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 	b_now_rfc3339(j->created, sizeof(j->created));
 	if ((r = save_state(j, "creating", err)) < 0)
 		return r;
-	if (cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j->seccomp, err)) < 0)
+	if (j->o->seccomp)
+		j->seccomp = j->o->seccomp;
+	else if (cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j->seccomp, err)) < 0)
 		return r;
 	if ((r = setup_cgroup(j, err)) < 0 || (r = listen_start_socket(j, err)) < 0)
 		return r;

@@ -163,7 +163,7 @@ static char **merge_env(struct b_arena *a, char *const *base, char *const *add)
 static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *err)
 {
 	const struct rt_exec_opts *o = j->o;
-	const struct oci_process *base = j->cfg ? j->cfg->process : NULL;
+	const struct oci_process *base = j->cfg ? j->cfg->process : o->base;
 	static char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
 	if (o->process) {
@@ -333,7 +333,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		if (r < 0)
 			goto out;
 	}
-	if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
+	if (o->seccomp)
+		j.seccomp = o->seccomp;
+	else if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
 		goto out;
 	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp)) {
 		_cleanup_free_ char *state = oci_state_to_json(st, false, false);
@@ -395,7 +397,7 @@ out:
 		close(console_ours);
 	if (j.pidfd >= 0)
 		close(j.pidfd);
-	if (j.seccomp)
+	if (j.seccomp && j.seccomp != o->seccomp)
 		rt_seccomp_free(j.seccomp);
 	free(j.notify_state);
 	if (cfg)

@@ -124,7 +124,20 @@ static int add_volume_mounts(const struct sv_oci_ctx *oc, const struct pod_conta
 	return 0;
 }
 
-static int add_seccomp(const struct pod_container *c, struct oci_config *cfg, struct b_err *err)
+bool sv_uses_runtime_default(const struct pod_container *c)
+{
+	return !c->security.privileged && c->security.seccomp.type == POD_SECCOMP_RUNTIME_DEFAULT;
+}
+
+int sv_runtime_default_parse(struct b_arena *a, struct oci_seccomp **out, struct b_err *err)
+{
+	const char *j = berth_default_seccomp_json();
+
+	return oci_seccomp_parse("RuntimeDefault seccomp profile", j, strlen(j), a, out, err);
+}
+
+static int add_seccomp(const struct sv_oci_ctx *oc, const struct pod_container *c,
+		       struct oci_config *cfg, struct b_err *err)
 {
 	const struct pod_seccomp *s = &c->security.seccomp;
 	_cleanup_free_ char *text = NULL;
@@ -136,11 +149,13 @@ static int add_seccomp(const struct pod_container *c, struct oci_config *cfg, st
 	switch (s->type) {
 	case POD_SECCOMP_UNCONFINED:
 		return 0;
-	case POD_SECCOMP_RUNTIME_DEFAULT: {
-		const char *j = berth_default_seccomp_json();
-		return oci_seccomp_parse("RuntimeDefault seccomp profile", j, strlen(j),
-					 &cfg->arena, &cfg->linux.seccomp, err);
-	}
+	case POD_SECCOMP_RUNTIME_DEFAULT:
+		/* Parsed once by the supervisor; it outlives every config. */
+		if (oc->runtime_default) {
+			cfg->linux.seccomp = (struct oci_seccomp *)oc->runtime_default;
+			return 0;
+		}
+		return sv_runtime_default_parse(&cfg->arena, &cfg->linux.seccomp, err);
 	case POD_SECCOMP_LOCALHOST:
 		r = b_read_file(s->localhost_path, 0, &text, &len);
 		if (r < 0)
@@ -271,7 +286,7 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		res->has_cpu_shares = true;
 		res->cpu_shares = pod_cpu_shares(c->resources.cpu_request.value);
 	}
-	if ((r = add_seccomp(c, cfg, err)) < 0)
+	if ((r = add_seccomp(oc, c, cfg, err)) < 0)
 		goto fail;
 	*out = cfg;
 	return 0;

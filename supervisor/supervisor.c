@@ -88,6 +88,33 @@ static int ep_add(struct sv *s, int fd, uint64_t data, struct b_err *err)
 static void schedule_check(struct sv *s);
 static void send_term(struct sv *s, struct sv_ctr *c);
 
+static void drop_config(struct sv *s, struct sv_ctr *c)
+{
+	if (c->bpf && c->bpf != s->rd_bpf)
+		rt_seccomp_free(c->bpf);
+	c->bpf = NULL;
+	oci_config_free(c->cfg);
+	c->cfg = NULL;
+}
+
+/* RuntimeDefault is compiled once per supervisor (it is most of the cost
+ * of starting a container); other profiles once per start, and the same
+ * filter serves the container and its probe and preStop execs. */
+static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_config *cfg,
+			   struct b_err *err)
+{
+	drop_config(s, c);
+	if (!cfg->linux.seccomp)
+		return 0;
+	if (cfg->linux.seccomp == s->rd_spec && s->rd_bpf) {
+		c->bpf = s->rd_bpf;
+		return 0;
+	}
+	if (rt_seccomp_compile(cfg->linux.seccomp, &c->bpf, err) < 0)
+		return b_err_prefix(err, "container %s", c->c->name);
+	return 0;
+}
+
 static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 {
 	struct sv_ctr *c = &s->cs[i];
@@ -117,9 +144,12 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	oc.rootfs = merged;
 	oc.memory_limit = c->mem_limit;
 	oc.notify_dir = c->notify_fd >= 0 ? c->notify_dir : NULL;
+	oc.runtime_default = s->rd_spec;
 	if (s->pod->share_process_namespace && !c->c->init && s->pid_ns_path[0])
 		oc.pid_ns_path = s->pid_ns_path;
 	if ((r = sv_build_oci(&oc, c->c, &cfg, err)) < 0)
+		goto fail;
+	if ((r = compile_seccomp(s, c, cfg, err)) < 0)
 		goto fail;
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd < 0 || pipe2(p[0], O_CLOEXEC) < 0 || pipe2(p[1], O_CLOEXEC) < 0) {
@@ -133,8 +163,10 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	o.stdio[0] = null_fd;
 	o.stdio[1] = p[0][1];
 	o.stdio[2] = p[1][1];
+	o.seccomp = c->bpf;
 	r = rt_create_config(s->ctx, &o, cfg, NULL, &out, err);
-	oci_config_free(cfg);
+	/* Kept while it runs: probes and preStop exec with its process. */
+	c->cfg = cfg;
 	cfg = NULL;
 	close(p[0][1]);
 	close(p[1][1]);
@@ -283,10 +315,9 @@ static void record_term(struct sv_ctr *c, int code, int sig, const char *reason)
 	sv_wall_time(c->last.finished_at, sizeof(c->last.finished_at), false);
 }
 
-static void release_ctr(struct sv *s, struct sv_ctr *c)
+/* Its last output and its process handles. */
+static void drain_ctr(struct sv *s, struct sv_ctr *c)
 {
-	struct b_err ign = { 0 };
-
 	for (int w = 0; w < 2; w++) {
 		if (c->out[w].fd >= 0)
 			stream_read(s, c, w);
@@ -304,12 +335,20 @@ static void release_ctr(struct sv *s, struct sv_ctr *c)
 		s->pid_owner = NULL;
 		s->pid_ns_path[0] = '\0';
 	}
+}
+
+/* The runtime container, its cgroup and its writable layer. */
+static void remove_ctr(struct sv *s, struct sv_ctr *c)
+{
+	struct b_err ign = { 0 };
+
 	if (rt_delete(s->ctx, c->id, true, &ign) < 0)
 		sv_warn(s, &ign);
 	c->created = false;
 	memset(&ign, 0, sizeof(ign));
 	if (sv_overlay_remove(c->dir, &ign) < 0)
 		sv_warn(s, &ign);
+	drop_config(s, c);
 }
 
 /* The kubelet's crash-loop backoff: the first restart is immediate, the
@@ -336,13 +375,13 @@ static void schedule_restart(struct sv *s, struct sv_ctr *c, int64_t ran)
 static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
 {
 	struct sv_ev e = { .type = "exited", .c = c, .has_exit = true, .backoff_ms = -1 };
-	/* Read before release_ctr() deletes the container and its cgroup,
+	/* Read before remove_ctr() deletes the container and its cgroup,
 	 * which is created afresh for every run. */
 	bool oom = c->cg[0] && cg_oom_kills(c->cg) > 0;
 	bool ok, grown = false;
 
 	sv_probes_stop(s, c);
-	release_ctr(s, c);
+	drain_ctr(s, c);
 	/* As Kubernetes reports it: a signal death is exit code 128+N
 	 * (an OOM kill is 137), with the signal kept beside it. */
 	e.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -356,6 +395,8 @@ static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
 	sv_event(s, &e);
 	if (oom)
 		sv_simple_event(s, "oom-killed", c);
+	/* After the event, so its time is the exit's, not the cleanup's. */
+	remove_ctr(s, c);
 	c->exited = true;
 	c->succeeded = ok;
 	if (oom && c->c->oom_policy == POD_OOM_GROW && !s->stopping)
@@ -429,6 +470,8 @@ static void term(struct sv *s, struct sv_ctr *c)
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	rt_exec_opts_init(&xo);
 	xo.args = c->c->pre_stop;
+	xo.base = c->cfg ? c->cfg->process : NULL;
+	xo.seccomp = c->bpf;
 	xo.stdio[0] = xo.stdio[1] = xo.stdio[2] = null_fd;
 	if (rt_exec(s->ctx, c->id, &xo, &out, &e) < 0) {
 		b_err_prefix(&e, "container %s: preStop", c->c->name);
@@ -626,6 +669,7 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 		sv_warn(s, &e);
 	cri_logfile_close(&c->log);
 	sv_relay_close(c);
+	drop_config(s, c);
 }
 
 static void teardown(struct sv *s)
@@ -642,6 +686,7 @@ static void teardown(struct sv *s)
 		sv_warn(s, &e);
 	sv_ns_close(&s->ns);
 	if (s->o->keep && s->lock_fd >= 0) {
+		s->stopping = false;   /* it has stopped */
 		write_final_status(s);
 		sv_simple_event(s, "stopped", NULL);
 		cri_logfile_close(&s->events);
@@ -747,6 +792,20 @@ static int setup_ctrs(struct sv *s, struct b_err *err)
 	return 0;
 }
 
+static int setup_seccomp(struct sv *s, struct b_err *err)
+{
+	bool needed = false;
+
+	for (size_t i = 0; i < s->n; i++)
+		needed = needed || sv_uses_runtime_default(s->cs[i].c);
+	if (!needed)
+		return 0;
+	if (sv_runtime_default_parse(&s->rd_arena, &s->rd_spec, err) < 0 ||
+	    rt_seccomp_compile(s->rd_spec, &s->rd_bpf, err) < 0)
+		return b_err_prefix(err, "RuntimeDefault seccomp profile");
+	return 0;
+}
+
 static void setup_watchdog(struct sv *s)
 {
 	const char *usec = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
@@ -795,6 +854,8 @@ static int setup(struct sv *s, struct b_err *err)
 	if ((r = pod_cgroup(s, err)) < 0)
 		return r;
 	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0)
+		return r;
+	if ((r = setup_seccomp(s, err)) < 0)
 		return r;
 	if ((r = sv_volumes_setup(s->pod, s->dir, err)) < 0)
 		return r;
@@ -993,6 +1054,9 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 		result(&s, res);
 	for (size_t i = 0; i < s.n; i++)
 		sv_probes_free(&s.cs[i]);
+	if (s.rd_bpf)
+		rt_seccomp_free(s.rd_bpf);
+	b_arena_release(&s.rd_arena);
 	free(s.cs);
 	return r;
 }

@@ -107,6 +107,7 @@ struct sv_oci_ctx {
 	const char *pid_ns_path;    /* shareProcessNamespace: the pid ns to join, or NULL */
 	int64_t memory_limit;       /* bytes, overrides the container's (oom-policy grow); 0: its own */
 	const char *notify_dir;     /* sd-notify: the directory holding notify.sock, or NULL */
+	const struct oci_seccomp *runtime_default;  /* parsed once, or NULL */
 };
 
 /* Where a container with berth.dev/sd-notify finds its notify.sock. */
@@ -115,6 +116,11 @@ struct sv_oci_ctx {
 /* Build the complete OCI config of `c` (caller frees with oci_config_free). */
 int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		 struct oci_config **out, struct b_err *err);
+
+/* Does the container run under the RuntimeDefault seccomp profile? */
+bool sv_uses_runtime_default(const struct pod_container *c);
+/* Parse the RuntimeDefault profile into `a`. */
+int sv_runtime_default_parse(struct b_arena *a, struct oci_seccomp **out, struct b_err *err);
 
 /* Create the shared namespaces (network, IPC, UTS as the pod asks). */
 int sv_ns_create(const struct pod_spec *pod, struct sv_pod_ns *ns, struct b_err *err);

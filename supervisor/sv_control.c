@@ -162,8 +162,9 @@ static void do_stop(struct sv *s, int fd, const char *arg)
 		s->by_request = true;
 		sv_begin_stop(s, false);
 	}
-	/* A shorter grace period asked for later still applies. */
-	if (secs >= 0 && sv_now_ms() + secs * 1000 < s->grace_deadline)
+	/* As kubectl's --grace-period: replaces the pod's, longer or
+	 * shorter, counted from now. */
+	if (secs >= 0 && !s->killed)
 		s->grace_deadline = sv_now_ms() + secs * 1000;
 	reply(fd, "ok\n", NULL, 0);
 }

@@ -95,6 +95,8 @@ struct sv_ctr {
 	int64_t kill_at_ms;         /* unhealthy: SIGKILL then, 0 */
 	char *term_message;         /* why it was killed (probe output), malloc'ed */
 	int notify_fd;              /* sd-notify relay socket, -1 */
+	struct oci_config *cfg;     /* the running container's config, NULL */
+	struct rt_seccomp *bpf;     /* its compiled seccomp filter, NULL */
 	bool notify_ready;          /* sd-notify: READY=1 came in this run */
 	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
@@ -122,6 +124,10 @@ struct sv {
 	struct sv_ctr *cs;
 	size_t n, n_init, init_next;
 	bool pod_mem_limited;       /* the pod cgroup has memory.max */
+	/* RuntimeDefault, parsed and compiled once for every container. */
+	struct b_arena rd_arena;
+	struct oci_seccomp *rd_spec;
+	struct rt_seccomp *rd_bpf;
 	bool main_started, ready_sent, stopping, by_signal, by_request, failed, killed, done;
 	int stop_phase;
 	int64_t grace_deadline;

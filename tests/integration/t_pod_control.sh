@@ -109,6 +109,9 @@ test_pod_supervisor_sigkill_then_rm() {
   local out; out=$(b pod inspect tp 2>&1)
   assert_eq 1 $? "pod inspect of a pod whose supervisor was killed"
   assert_contains "$out" "berth pod rm tp"
+  out=$(b pod stop tp 2>&1)
+  assert_eq 1 $? "pod stop of a pod whose supervisor was killed"
+  assert_contains "$out" "berth pod rm tp"
   out=$(b pod rm tp)
   assert_eq 0 $? "exit status of pod rm"
   assert_eq tp "$out"
@@ -190,7 +193,9 @@ test_pod_keep_then_ps_and_rm() {
   ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under a kept pod"
   [ ! -d /sys/fs/cgroup/unified/berth/pods/tp ] || fail "a kept pod keeps its cgroup"
   local table; table=$(b pod ps)
-  printf '%s\n' "$table" | grep -Eq '^tp +Succeeded ' || fail "ps of a kept pod: $table"
+  printf '%s\n' "$table" | grep -Eq '^tp +Succeeded +1/1|^tp +Succeeded +0/1' || fail "ps of a kept pod: $table"
+  assert_not_contains "$table" "stopping"
+  b pod stop tp >/dev/null || fail "pod stop of a pod that ended"
   b pod rm tp >/dev/null || fail "pod rm of a kept pod"
   assert_pod_gone tp
 }

@@ -265,3 +265,25 @@ assert any(e["type"] == "notify-ready" and e["container"] == "app" for e in evs)
 PY
   assert_pod_gone tp
 }
+
+# An exec probe runs as the container's process does: its user,
+# capabilities, no_new_privs and seccomp filter (RuntimeDefault here).
+test_probe_exec_has_the_container_identity() {
+  mkdir -p "$T_DIR/vol" && chmod 777 "$T_DIR/vol"
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["volumes"] = [{"name": "v", "hostPath": {"path": "'"$T_DIR/vol"'"}}]
+p["spec"]["containers"] = [
+  ctr("c", "sh", "-c", "grep -E \"^(Uid|CapEff|NoNewPrivs|Seccomp):\" /proc/self/status > /v/main; '"$LOOP"'",
+      volumeMounts=[{"name": "v", "mountPath": "/v"}],
+      securityContext={"runAsUser": 65534, "runAsGroup": 65534, "allowPrivilegeEscalation": False},
+      readinessProbe={"exec": {"command": ["sh", "-c", "grep -E \"^(Uid|CapEff|NoNewPrivs|Seccomp):\" /proc/self/status > /v/probe"]},
+                      "periodSeconds": 1})]'
+  start_pod
+  wait_for test -s "$T_DIR/vol/probe" || fail "the probe never ran"
+  wait_for test -s "$T_DIR/vol/main" || fail "the container never ran"
+  assert_eq "$(cat "$T_DIR/vol/main")" "$(cat "$T_DIR/vol/probe")" "probe vs container identity"
+  grep -q '^Uid:.*65534' "$T_DIR/vol/probe" || fail "probe uid: $(cat "$T_DIR/vol/probe")"
+  grep -q '^Seccomp:.*2' "$T_DIR/vol/probe" || fail "probe without seccomp: $(cat "$T_DIR/vol/probe")"
+  stop_pod
+}

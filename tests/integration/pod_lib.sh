@@ -65,3 +65,11 @@ wait_pid_gone() {
   done
   fail "$2 (pid $1) still runs"
 }
+
+# add_sdnotify ROOTFS: a static sd_notify client as ROOTFS/bin/sdnotify
+# (busybox has none); skips the test without a C compiler or static libc.
+add_sdnotify() {
+  command -v cc >/dev/null || skip "no C compiler to build the static sd_notify client"
+  cc -static -O2 -o "$1/bin/sdnotify" "$(dirname "${BASH_SOURCE[0]}")/../helpers/sdnotify.c" ||
+    skip "static linking unavailable (libc6-dev missing?)"
+}

@@ -1,12 +1,11 @@
 # berth run under systemd (NOTIFY_SOCKET set): the container's sd_notify
 # messages are relayed, every kind, not only READY=1.
+source "$(dirname "${BASH_SOURCE[0]}")/pod_lib.sh"
 
 test_run_relays_sd_notify() {
-  command -v cc >/dev/null || skip "no C compiler to build the static sd_notify client"
   make_bundle "$T_DIR/b" sh -c 'sdnotify "STATUS=loading"; sdnotify READY=1; sdnotify WATCHDOG=1; sdnotify "RELOADING=1
 MONOTONIC_USEC=12345"; sdnotify ERRNO=5; sdnotify STOPPING=1; echo notify=$NOTIFY_SOCKET'
-  cc -static -O2 -o "$T_DIR/b/rootfs/bin/sdnotify" "$(dirname "${BASH_SOURCE[0]}")/../helpers/sdnotify.c" ||
-    skip "static linking unavailable (libc6-dev missing?)"
+  add_sdnotify "$T_DIR/b/rootfs"
   python3 - "$BERTH" "$T_ROOT" "$T_DIR" <<'PY' || fail "relay run failed"
 import os, socket, subprocess, sys
 berth, root, d = sys.argv[1:4]

@@ -93,16 +93,22 @@ test_pod_run_twice_is_refused() {
   assert_pod_gone tp
 }
 
+# The sidecar pod, detached; kill -9 its supervisor and print the main
+# container's pid.
+run_then_kill_supervisor() {
+  sidecar_pod
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local sup
+  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  pod_status 'j["status"]["containerStatuses"][0]["berth"]["pid"]'
+  kill -9 "$sup"
+  for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.05; done
+}
+
 # kill -9 the supervisor: the containers live on, ps says so, rm removes
 # everything.
 test_pod_supervisor_sigkill_then_rm() {
-  sidecar_pod
-  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
-  local sup pid
-  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
-  pid=$(pod_status 'j["status"]["containerStatuses"][0]["berth"]["pid"]')
-  kill -9 "$sup"
-  for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.05; done
+  local pid; pid=$(run_then_kill_supervisor)
   kill -0 "$pid" 2>/dev/null || fail "container process $pid died with its supervisor"
   local table; table=$(b pod ps)
   assert_contains "$table" "supervisor gone"
@@ -120,13 +126,7 @@ test_pod_supervisor_sigkill_then_rm() {
 }
 
 test_pod_supervisor_sigkill_then_run_recovers() {
-  sidecar_pod
-  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
-  local sup pid
-  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
-  pid=$(pod_status 'j["status"]["containerStatuses"][0]["berth"]["pid"]')
-  kill -9 "$sup"
-  for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.05; done
+  local pid; pid=$(run_then_kill_supervisor)
   b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d after a killed supervisor"
   wait_pid_gone "$pid" "the old container process after the new run"
   events | grep -q '"type":"recovered"' || fail "no recovered event: $(events)"

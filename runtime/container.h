@@ -135,10 +135,6 @@ struct rt_exec_opts {
 	/* The container's seccomp filter compiled already (see
 	 * rt_create_opts.seccomp); NULL: compiled from its config. */
 	struct rt_seccomp *seccomp;
-	/* The container's process section, for a container created from an
-	 * in-memory config (rt_create_config without JSON: nothing stored to
-	 * take user, capabilities and environment from). */
-	const struct oci_process *base;
 };
 
 static inline void rt_exec_opts_init(struct rt_exec_opts *o)

@@ -163,7 +163,7 @@ static char **merge_env(struct b_arena *a, char *const *base, char *const *add)
 static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *err)
 {
 	const struct rt_exec_opts *o = j->o;
-	const struct oci_process *base = j->cfg ? j->cfg->process : o->base;
+	const struct oci_process *base = j->cfg ? j->cfg->process : NULL;
 	static char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 
 	if (o->process) {

@@ -23,6 +23,8 @@
 #include "cgroups/cgroup.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "specs/oci_write.h"
+#include "specs/seccomp_default.h"
 #include "supervisor/sv_internal.h"
 
 static void stream_close(struct sv *s, struct sv_ctr *c, int which)
@@ -88,13 +90,11 @@ static int ep_add(struct sv *s, int fd, uint64_t data, struct b_err *err)
 static void schedule_check(struct sv *s);
 static void send_term(struct sv *s, struct sv_ctr *c);
 
-static void drop_config(struct sv *s, struct sv_ctr *c)
+static void drop_seccomp(struct sv *s, struct sv_ctr *c)
 {
 	if (c->bpf && c->bpf != s->rd_bpf)
 		rt_seccomp_free(c->bpf);
 	c->bpf = NULL;
-	oci_config_free(c->cfg);
-	c->cfg = NULL;
 }
 
 /* RuntimeDefault is compiled once per supervisor (it is most of the cost
@@ -103,7 +103,7 @@ static void drop_config(struct sv *s, struct sv_ctr *c)
 static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_config *cfg,
 			   struct b_err *err)
 {
-	drop_config(s, c);
+	drop_seccomp(s, c);
 	if (!cfg->linux.seccomp)
 		return 0;
 	if (cfg->linux.seccomp == s->rd_spec && s->rd_bpf) {
@@ -115,6 +115,29 @@ static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_conf
 	return 0;
 }
 
+/* What `berth exec` into the container reads later (the runtime keeps
+ * no config of its own for a config built in memory): the process and
+ * the seccomp profile's text. */
+static int exec_config(const struct sv_ctr *c, const struct oci_config *cfg, char **out,
+		       struct b_err *err)
+{
+	const struct pod_seccomp *sc = &c->c->security.seccomp;
+	_cleanup_free_ char *text = NULL;
+	const char *profile = NULL;
+	int r;
+
+	if (cfg->linux.seccomp && sc->type == POD_SECCOMP_RUNTIME_DEFAULT) {
+		profile = berth_default_seccomp_json();
+	} else if (cfg->linux.seccomp && sc->type == POD_SECCOMP_LOCALHOST) {
+		if ((r = b_read_file(sc->localhost_path, 0, &text, NULL)) < 0)
+			return b_err_sys(err, -r, "container %s: seccomp profile %s", c->c->name,
+					 sc->localhost_path);
+		profile = text;
+	}
+	*out = oci_exec_config_json(cfg, profile, NULL);
+	return *out ? 0 : b_err_set(err, ENOMEM, "out of memory");
+}
+
 static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 {
 	struct sv_ctr *c = &s->cs[i];
@@ -122,6 +145,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	struct rt_create_opts o;
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct oci_config *cfg = NULL;
+	_cleanup_free_ char *json = NULL;
 	char merged[PATH_MAX + 8];
 	int p[2][2] = { { -1, -1 }, { -1, -1 } };
 	_cleanup_close_ int null_fd = -1;
@@ -164,9 +188,10 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	o.stdio[1] = p[0][1];
 	o.stdio[2] = p[1][1];
 	o.seccomp = c->bpf;
-	r = rt_create_config(s->ctx, &o, cfg, NULL, &out, err);
-	/* Kept while it runs: probes and preStop exec with its process. */
-	c->cfg = cfg;
+	if ((r = exec_config(c, cfg, &json, err)) < 0)
+		goto fail;
+	r = rt_create_config(s->ctx, &o, cfg, json, &out, err);
+	oci_config_free(cfg);
 	cfg = NULL;
 	close(p[0][1]);
 	close(p[1][1]);
@@ -348,7 +373,7 @@ static void remove_ctr(struct sv *s, struct sv_ctr *c)
 	memset(&ign, 0, sizeof(ign));
 	if (sv_overlay_remove(c->dir, &ign) < 0)
 		sv_warn(s, &ign);
-	drop_config(s, c);
+	drop_seccomp(s, c);
 }
 
 /* The kubelet's crash-loop backoff: the first restart is immediate, the
@@ -470,7 +495,6 @@ static void term(struct sv *s, struct sv_ctr *c)
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	rt_exec_opts_init(&xo);
 	xo.args = c->c->pre_stop;
-	xo.base = c->cfg ? c->cfg->process : NULL;
 	xo.seccomp = c->bpf;
 	xo.stdio[0] = xo.stdio[1] = xo.stdio[2] = null_fd;
 	if (rt_exec(s->ctx, c->id, &xo, &out, &e) < 0) {
@@ -669,7 +693,7 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 		sv_warn(s, &e);
 	cri_logfile_close(&c->log);
 	sv_relay_close(c);
-	drop_config(s, c);
+	drop_seccomp(s, c);
 }
 
 static void teardown(struct sv *s)

@@ -235,3 +235,21 @@ p["spec"]["containers"] = [ctr("c", "sh", "-c", "echo main ran after $(wc -l < /
   assert_eq 2 "$(events | grep '"type":"restarting"' | grep -c '"container":"init"')" "restarts of the init container"
   assert_pod_gone tp
 }
+
+# berth exec into a pod container gets the container's user, capabilities
+# and seccomp filter, as kubectl exec does.
+test_pod_exec_has_the_container_identity() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "while :; do sleep 0.1; done"]
+p["spec"]["containers"][0]["securityContext"] = {"runAsUser": 65534, "runAsGroup": 65534,
+    "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local want got
+  want=$(b exec tp_c sh -c 'grep -E "^(Uid|Gid|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/1/status')
+  got=$(b exec tp_c sh -c 'grep -E "^(Uid|Gid|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status')
+  assert_eq "$want" "$got" "berth exec vs the container's pid 1"
+  assert_contains "$got" "Seccomp:	2"
+  b pod stop -t 0 tp >/dev/null
+  assert_pod_gone tp
+}

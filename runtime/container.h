@@ -135,6 +135,9 @@ struct rt_exec_opts {
 	/* The container's seccomp filter compiled already (see
 	 * rt_create_opts.seccomp); NULL: compiled from its config. */
 	struct rt_seccomp *seccomp;
+	/* The container's config, parsed already by a caller that execs
+	 * often (probes); NULL: read from the container's state. */
+	const struct oci_config *config;
 };
 
 static inline void rt_exec_opts_init(struct rt_exec_opts *o)

@@ -318,9 +318,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		goto out;
 	}
 	rt_state_dir(ctx, id, dir, sizeof(dir));
-	if ((r = load_container_config(dir, &cfg, err)) < 0)
+	if (!o->config && (r = load_container_config(dir, &cfg, err)) < 0)
 		goto out;
-	j.cfg = cfg;
+	j.cfg = o->config ? o->config : cfg;
 	if ((r = build_process(&j, &arena, err)) < 0)
 		goto out;
 	if (j.proc.terminal) {
@@ -335,12 +335,13 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	}
 	if (o->seccomp)
 		j.seccomp = o->seccomp;
-	else if (cfg && cfg->linux.seccomp && (r = rt_seccomp_compile(cfg->linux.seccomp, &j.seccomp, err)) < 0)
+	else if (j.cfg && j.cfg->linux.seccomp &&
+		 (r = rt_seccomp_compile(j.cfg->linux.seccomp, &j.seccomp, err)) < 0)
 		goto out;
-	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp)) {
+	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp) && j.cfg && j.cfg->linux.seccomp) {
 		_cleanup_free_ char *state = oci_state_to_json(st, false, false);
-		if (!state || rt_seccomp_process_state(cfg->oci_version, st->pid,
-				cfg->linux.seccomp->listener_metadata, state, &j.notify_state, err) < 0) {
+		if (!state || rt_seccomp_process_state(j.cfg->oci_version, st->pid,
+				j.cfg->linux.seccomp->listener_metadata, state, &j.notify_state, err) < 0) {
 			r = state ? -EINVAL : b_err_set(err, ENOMEM, "out of memory");
 			goto out;
 		}

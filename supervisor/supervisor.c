@@ -90,11 +90,13 @@ static int ep_add(struct sv *s, int fd, uint64_t data, struct b_err *err)
 static void schedule_check(struct sv *s);
 static void send_term(struct sv *s, struct sv_ctr *c);
 
-static void drop_seccomp(struct sv *s, struct sv_ctr *c)
+static void drop_config(struct sv *s, struct sv_ctr *c)
 {
 	if (c->bpf && c->bpf != s->rd_bpf)
 		rt_seccomp_free(c->bpf);
 	c->bpf = NULL;
+	oci_config_free(c->cfg);
+	c->cfg = NULL;
 }
 
 /* RuntimeDefault is compiled once per supervisor (it is most of the cost
@@ -103,7 +105,7 @@ static void drop_seccomp(struct sv *s, struct sv_ctr *c)
 static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_config *cfg,
 			   struct b_err *err)
 {
-	drop_seccomp(s, c);
+	drop_config(s, c);
 	if (!cfg->linux.seccomp)
 		return 0;
 	if (cfg->linux.seccomp == s->rd_spec && s->rd_bpf) {
@@ -191,7 +193,9 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	if ((r = exec_config(c, cfg, &json, err)) < 0)
 		goto fail;
 	r = rt_create_config(s->ctx, &o, cfg, json, &out, err);
-	oci_config_free(cfg);
+	/* Kept while it runs, so probe and preStop execs need not read and
+	 * parse it back. */
+	c->cfg = cfg;
 	cfg = NULL;
 	close(p[0][1]);
 	close(p[1][1]);
@@ -373,7 +377,7 @@ static void remove_ctr(struct sv *s, struct sv_ctr *c)
 	memset(&ign, 0, sizeof(ign));
 	if (sv_overlay_remove(c->dir, &ign) < 0)
 		sv_warn(s, &ign);
-	drop_seccomp(s, c);
+	drop_config(s, c);
 }
 
 /* The kubelet's crash-loop backoff: the first restart is immediate, the
@@ -495,6 +499,7 @@ static void term(struct sv *s, struct sv_ctr *c)
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	rt_exec_opts_init(&xo);
 	xo.args = c->c->pre_stop;
+	xo.config = c->cfg;
 	xo.seccomp = c->bpf;
 	xo.stdio[0] = xo.stdio[1] = xo.stdio[2] = null_fd;
 	if (rt_exec(s->ctx, c->id, &xo, &out, &e) < 0) {
@@ -693,7 +698,7 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 		sv_warn(s, &e);
 	cri_logfile_close(&c->log);
 	sv_relay_close(c);
-	drop_seccomp(s, c);
+	drop_config(s, c);
 }
 
 static void teardown(struct sv *s)

@@ -95,6 +95,7 @@ struct sv_ctr {
 	int64_t kill_at_ms;         /* unhealthy: SIGKILL then, 0 */
 	char *term_message;         /* why it was killed (probe output), malloc'ed */
 	int notify_fd;              /* sd-notify relay socket, -1 */
+	struct oci_config *cfg;     /* the running container's config, NULL */
 	struct rt_seccomp *bpf;     /* its compiled seccomp filter, NULL */
 	bool notify_ready;          /* sd-notify: READY=1 came in this run */
 	char notify_dir[PATH_MAX];

@@ -351,6 +351,7 @@ static int start_exec(struct sv *s, struct sv_ctr *c, struct sv_probe *p, struct
 		return b_err_sys(err, errno, "exec probe: pipe");
 	rt_exec_opts_init(&xo);
 	xo.args = p->spec->handler.command;
+	xo.config = c->cfg;
 	xo.seccomp = c->bpf;
 	xo.cwd = "/";
 	xo.sub_cgroup = c->cg[0] ? PROBE_CGROUP : NULL;

@@ -57,16 +57,19 @@ static int open_ns(pid_t pid, const char *name, int *fd, struct b_err *err)
 
 int sv_ns_create(const struct pod_spec *pod, struct sv_pod_ns *ns, struct b_err *err)
 {
-	int flags = CLONE_NEWUTS, pfd[2], r = 0;
+	int flags = 0, pfd[2], r = 0;
 	unsigned char st;
 	_cleanup_child_ pid_t pid = -1;
 	ssize_t n;
 
 	*ns = (struct sv_pod_ns){ -1, -1, -1 };
+	/* As in Kubernetes, a hostNetwork pod also has the node's hostname. */
 	if (!pod->host_network)
-		flags |= CLONE_NEWNET;
+		flags |= CLONE_NEWNET | CLONE_NEWUTS;
 	if (!pod->host_ipc)
 		flags |= CLONE_NEWIPC;
+	if (!flags)
+		return 0;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return b_err_sys(err, errno, "pipe");
 	pid = fork();
@@ -93,7 +96,7 @@ int sv_ns_create(const struct pod_spec *pod, struct sv_pod_ns *ns, struct b_err 
 		goto fail;
 	if ((flags & CLONE_NEWIPC) && (r = open_ns(pid, "ipc", &ns->ipc, err)) < 0)
 		goto fail;
-	if ((r = open_ns(pid, "uts", &ns->uts, err)) < 0)
+	if ((flags & CLONE_NEWUTS) && (r = open_ns(pid, "uts", &ns->uts, err)) < 0)
 		goto fail;
 	return 0;   /* the cleanup kills and reaps the holder */
 fail:

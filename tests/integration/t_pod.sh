@@ -154,3 +154,13 @@ PY
   [ "$(cat "$T_DIR/vol/nsh")" -ge 2 ] || fail "shared pid namespace: $(cat "$T_DIR/vol/nsh")"
   assert_pod_gone tp
 }
+
+test_pod_host_network_has_host_hostname() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["hostNetwork"] = True
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo $(hostname) $(stat -L -c %i /proc/self/ns/net) $(stat -L -c %i /proc/self/ns/uts)"]'
+  local out; out=$(timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json")
+  assert_eq 0 $? "exit status ($out)"
+  assert_eq "[c] $(hostname) $(ns_ino self net) $(ns_ino self uts)" "$out" "hostname, net and uts namespaces"
+  assert_pod_gone tp
+}

@@ -124,6 +124,7 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 		{ "log-max-files", required_argument, NULL, 'n' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "detach", no_argument, NULL, 'd' },
+		{ "cgroup-parent", required_argument, NULL, 'c' },
 		{ 0 },
 	};
 	_cleanup_(pod_spec_freep) struct pod_spec *pod = NULL;
@@ -149,6 +150,8 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 			so.keep = true;
 		else if (ch == 'd')
 			detached = true;
+		else if (ch == 'c')
+			so.cgroup_parent = optarg;
 		else if (ch == '?')
 			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
 	}

@@ -28,7 +28,8 @@ static const struct command commands[] = {
 	{ "features", cmd_features, "print the runtime's features JSON", "", false },
 	{ "spec", cmd_spec, "write a default config.json", "[--bundle DIR] [--rootless]", false },
 	{ "pod", cmd_pod, "run and manage pods (the pod supervisor)",
-	  "run [-d] [--keep] [--log-dir DIR] [--log-max-size SIZE] [--log-max-files N] POD.json | "
+	  "run [-d] [--keep] [--log-dir DIR] [--log-max-size SIZE] [--log-max-files N] "
+	  "[--cgroup-parent PATH|self] POD.json | "
 	  "ps [NAME] [--format table|json] | inspect NAME | "
 	  "logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] | events NAME [-f] [--tail N] | "
 	  "stop [-t SECS] NAME... | rm [-f] [-t SECS] NAME...", true },

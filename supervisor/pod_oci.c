@@ -258,7 +258,7 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->uts);
 		add_ns(cfg, OCI_NS_UTS, CLONE_NEWUTS, path);
 	}
-	cfg->linux.cgroups_path = b_arena_printf(a, "/berth/pods/%s/%s", pod->name, c->name);
+	cfg->linux.cgroups_path = b_arena_printf(a, "%s/%s", oc->cgroup_base, c->name);
 	cfg->linux.masked_paths = strv_dup(a, oci_default_masked_paths);
 	cfg->linux.readonly_paths = strv_dup(a, oci_default_readonly_paths);
 	cfg->linux.sysctl = pod->sysctls;

@@ -171,6 +171,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	oc.memory_limit = c->mem_limit;
 	oc.notify_dir = c->notify_fd >= 0 ? c->notify_dir : NULL;
 	oc.runtime_default = s->rd_spec;
+	oc.cgroup_base = s->cg_base;
 	if (s->pod->share_process_namespace && !c->c->init && s->pid_ns_path[0])
 		oc.pid_ns_path = s->pid_ns_path;
 	if ((r = sv_build_oci(&oc, c->c, &cfg, err)) < 0)
@@ -740,7 +741,7 @@ static int pod_cgroup(struct sv *s, struct b_err *err)
 	int fd = -1, r;
 	bool all = s->n > 0;
 
-	snprintf(rel, sizeof(rel), "/berth/pods/%s", s->pod->name);
+	snprintf(rel, sizeof(rel), "%s", s->cg_base);
 	if (cg_resolve(rel, s->pod->name, false, &cg, err) < 0) {
 		b_err_clear(err);
 		return 0;   /* no cgroup2 here: the containers will say so */
@@ -814,10 +815,25 @@ static int setup_ctrs(struct sv *s, struct b_err *err)
 			return r;
 		if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/%s", s->dir, c->c->name) >= sizeof(c->dir))
 			return b_err_set(err, ENAMETOOLONG, "%s: path too long", s->dir);
-		snprintf(rel, sizeof(rel), "/berth/pods/%s/%s", s->pod->name, c->c->name);
+		snprintf(rel, sizeof(rel), "%s/%s", s->cg_base, c->c->name);
 		if (cg_resolve(rel, c->id, false, &cg, &ign) == 0)
 			snprintf(c->cg, sizeof(c->cg), "%s", cg.abs);
 	}
+	return 0;
+}
+
+/* Recorded first, so that whoever cleans up after a crash finds it. */
+static int setup_cgroup_base(struct sv *s, struct b_err *err)
+{
+	char path[PATH_MAX + 16];
+	int r;
+
+	if ((r = sv_cgroup_base(s->o->cgroup_parent, s->pod->name, s->cg_base, sizeof(s->cg_base),
+				err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/cgroup", s->dir);
+	if ((r = b_write_atomic(path, s->cg_base, strlen(s->cg_base), 0600)) < 0)
+		return b_err_sys(err, -r, "writing %s", path);
 	return 0;
 }
 
@@ -878,6 +894,8 @@ static int setup(struct sv *s, struct b_err *err)
 	int r;
 
 	sv_wall_time(s->started_at, sizeof(s->started_at), false);
+	if ((r = setup_cgroup_base(s, err)) < 0)
+		return r;
 	if ((r = setup_ctrs(s, err)) < 0 || (r = setup_logs(s, err)) < 0)
 		return r;
 	if ((r = pod_cgroup(s, err)) < 0)

@@ -42,6 +42,10 @@ struct sv_opts {
 	 * ended, for `berth pod ps/inspect/logs`; `berth pod rm` removes it.
 	 * Processes, mounts and cgroups are removed either way. */
 	bool keep;
+	/* The cgroup (absolute in the cgroup2 hierarchy) to put the pod's
+	 * cgroup under, or "self" for the supervisor's own cgroup (a systemd
+	 * unit with Delegate=yes).  NULL: /berth/pods. */
+	const char *cgroup_parent;
 };
 
 struct sv_result {
@@ -108,6 +112,7 @@ struct sv_oci_ctx {
 	int64_t memory_limit;       /* bytes, overrides the container's (oom-policy grow); 0: its own */
 	const char *notify_dir;     /* sd-notify: the directory holding notify.sock, or NULL */
 	const struct oci_seccomp *runtime_default;  /* parsed once, or NULL */
+	const char *cgroup_base;    /* the pod's cgroup, e.g. /berth/pods/<pod> */
 };
 
 /* Where a container with berth.dev/sd-notify finds its notify.sock. */

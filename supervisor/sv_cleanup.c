@@ -92,13 +92,58 @@ static int unmount_under(const char *dir, struct b_err *err)
 	return b_err_set(err, EBUSY, "mounts under %s keep coming back", dir);
 }
 
-static int remove_pod_cgroup(const char *name, struct b_err *err)
+int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
+		   struct b_err *err)
+{
+	struct cg_path cg;
+	size_t n;
+
+	if (!parent) {
+		snprintf(buf, size, "/berth/pods/%s", name);
+		return 0;
+	}
+	if (!strcmp(parent, "self")) {
+		/* Resolved once, before the supervisor may move itself into a
+		 * leaf of that cgroup (cgroups/: the no-internal-process rule). */
+		if (cg_resolve(name, name, false, &cg, err) < 0)
+			return b_err_prefix(err, "--cgroup-parent self");
+		snprintf(buf, size, "%s", cg.rel);
+		return 0;
+	}
+	n = strlen(parent);
+	while (n > 1 && parent[n - 1] == '/')
+		n--;
+	if (parent[0] != '/' || strstr(parent, "/../") || strstr(parent, "/./"))
+		return b_err_set(err, EINVAL, "--cgroup-parent \"%s\": expected an absolute cgroup path "
+				 "(e.g. /system.slice/web.service) or \"self\"", parent);
+	if ((size_t)snprintf(buf, size, "%.*s/%s", (int)(n == 1 ? 0 : n), parent, name) >= size)
+		return b_err_set(err, ENAMETOOLONG, "--cgroup-parent: path too long");
+	return 0;
+}
+
+/* Where the pod's cgroup is: recorded by the supervisor that made it. */
+static void recorded_base(const char *name, const char *dir, char *buf, size_t size)
+{
+	char path[PATH_MAX + 16];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	if (b_read_file(path, size - 1, &text, &len) == 0 && len && text[0] == '/') {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(buf, size, "%s", text);
+		return;
+	}
+	snprintf(buf, size, "/berth/pods/%s", name);
+}
+
+static int remove_pod_cgroup(const char *name, const char *dir, struct b_err *err)
 {
 	struct cg_path cg;
 	struct b_err ign = { 0 };
 	char rel[512];
 
-	snprintf(rel, sizeof(rel), "/berth/pods/%s", name);
+	recorded_base(name, dir, rel, sizeof(rel));
 	if (cg_resolve(rel, name, false, &cg, &ign) < 0 || access(cg.abs, F_OK) < 0)
 		return 0;
 	(void)cg_kill_all(cg.abs, &ign);
@@ -132,7 +177,7 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 
 	if ((r = remove_containers(ctx, name, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s: removing its containers", name);
-	if ((r = remove_pod_cgroup(name, err)) < 0)
+	if ((r = remove_pod_cgroup(name, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	if ((r = unmount_under(dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);

@@ -116,6 +116,7 @@ struct sv {
 	char dir[PATH_MAX];
 	char log_dir[PATH_MAX];
 	char pod_cg[1024];
+	char cg_base[512];          /* the pod cgroup, relative to the cgroup2 root */
 	char started_at[SV_TIME_LEN];
 	struct sv_pod_ns ns;
 	int ep, sfd, tfd, lock_fd, ctl_fd;
@@ -211,6 +212,11 @@ void sv_ctl_close(struct sv *s);
  * lock file (which the caller holds). */
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
 			 struct b_err *err);
+
+/* The pod's cgroup path (relative to the cgroup2 root) for
+ * sv_opts.cgroup_parent. */
+int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
+		   struct b_err *err);
 
 /* Stop everything: called from the loop and by the control socket. */
 void sv_begin_stop(struct sv *s, bool by_signal);

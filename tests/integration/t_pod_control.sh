@@ -253,3 +253,29 @@ p["spec"]["containers"][0]["securityContext"] = {"runAsUser": 65534, "runAsGroup
   b pod stop -t 0 tp >/dev/null
   assert_pod_gone tp
 }
+
+# --cgroup-parent self (a systemd unit with Delegate=yes): the pod's
+# cgroups live under the supervisor's own cgroup; rm after a crash finds
+# them there.
+test_pod_cgroup_parent_self() {
+  local top=/sys/fs/cgroup/unified
+  [ "$(stat -f -c %T "$top" 2>/dev/null)" = cgroup2fs ] || top=/sys/fs/cgroup
+  [ "$(stat -f -c %T "$top" 2>/dev/null)" = cgroup2fs ] || skip "no cgroup2 mount"
+  local unit=$top/berth-it-unit-$$
+  mkdir "$unit" || fail "creating $unit"
+  sidecar_pod
+  # The "unit": a shell in $unit that becomes the supervisor.
+  sh -c "echo \$\$ > $unit/cgroup.procs && exec \"$BERTH\" --root \"$T_ROOT\" pod run -d --cgroup-parent self --log-dir \"$T_DIR/logs\" \"$T_DIR/pod.json\"" >/dev/null ||
+    { rmdir "$unit"; fail "pod run -d --cgroup-parent self"; }
+  local cg sup
+  cg=$(pod_status 'j["status"]["containerStatuses"][0]["berth"]["cgroup"]')
+  sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  assert_eq "$unit/tp/main" "$cg" "container cgroup"
+  grep -q "^0::${unit#$top}" "/proc/$sup/cgroup" || fail "supervisor not in the unit: $(cat /proc/$sup/cgroup)"
+  kill -9 "$sup"
+  wait_pid_gone "$sup" "the supervisor"
+  b pod rm tp >/dev/null || fail "pod rm after the crash"
+  [ ! -d "$unit/tp" ] || fail "pod cgroup $unit/tp left behind"
+  assert_pod_gone tp
+  rmdir "$unit"/* 2>/dev/null; rmdir "$unit" || fail "the unit cgroup is not empty: $(ls "$unit")"
+}

@@ -5,8 +5,9 @@ set -euo pipefail
 
 pkgs=(
   # build
-  gcc meson ninja-build pkg-config libseccomp-dev libcap-dev libyajl-dev check
-  # test rootfs, integration and VM lanes
+  gcc libc6-dev meson ninja-build pkg-config libseccomp-dev libcap-dev libyajl-dev check
+  # test rootfs, integration and VM lanes (libc6-dev above also gives the
+  # static libc for tests/helpers/sdnotify.c)
   busybox-static iproute2 procps util-linux python3 cpio qemu-system-x86
   # benchmark peers
   crun runc

@@ -86,3 +86,25 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup
   assert_eq "max=16777216 max=25165824" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | tr '\n' ' ' | sed 's/ $//')"
   assert_pod_gone tp
 }
+
+# --cgroup-parent self with limits, as under a systemd unit with
+# Delegate=yes: the supervisor's cgroup has a process (itself), so it moves
+# into a berth-caller leaf before enabling controllers for the pod's.
+test_pod_cgroup_parent_self_with_limits() {
+  local unit=/sys/fs/cgroup/berth-vm-unit-$$
+  mkdir "$unit" || fail "creating $unit"
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [ctr("c", "sh", "-c", "while :; do sleep 1; done", resources={"limits": {"memory": "32Mi", "cpu": "500m"}})]'
+  sh -c "echo \$\$ > $unit/cgroup.procs && exec \"$BERTH\" --root \"$T_ROOT\" pod run -d --cgroup-parent self --log-dir \"$T_DIR/logs\" \"$T_DIR/pod.json\"" > "$T_DIR/out" 2>&1 ||
+    { rmdir "$unit"; fail "pod run -d --cgroup-parent self: $(cat "$T_DIR/out")"; }
+  local sup; sup=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  assert_eq "0::/berth-vm-unit-$$/berth-caller" "$(cat /proc/$sup/cgroup)" "the supervisor's cgroup"
+  assert_eq 33554432 "$(cat "$unit/tp/memory.max")" "pod memory.max"
+  assert_eq 33554432 "$(cat "$unit/tp/c/memory.max")" "container memory.max"
+  assert_eq "50000 100000" "$(cat "$unit/tp/c/cpu.max")" "container cpu.max"
+  b pod stop -t 1 tp >/dev/null || fail "pod stop"
+  [ ! -d "$unit/tp" ] || fail "pod cgroup left behind"
+  assert_pod_gone tp
+  rmdir "$unit/berth-caller" "$unit" || fail "unit cgroup not empty: $(ls "$unit")"
+}

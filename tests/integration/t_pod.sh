@@ -164,3 +164,31 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo $(hostname) $(stat -L
   assert_eq "[c] $(hostname) $(ns_ino self net) $(ns_ino self uts)" "$out" "hostname, net and uts namespaces"
   assert_pod_gone tp
 }
+
+# Always: an exiting container is restarted with the kubelet's backoff
+# shape, here from berth.dev/restart-backoff: immediately, then initial,
+# doubling up to max.
+test_pod_always_backoff_timings() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/restart-backoff": "300ms,600ms,10m"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "exit 0"]'
+  (exec "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null 2>&1) &
+  local sup=$!
+  wait_event container-started 5
+  kill -TERM $sup; wait $sup
+  assert_eq "0 300 600 600" "$(events | grep '"type":"restarting"' | head -4 | sed -E 's/.*"backoffMs":([0-9]+).*/\1/' | tr '\n' ' ' | sed 's/ $//')" "backoffs"
+  # The gaps between an exit and the next start follow them.
+  events | python3 -c '
+import json, sys, datetime
+def t(e): return datetime.datetime.fromisoformat(e["time"][:26]).timestamp()
+ev = [json.loads(l) for l in sys.stdin]
+ex = [t(e) for e in ev if e["type"] == "exited"]
+st = [t(e) for e in ev if e["type"] == "container-started"][1:]
+want = [0, 0.3, 0.6, 0.6]
+for i, w in enumerate(want):
+    gap = st[i] - ex[i]
+    assert w <= gap < w + 1.0, (i, gap, w)
+' || fail "restart gaps do not follow the backoff: $(events)"
+  assert_pod_gone tp
+}

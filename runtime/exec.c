@@ -57,6 +57,7 @@ struct exec_job {
 	const struct oci_config *cfg; /* container config (may be NULL) */
 	struct rt_seccomp *seccomp;
 	int pidfd;                    /* the container init */
+	int root_fd;                  /* the init's root directory, -1 */
 	int ns_flags;
 	bool join_pid;
 	int sync_fd;
@@ -74,6 +75,13 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 			return b_err_sys(err, errno, "exec: stdio");
 	if (j->ns_flags && setns(j->pidfd, j->ns_flags) < 0)
 		return b_err_sys(err, errno, "exec: joining the container's namespaces");
+	/* setns() puts us at the mount namespace's root mount, which is the
+	 * container's root only if pivot_root could make it so; a host whose
+	 * root is the initramfs (chroot'ed rather than switched) or a
+	 * --no-pivot container has another one.  The init's root is always
+	 * right. */
+	if (j->root_fd >= 0 && (fchdir(j->root_fd) < 0 || chroot(".") < 0))
+		return b_err_sys(err, errno, "exec: entering the container's root");
 	if (p->terminal && (r = rt_console_setup(j->console_fd, p, false, err)) < 0)
 		return r;
 	if (chdir(p->cwd) < 0)
@@ -302,7 +310,7 @@ static int wait_exec_result(struct exec_job *j, struct rt_created *out, struct b
 int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
 	    struct rt_created *out, struct b_err *err)
 {
-	struct exec_job j = { .o = o, .pidfd = -1, .sync_fd = -1, .console_fd = -1 };
+	struct exec_job j = { .o = o, .pidfd = -1, .root_fd = -1, .sync_fd = -1, .console_fd = -1 };
 	struct oci_state *st = NULL;
 	struct oci_config *cfg = NULL;
 	struct b_arena arena = { 0 };
@@ -352,6 +360,11 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		goto out;
 	}
 	j.ns_flags = differing_ns(st->pid);
+	{
+		char root[64];
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)st->pid);
+		j.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
 	j.join_pid = (j.ns_flags & CLONE_NEWPID) != 0;
 	j.ns_flags &= ~CLONE_NEWPID;
 	if (st->cgroup_path && *st->cgroup_path && (r = open_exec_cgroup(st->cgroup_path, o->sub_cgroup,
@@ -365,6 +378,7 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		int min = 3 + (o->preserve_fds > 0 ? o->preserve_fds : 0);
 		if (rt_lift_fd(&sp[0], min) < 0 || rt_lift_fd(&sp[1], min) < 0 ||
 		    rt_lift_fd(&j.pidfd, min) < 0 || rt_lift_fd(&cg_fd, min) < 0 ||
+		    rt_lift_fd(&j.root_fd, min) < 0 ||
 		    rt_lift_fd(&j.console_fd, min) < 0 || rt_lift_fd(&console_ours, min) < 0) {
 			r = b_err_sys(err, errno, "exec: moving fds above --preserve-fds");
 			goto out;
@@ -398,6 +412,8 @@ out:
 		close(console_ours);
 	if (j.pidfd >= 0)
 		close(j.pidfd);
+	if (j.root_fd >= 0)
+		close(j.root_fd);
 	if (j.seccomp && j.seccomp != o->seccomp)
 		rt_seccomp_free(j.seccomp);
 	free(j.notify_state);

@@ -108,3 +108,24 @@ p["spec"]["containers"] = [ctr("c", "sh", "-c", "while :; do sleep 1; done", res
   assert_pod_gone tp
   rmdir "$unit/berth-caller" "$unit" || fail "unit cgroup not empty: $(ls "$unit")"
 }
+
+# This guest's root is its initramfs (the test system is chroot'ed, not
+# switched to), so setns() alone would put an exec at the initramfs root:
+# exec and exec probes must land in the container's root.
+test_exec_lands_in_the_container_root() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo inside > /tmp/marker; while :; do sleep 1; done"]
+p["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["cat", "/tmp/marker"]}, "periodSeconds": 1}'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  wait_for test -n "$(b exec tp_c cat /tmp/marker 2>/dev/null)" || fail "exec does not see the container's files"
+  assert_eq inside "$(b exec tp_c cat /tmp/marker)"
+  local ok=
+  for _ in $(seq 100); do
+    [ "$(pod_status 'j["status"]["containerStatuses"][0]["ready"]')" = True ] && ok=1 && break
+    sleep 0.2
+  done
+  [ -n "$ok" ] || fail "the exec probe never saw /tmp/marker: $(events | tail -3)"
+  b pod stop -t 0 tp >/dev/null
+  assert_pod_gone tp
+}

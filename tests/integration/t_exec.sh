@@ -270,3 +270,13 @@ test_exec_pid_file_failure_leaves_no_process() {
   n=$(b ps epf | grep -c 'sleep 301')
   assert_eq 0 "$n" "exec'd processes left running after a failed exec"
 }
+
+# With --no-pivot the mount namespace's root is not the container's:
+# exec still lands in the container's root (the init's).
+test_exec_into_no_pivot_container_sees_its_root() {
+  make_bundle "$T_DIR/b" sleep 60
+  echo inside > "$T_DIR/b/rootfs/marker"
+  b run -d --no-pivot -b "$T_DIR/b" npx >/dev/null || fail "run -d --no-pivot"
+  assert_eq inside "$(b exec npx cat /marker)" "exec into a --no-pivot container"
+  b delete -f npx
+}

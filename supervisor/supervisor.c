@@ -912,6 +912,15 @@ static int setup(struct sv *s, struct b_err *err)
 	return setup_events(s, err);
 }
 
+/* systemd hears READY=1 once, when the whole pod is first ready. */
+void sv_check_ready(struct sv *s)
+{
+	if (!s->ready_sent && sv_pod_ready(s)) {
+		s->ready_sent = true;
+		sv_notify("READY=1");
+	}
+}
+
 static void dispatch(struct sv *s, uint64_t d, uint32_t revents)
 {
 	int kind = (int)(d >> 32);
@@ -961,11 +970,7 @@ static void loop(struct sv *s)
 		struct epoll_event evs[16];
 		int n;
 
-		/* systemd hears READY=1 once the whole pod is ready. */
-		if (!s->ready_sent && sv_pod_ready(s)) {
-			s->ready_sent = true;
-			sv_notify("READY=1");
-		}
+		sv_check_ready(s);
 		sv_notify_status(s);
 		schedule_check(s);
 		n = epoll_wait(s->ep, evs, 16, -1);

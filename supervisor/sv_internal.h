@@ -218,5 +218,8 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
 		   struct b_err *err);
 
+/* READY=1 to systemd if the pod has just become ready. */
+void sv_check_ready(struct sv *s);
+
 /* Stop everything: called from the loop and by the control socket. */
 void sv_begin_stop(struct sv *s, bool by_signal);

@@ -73,6 +73,8 @@ static void handle_msg(struct sv *s, struct sv_ctr *c, char *msg, size_t len)
 			if (!c->notify_ready) {
 				c->notify_ready = true;
 				sv_simple_event(s, "notify-ready", c);
+				/* Before what the container sent after it. */
+				sv_check_ready(s);
 			}
 		} else if (relayed(p, l) && olen + l + 1 < sizeof(out)) {
 			memcpy(out + olen, p, l);

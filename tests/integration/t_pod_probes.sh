@@ -246,7 +246,7 @@ p = subprocess.Popen([berth, "--root", root, "pod", "run", "--log-dir", d + "/lo
                      env=env, stdout=subprocess.DEVNULL)
 msgs = []
 try:
-    while b"WATCHDOG=1" not in [m for _, m in msgs]:
+    while not {b"WATCHDOG=1", b"READY=1"} <= {m for _, m in msgs}:
         msgs.append((time.monotonic() - t0, s.recv(300)))
     p.send_signal(signal.SIGTERM)
     assert p.wait(timeout=10) == 0

@@ -18,6 +18,7 @@
 #include "specs/oci_config.h"
 #include "specs/pod_spec.h"
 #include "specs/seccomp_default.h"
+#include "corpus.h"
 
 #define BASE_DIR "/srv/pods"
 
@@ -1306,62 +1307,24 @@ END_TEST
 
 /* ---- the bad-pods corpus and the examples -------------------------------- */
 
-static char *read_text(const char *dir, const char *file, size_t *len)
+static int parse_pod(const char *name, const char *json, size_t len, struct b_err *err)
 {
-	_cleanup_free_ char *path = NULL;
-	char *buf = NULL;
+	struct pod_spec *pod = NULL;
+	int r = pod_spec_parse(name, BASE_DIR, json, len, &pod, err);
 
-	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, file), 0);
-	ck_assert_msg(b_read_file(path, 0, &buf, len) == 0, "cannot read %s", path);
-	return buf;
+	ck_assert(r < 0 ? pod == NULL : pod != NULL);
+	pod_spec_free(pod);
+	return r;
 }
 
 static void check_bad_pod(const char *dir, const char *json_file)
 {
-	size_t n = strlen(json_file) - strlen(".json"), len, elen;
-	_cleanup_free_ char *expect_file = NULL;
-	_cleanup_free_ char *json = read_text(dir, json_file, &len);
-	_cleanup_free_ char *expect = NULL;
-	struct b_err err = { 0 };
-	struct pod_spec *pod = NULL;
-
-	ck_assert_int_ge(asprintf(&expect_file, "%.*s.expect", (int)n, json_file), 0);
-	expect = read_text(dir, expect_file, &elen);
-	while (elen && (expect[elen - 1] == '\n' || expect[elen - 1] == '\r'))
-		expect[--elen] = '\0';
-	ck_assert_msg(elen > 0, "%s is empty", expect_file);
-	ck_assert_msg(pod_spec_parse("pod.json", BASE_DIR, json, len, &pod, &err) < 0,
-		      "%s parsed without error", json_file);
-	ck_assert_ptr_null(pod);
-	ck_assert_msg(strstr(err.msg, expect), "%s: error \"%s\" does not contain \"%s\"",
-		      json_file, err.msg, expect);
-	ck_assert_msg(!strchr(err.msg, '\n'), "%s: error is not one line: %s", json_file, err.msg);
-	ck_assert_msg(b_startswith(err.msg, "pod.json: "), "%s: no name prefix: %s",
-		      json_file, err.msg);
-}
-
-static int for_each_json(const char *dir, void (*fn)(const char *, const char *))
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int count = 0;
-
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (n <= 5 || strcmp(e->d_name + n - 5, ".json"))
-			continue;
-		fn(dir, e->d_name);
-		count++;
-	}
-	closedir(d);
-	return count;
+	corpus_check_bad(dir, json_file, "pod.json", parse_pod);
 }
 
 START_TEST(bad_pods_corpus)
 {
-	ck_assert_int_ge(for_each_json(BAD_PODS_DIR, check_bad_pod), 20);
+	ck_assert_int_ge(corpus_for_each_json(BAD_PODS_DIR, check_bad_pod), 20);
 }
 END_TEST
 
@@ -1378,7 +1341,7 @@ static void check_example(const char *dir, const char *file)
 
 START_TEST(examples_parse)
 {
-	ck_assert_int_ge(for_each_json(EXAMPLE_PODS_DIR, check_example), 2);
+	ck_assert_int_ge(corpus_for_each_json(EXAMPLE_PODS_DIR, check_example), 2);
 }
 END_TEST
 

@@ -20,6 +20,7 @@
 #include "common/strutil.h"
 #include "specs/oci_config.h"
 #include "specs/oci_default.h"
+#include "corpus.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -1135,57 +1136,24 @@ END_TEST
 
 /* ---- bad-configs corpus --------------------------------------------- */
 
-static char *read_text(const char *dir, const char *file, size_t *len)
+static int parse_config(const char *name, const char *json, size_t len, struct b_err *err)
 {
-	_cleanup_free_ char *path = NULL;
-	char *buf = NULL;
+	struct oci_config *cfg = NULL;
+	int r = oci_config_parse(name, json, len, &cfg, err);
 
-	ck_assert_int_ge(asprintf(&path, "%s/%s", dir, file), 0);
-	ck_assert_msg(b_read_file(path, 0, &buf, len) == 0, "cannot read %s", path);
-	return buf;
+	ck_assert(r < 0 ? cfg == NULL : cfg != NULL);
+	oci_config_free(cfg);
+	return r;
 }
 
 static void check_bad_config(const char *dir, const char *json_file)
 {
-	size_t n = strlen(json_file) - strlen(".json"), len, elen;
-	_cleanup_free_ char *expect_file = NULL;
-	_cleanup_free_ char *json = read_text(dir, json_file, &len);
-	_cleanup_free_ char *expect = NULL;
-	struct b_err err = { 0 };
-	struct oci_config *cfg = NULL;
-
-	ck_assert_int_ge(asprintf(&expect_file, "%.*s.expect", (int)n, json_file), 0);
-	expect = read_text(dir, expect_file, &elen);
-	while (elen && (expect[elen - 1] == '\n' || expect[elen - 1] == '\r'))
-		expect[--elen] = '\0';
-	ck_assert_msg(elen > 0, "%s is empty", expect_file);
-	ck_assert_msg(oci_config_parse("config.json", json, len, &cfg, &err) < 0,
-		      "%s parsed without error", json_file);
-	ck_assert_ptr_null(cfg);
-	ck_assert_msg(strstr(err.msg, expect), "%s: error \"%s\" does not contain \"%s\"",
-		      json_file, err.msg, expect);
-	ck_assert_msg(!strchr(err.msg, '\n'), "%s: error is not one line: %s", json_file, err.msg);
-	ck_assert_msg(b_startswith(err.msg, "config.json: "), "%s: no name prefix: %s",
-		      json_file, err.msg);
+	corpus_check_bad(dir, json_file, "config.json", parse_config);
 }
 
 START_TEST(bad_configs_corpus)
 {
-	DIR *d = opendir(BAD_CONFIGS_DIR);
-	struct dirent *e;
-	int count = 0;
-
-	ck_assert_msg(d != NULL, "cannot open %s", BAD_CONFIGS_DIR);
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-
-		if (n <= 5 || strcmp(e->d_name + n - 5, ".json"))
-			continue;
-		check_bad_config(BAD_CONFIGS_DIR, e->d_name);
-		count++;
-	}
-	closedir(d);
-	ck_assert_int_ge(count, 20);
+	ck_assert_int_ge(corpus_for_each_json(BAD_CONFIGS_DIR, check_bad_config), 20);
 }
 END_TEST
 

@@ -18,20 +18,9 @@
 #include "specs/oci_config.h"
 #include "specs/pod_spec.h"
 #include "specs/seccomp_default.h"
-#include "corpus.h"
+#include "testjson.h"
 
 #define BASE_DIR "/srv/pods"
-
-static char *sq(const char *s)
-{
-	char *d = strdup(s);
-
-	ck_assert_ptr_nonnull(d);
-	for (char *p = d; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
 
 static struct pod_spec *parse_ok(const char *json_sq)
 {

@@ -20,22 +20,11 @@
 #include "common/strutil.h"
 #include "specs/oci_config.h"
 #include "specs/oci_default.h"
-#include "corpus.h"
+#include "testjson.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-static char *sq(const char *s)
-{
-	char *d = strdup(s);
-
-	ck_assert_ptr_nonnull(d);
-	for (char *p = d; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	return d;
-}
 
 static struct oci_config *parse_ok(const char *json_sq)
 {

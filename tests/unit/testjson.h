@@ -1,7 +1,9 @@
-/* The bad-document corpora (tests/data/bad-configs, tests/data/bad-pods):
- * each NAME.json must fail to parse with one line that starts with the
- * document's name and contains NAME.expect.  Shared by test_specs.c and
- * test_pod_spec.c (header-only: each test is its own executable). */
+/* JSON test helpers shared by test_specs.c and test_pod_spec.c
+ * (header-only: each test is its own executable): single-quoted JSON for
+ * readable test strings, and the bad-document corpora (tests/data/
+ * bad-configs, tests/data/bad-pods), where each NAME.json must fail to
+ * parse with one line that starts with the document's name and contains
+ * NAME.expect. */
 #pragma once
 
 #include <check.h>
@@ -14,6 +16,19 @@
 #include "common/error.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
+
+/* A copy of `s` with every ' turned into ", so JSON in C strings needs
+ * no escaping. */
+static inline char *sq(const char *s)
+{
+	char *d = strdup(s);
+
+	ck_assert_ptr_nonnull(d);
+	for (char *p = d; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return d;
+}
 
 static inline char *corpus_read(const char *dir, const char *file, size_t *len)
 {

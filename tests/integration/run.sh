@@ -18,7 +18,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "integration tests need root"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
 
-for f in "$tests_dir"/t_*.sh; do
+# The host lane also runs tests/security/: one file per attack class.
+files=("$tests_dir"/t_*.sh)
+[ -n "${BERTH_TESTS_DIR:-}" ] || files+=("$here/../security"/t_*.sh)
+for f in "${files[@]}"; do
   tests=$(bash -c "source '$here/lib.sh'; source '$f'; declare -F" 2>/dev/null | awk '{print $3}' | grep '^test_' || true)
   for t in $tests; do
     [ -z "$pattern" ] || [[ "$t" == *$pattern* ]] || continue

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -15,6 +16,8 @@
 
 #include "common/cleanup.h"
 #include "internal.h"
+#include "safepath.h"
+#include "syscalls.h"
 
 int rt_console_connect(const char *path, int *fd, struct b_err *err)
 {
@@ -51,16 +54,49 @@ static int send_fd(int sock, int fd, const char *name)
 	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-static int mount_console(const char *slave, struct b_err *err)
+/* Bind the pty slave over /dev/console from fds: a name would be looked up
+ * again, and /dev is the container's (CVE-2025-52565). */
+static int mount_console(int slave, struct b_err *err)
 {
-	int fd = open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int target = -1, mfd = -1;
+	struct stat st;
+	int r;
 
-	if (fd < 0)
-		return b_err_sys(err, errno, "console: creating /dev/console");
-	close(fd);
-	if (mount(slave, "/dev/console", NULL, MS_BIND, NULL) < 0)
-		return b_err_sys(err, errno, "console: bind-mounting %s on /dev/console", slave);
+	if (root < 0)
+		return b_err_sys(err, errno, "console: opening /");
+	target = sp_open_in_root(root, "/dev/console", true, true, err);
+	if (target < 0)
+		return b_err_prefix(err, "console");
+	if (fstat(target, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)))
+		return b_err_set(err, EINVAL, "console: /dev/console is neither a file nor a device");
+	if ((mfd = sp_tree_clone(slave, "", false)) < 0 || (r = sp_move_onto(mfd, target)) < 0)
+		return b_err_sys(err, mfd < 0 ? -mfd : -r, "console: bind-mounting the pty on /dev/console");
 	return 0;
+}
+
+/* The pty master of the container's devpts: checked to be a ptmx device, so
+ * a planted node or symlink in /dev cannot stand in for it. */
+static int open_ptmx(struct b_err *err)
+{
+	static const char *const paths[] = { "/dev/pts/ptmx", "/dev/ptmx" };
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = {
+		.flags = O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+
+	for (size_t i = 0; root >= 0 && i < B_ARRAY_SIZE(paths); i++) {
+		int fd = b_openat2(root, paths[i], &how);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 &&
+		    minor(st.st_rdev) == 2 && fcntl(fd, F_SETFL, 0) == 0)
+			return fd;
+		close(fd);
+	}
+	return b_err_set(err, ENODEV, "console: no pty master device at /dev/pts/ptmx (is devpts mounted at /dev/pts?)");
 }
 
 int rt_console_setup(int console_fd, const struct oci_process *p, bool mount,
@@ -70,23 +106,21 @@ int rt_console_setup(int console_fd, const struct oci_process *p, bool mount,
 	char name[64];
 	int r;
 
-	master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return b_err_sys(err, errno, "console: opening /dev/pts/ptmx (is devpts mounted at /dev/pts?)");
+	if ((master = open_ptmx(err)) < 0)
+		return master;
 	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
 		return b_err_sys(err, errno, "console: unlocking the pty");
-	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* The peer through the master, not by its name in /dev/pts. */
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
-		return b_err_sys(err, errno, "console: opening %s", name);
+		return b_err_sys(err, errno, "console: opening the pty slave");
 	if (p->has_console_size) {
 		struct winsize ws = { .ws_row = (unsigned short)p->console_height,
 				      .ws_col = (unsigned short)p->console_width };
 		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
 			return b_err_sys(err, errno, "console: setting the window size");
 	}
-	if (mount && (r = mount_console(name, err)) < 0)
+	if (mount && (r = mount_console(slave, err)) < 0)
 		return r;
 	r = send_fd(console_fd, master, name);
 	if (r < 0)

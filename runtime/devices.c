@@ -10,6 +10,7 @@
 
 #include "common/cleanup.h"
 #include "internal.h"
+#include "safepath.h"
 
 static const struct oci_device default_devices[] = {
 	{ .type = 'c', .path = "/dev/null", .major = 1, .minor = 3 },
@@ -49,20 +50,22 @@ static int open_parent(int root_fd, const char *path, const char **leaf, struct 
 	memcpy(parent, path, n);
 	parent[n] = '\0';
 	*leaf = slash + 1;
-	return rt_path_open_in_root(root_fd, n ? parent : "/", true, false, err);
+	return sp_open_in_root(root_fd, n ? parent : "/", true, false, err);
 }
 
 /* In a user namespace mknod is refused: bind the host's node instead. */
 static int bind_device(int root_fd, const struct oci_device *d, struct b_err *err)
 {
-	_cleanup_close_ int fd = rt_path_open_in_root(root_fd, d->path, true, true, err);
-	char target[32];
+	_cleanup_close_ int fd = sp_open_in_root(root_fd, d->path, true, true, err);
+	_cleanup_close_ int mfd = -1;
+	int r;
 
 	if (fd < 0)
 		return fd;
-	rt_fd_path(fd, target);
-	if (mount(d->path, target, NULL, MS_BIND, NULL) < 0)
-		return b_err_sys(err, errno, "devices: bind-mounting host %s", d->path);
+	/* d->path names the host's node here: this runs before pivot_root. */
+	mfd = sp_tree_clone(AT_FDCWD, d->path, false);
+	if (mfd < 0 || (r = sp_move_onto(mfd, fd)) < 0)
+		return b_err_sys(err, mfd < 0 ? -mfd : -r, "devices: bind-mounting host %s", d->path);
 	return 0;
 }
 
@@ -81,10 +84,7 @@ static int make_device(int root_fd, const struct oci_device *d, bool in_userns, 
 		return dir;
 	/* O_PATH fds cannot be used with mknodat: reopen as a directory. */
 	{
-		char p[32];
-		int real;
-		rt_fd_path(dir, p);
-		real = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int real = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (real < 0)
 			return b_err_sys(err, errno, "devices: opening parent of %s", d->path);
 		close(dir);
@@ -120,14 +120,12 @@ static int make_links(int root_fd, struct b_err *err)
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		_cleanup_close_ int dir = -1;
 		const char *leaf;
-		char p[32];
 		int real;
 
 		dir = open_parent(root_fd, dev_links[i].path, &leaf, err);
 		if (dir < 0)
 			return dir;
-		rt_fd_path(dir, p);
-		real = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		real = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (real < 0)
 			return b_err_sys(err, errno, "devices: opening /dev");
 		if (symlinkat(dev_links[i].target, real, leaf) < 0 && errno != EEXIST) {

@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "internal.h"
 #include "rlimits.h"
+#include "safepath.h"
 #include "sched.h"
 #include "seccomp.h"
 #include "syscalls.h"
@@ -65,10 +66,15 @@ struct exec_job {
 	char *notify_state;           /* seccomp listener message, NULL */
 };
 
-static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct b_err *err)
+/* Into the container: its namespaces, then its root.  Then every fd of
+ * berth's but the sync socket and the console goes: the child held the
+ * host's cgroup directory, the init's root and pidfd, and a path the
+ * container chose (the cwd) must never be resolved while one is open
+ * (CVE-2024-21626). */
+static int exec_enter(struct exec_job *j, struct b_err *err)
 {
-	const struct oci_process *p = &j->proc;
-	int notify = -1, r;
+	const int keep[] = { j->sync_fd, j->console_fd };
+	int r;
 
 	for (int i = 0; i < 3; i++)
 		if (j->o->stdio[i] >= 0 && dup2(j->o->stdio[i], i) < 0)
@@ -82,10 +88,24 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 	 * right. */
 	if (j->root_fd >= 0 && (fchdir(j->root_fd) < 0 || chroot(".") < 0))
 		return b_err_sys(err, errno, "exec: entering the container's root");
+	if ((r = sp_close_fds_from(3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0), keep,
+				   B_ARRAY_SIZE(keep))) < 0)
+		return b_err_sys(err, -r, "exec: closing the runtime's fds");
+	j->pidfd = j->root_fd = -1;
+	if ((r = sp_chdir_in_root(j->proc.cwd, err)) < 0)
+		return b_err_prefix(err, "exec");
+	return 0;
+}
+
+static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct b_err *err)
+{
+	const struct oci_process *p = &j->proc;
+	int notify = -1, r;
+
+	if ((r = exec_enter(j, err)) < 0)
+		return r;
 	if (p->terminal && (r = rt_console_setup(j->console_fd, p, false, err)) < 0)
 		return r;
-	if (chdir(p->cwd) < 0)
-		return b_err_sys(err, errno, "exec: chdir %s", p->cwd);
 	if (p->n_rlimits && (r = rt_rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
 		return r;
 	if (p->has_oom_score_adj && (r = rt_oom_score_adj_apply(p->oom_score_adj, err)) < 0)
@@ -107,8 +127,6 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 	}
-	b_close_range(3 + (unsigned)(j->o->preserve_fds > 0 ? j->o->preserve_fds : 0), ~0U,
-		      CLOSE_RANGE_CLOEXEC);
 	if (j->seccomp && p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
 		return r;
 	if (notify >= 0) {

@@ -47,16 +47,19 @@ static const char *cap_label(int cap, char *buf, size_t size)
 }
 
 /* The highest capability the running kernel knows; it may be newer or
- * older than the libcap we were built against. */
+ * older than the libcap we were built against.  Asked of the kernel itself:
+ * /proc/sys/kernel/cap_last_cap may be the container's file by now, and a
+ * fake 0 there would keep every capability in the bounding set. */
 static int cap_last(void)
 {
-	_cleanup_free_ char *buf = NULL;
-	int last;
+	int last = 0;
 
-	if (b_read_file("/proc/sys/kernel/cap_last_cap", 64, &buf, NULL) < 0 ||
-	    b_parse_int(b_rstrip(buf), &last) < 0 || last < 0)
-		last = (int)cap_max_bits() - 1;
-	return last > MAX_CAP ? MAX_CAP : last;
+	for (int cap = 0; cap <= MAX_CAP; cap++) {
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+			break;
+		last = cap;
+	}
+	return last;
 }
 
 /* Checks the kernel would make anyway, done up front so the message can name
@@ -109,16 +112,19 @@ static bool setgroups_denied(void)
 	return strcmp(b_rstrip(buf), "deny") == 0;
 }
 
+/* setgroups is tried first and /proc consulted only to explain a refusal:
+ * /proc may be the container's, and believing a fake "deny" would keep the
+ * runtime's own supplementary groups. */
 static int set_groups(const struct oci_user *u, struct b_err *err)
 {
-	if (setgroups_denied()) {
-		if (u->n_additional_gids == 0)
-			return 0;
-		return b_err_set(err, EPERM,
-				 "setgroups: cannot set additionalGids (%zu groups, first %u): the user namespace denies setgroups (/proc/self/setgroups is \"deny\")",
-				 u->n_additional_gids, u->additional_gids[0]);
-	}
 	if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
+		if (errno == EPERM && setgroups_denied()) {
+			if (u->n_additional_gids == 0)
+				return 0;
+			return b_err_set(err, EPERM,
+					 "setgroups: cannot set additionalGids (%zu groups, first %u): the user namespace denies setgroups (/proc/self/setgroups is \"deny\")",
+					 u->n_additional_gids, u->additional_gids[0]);
+		}
 		if (errno == EINVAL)
 			return b_err_sys(err, errno,
 					 "setgroups: additionalGids (%zu groups): a gid is not mapped in the user namespace",

@@ -22,6 +22,7 @@
 #include "identity.h"
 #include "netns/netns.h"
 #include "rlimits.h"
+#include "safepath.h"
 #include "sched.h"
 #include "seccomp.h"
 #include "syscalls.h"
@@ -47,11 +48,20 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* Then nothing of berth's but the sockets the init still talks on stays
+ * open: every fd the parent held (its cgroup directory, a supervisor's
+ * namespaces and logs) is gone before the first path from the config is
+ * looked up (CVE-2024-21626). */
 static int setup_stdio(const struct rt_init_args *a, struct b_err *err)
 {
+	const int keep[] = { a->sync_fd, a->start_fd, a->console_fd };
+	int r;
+
 	for (int i = 0; i < 3; i++)
 		if (a->stdio[i] >= 0 && a->stdio[i] != i && dup2(a->stdio[i], i) < 0)
 			return b_err_sys(err, errno, "init: setting up stdio fd %d", i);
+	if ((r = sp_close_fds_from(3 + a->preserve_fds, keep, B_ARRAY_SIZE(keep))) < 0)
+		return b_err_sys(err, -r, "init: closing the runtime's fds");
 	return 0;
 }
 
@@ -118,22 +128,27 @@ static int prepare_fds(const struct rt_init_args *a, struct b_err *err)
 		if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
 			return b_err_sys(err, errno, "init: preserving fd %d", fd);
 	}
-	/* Nothing of berth's may survive exec (CVE-2024-21626: a leaked host
-	 * directory fd is a way out of the rootfs). */
-	if (b_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return b_err_sys(err, errno, "init: marking fds close-on-exec");
+	/* The runtime's fds were closed at the start and what it opened since
+	 * is O_CLOEXEC: this pass only guards against a library that forgot,
+	 * so a seccomp profile that denies close_range must not fail it. */
+	(void)b_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC);
 	return 0;
 }
 
+/* Resolved inside the root with no magic links, so neither a leaked fd nor a
+ * cwd the container replaced with a symlink can lead outside. */
 static int check_cwd(const char *cwd, struct b_err *err)
 {
-	char buf[4096];
+	int r = sp_chdir_in_root(cwd, err);
 
-	if (chdir(cwd) < 0)
-		return b_err_sys(err, errno, "init: chdir to process.cwd %s", cwd);
-	/* A cwd outside the root shows as "(unreachable)...". */
-	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
-		return b_err_set(err, EPERM, "init: process.cwd %s is outside the container root", cwd);
+	return r < 0 ? b_err_prefix(err, "init") : 0;
+}
+
+/* As the final user: a cwd root may enter but the user not. */
+static int check_cwd_access(const char *cwd, struct b_err *err)
+{
+	if (chdir(".") < 0)
+		return b_err_sys(err, errno, "init: process.cwd %s", cwd);
 	return 0;
 }
 
@@ -201,8 +216,7 @@ static int init_setup(const struct rt_init_args *a, struct init_state *st, struc
 	if ((r = check_cwd(p->cwd, err)) < 0 || (r = process_attrs(p, err)) < 0 ||
 	    (r = security_setup(a, st, err)) < 0)
 		goto out;
-	/* Again as the final user: a cwd root may enter but the user not. */
-	if ((r = check_cwd(p->cwd, err)) < 0)
+	if ((r = check_cwd_access(p->cwd, err)) < 0)
 		goto out;
 	st->env = rt_build_env(p);
 	if (!st->env) {

@@ -75,6 +75,8 @@ __attribute__((noreturn)) void rt_init_main(const struct rt_init_args *a);
 int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err);
 int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err);
 int rt_rootfs_finalize(const struct rt_init_args *a, struct b_err *err);
+/* The config's mounts, in order, inside root_fd (runtime/mounts.c). */
+int rt_mounts_apply(const struct rt_init_args *a, int root_fd, struct b_err *err);
 
 /* Parsed mount options. */
 struct rt_mount_flags {
@@ -89,18 +91,6 @@ struct rt_mount_flags {
 };
 int rt_mount_flags_parse(char *const *options, struct rt_mount_flags *out, struct b_err *err);
 void rt_mount_flags_free(struct rt_mount_flags *f);
-
-/* ---- paths inside the rootfs ------------------------------------------ */
-
-/* Open `path` (absolute, interpreted inside root_fd) without ever leaving
- * the root, following symlinks as if root_fd were "/".  With `create`,
- * missing directories are made (mode 0755) and, when `leaf_file`, the last
- * component is created as an empty regular file. Returns an O_PATH fd. */
-int rt_path_open_in_root(int root_fd, const char *path, bool create, bool leaf_file,
-			 struct b_err *err);
-
-/* "/proc/self/fd/N": how mount(2) is pointed at an fd-resolved target. */
-void rt_fd_path(int fd, char buf[static 32]);
 
 /* ---- devices ------------------------------------------------------------ */
 

@@ -8,187 +8,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
 #include "internal.h"
+#include "safepath.h"
 #include "syscalls.h"
-
-/* mount(2) flags a remount must keep because a user namespace locks them. */
-static unsigned long locked_flags(const char *path)
-{
-	struct statvfs sv;
-	unsigned long f = 0;
-
-	if (statvfs(path, &sv) < 0)
-		return 0;
-	if (sv.f_flag & ST_NOSUID)
-		f |= MS_NOSUID;
-	if (sv.f_flag & ST_NODEV)
-		f |= MS_NODEV;
-	if (sv.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (sv.f_flag & ST_RDONLY)
-		f |= MS_RDONLY;
-	if (sv.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (sv.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (sv.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
-	return f;
-}
-
-static int remount_bind(const char *target, unsigned long flags, struct b_err *err)
-{
-	unsigned long f = MS_BIND | MS_REMOUNT | flags;
-
-	if (mount(NULL, target, NULL, f, NULL) == 0)
-		return 0;
-	if (errno == EPERM) {
-		/* Keep what the user namespace locked, add what was asked. */
-		unsigned long keep = locked_flags(target) & ~MS_RDONLY;
-		if (mount(NULL, target, NULL, f | keep, NULL) == 0)
-			return 0;
-	}
-	return -errno;
-}
-
-static bool is_bind(const struct oci_mount *m, const struct rt_mount_flags *f)
-{
-	return f->bind || (m->type && !strcmp(m->type, "bind"));
-}
-
-static bool source_is_dir(const struct oci_mount *m, bool bind)
-{
-	struct stat st;
-
-	if (!bind || !m->source)
-		return true;
-	if (stat(m->source, &st) < 0)
-		return true;
-	return S_ISDIR(st.st_mode);
-}
-
-static int apply_rec_attrs(const char *target, const struct rt_mount_flags *f)
-{
-	struct b_mount_attr attr = { .attr_set = f->rec_set, .attr_clr = f->rec_clr };
-
-	if (!f->rec_set && !f->rec_clr)
-		return 0;
-	if (f->rec_clr & MOUNT_ATTR_NOATIME)
-		attr.attr_clr |= MOUNT_ATTR__ATIME;
-	if (f->rec_set & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
-		attr.attr_clr |= MOUNT_ATTR__ATIME;
-	return b_mount_setattr(AT_FDCWD, target, AT_RECURSIVE, &attr) < 0 ? -errno : 0;
-}
-
-/* After mounting on an fd-resolved target, that fd still names the
- * directory underneath: resolve again to reach the new mount's root, which
- * is what remount, propagation and mount_setattr must act on. */
-static int reopen_target(int root_fd, const char *dest, int *tfd, char target[static 32],
-			 struct b_err *err)
-{
-	int fd = rt_path_open_in_root(root_fd, dest, false, false, err);
-
-	if (fd < 0)
-		return fd;
-	close(*tfd);
-	*tfd = fd;
-	rt_fd_path(fd, target);
-	return 0;
-}
-
-static int mount_cgroup(const struct rt_init_args *a, int root_fd, const char *dest, int *tfd,
-			char *target, const struct rt_mount_flags *f, struct b_err *err)
-{
-	unsigned long flags = f->flags & ~MS_REMOUNT;
-	const struct oci_namespace *cg = oci_config_ns(a->cfg, OCI_NS_CGROUP);
-
-	/* With a cgroup namespace, a fresh cgroup2 mount shows the container's
-	 * own cgroup as its root; without one, bind the container's cgroup so
-	 * the host hierarchy stays hidden. */
-	if (cg && mount("cgroup2", target, "cgroup2", flags, NULL) == 0)
-		return 0;
-	if (!a->cgroup_abs || !*a->cgroup_abs)
-		return b_err_sys(err, errno, "mounting cgroup2");
-	if (mount(a->cgroup_abs, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return b_err_sys(err, errno, "bind-mounting cgroup %s", a->cgroup_abs);
-	if (reopen_target(root_fd, dest, tfd, target, err) < 0)
-		return -err->code;
-	if ((flags & ~MS_REC) && remount_bind(target, flags, err) < 0)
-		return b_err_sys(err, errno, "remounting cgroup mount");
-	return 0;
-}
-
-static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci_mount *m,
-		     struct b_err *err)
-{
-	struct rt_mount_flags f;
-	_cleanup_close_ int tfd = -1;
-	char target[32];
-	bool bind;
-	int r;
-
-	r = rt_mount_flags_parse(m->options, &f, err);
-	if (r < 0)
-		return r;
-	bind = is_bind(m, &f);
-	tfd = rt_path_open_in_root(root_fd, m->destination, true, !source_is_dir(m, bind), err);
-	if (tfd < 0) {
-		r = tfd;
-		goto out;
-	}
-	rt_fd_path(tfd, target);
-
-	if (m->type && (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))) {
-		r = mount_cgroup(a, root_fd, m->destination, &tfd, target, &f, err);
-	} else if (bind) {
-		unsigned long bf = MS_BIND | (f.rbind ? MS_REC : 0);
-		if (mount(m->source, target, NULL, bf, NULL) < 0) {
-			r = b_err_sys(err, errno, "bind-mounting %s", m->source ? m->source : "(null)");
-		} else if ((r = reopen_target(root_fd, m->destination, &tfd, target, err)) < 0) {
-			;
-		} else if (f.flags & ~(MS_REC | MS_BIND)) {
-			r = remount_bind(target, f.flags & ~MS_REMOUNT, err);
-			if (r < 0)
-				r = b_err_sys(err, -r, "remounting bind mount with its options");
-		}
-	} else {
-		r = 0;
-		if (mount(m->source ? m->source : m->type, target, m->type, f.flags, f.data) < 0) {
-			int e = errno;
-			/* sysfs in a user namespace without its own network
-			 * namespace is refused; runc binds the host's instead. */
-			if (e == EPERM && m->type && !strcmp(m->type, "sysfs") &&
-			    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0) {
-				r = reopen_target(root_fd, m->destination, &tfd, target, err);
-				if (r == 0 && (r = remount_bind(target, f.flags | MS_RDONLY, err)) < 0)
-					r = b_err_sys(err, -r, "remounting the host /sys read-only");
-			}
-			else if (e == EPERM && m->type && !strcmp(m->type, "mqueue") &&
-				 mount("/dev/mqueue", target, NULL, MS_BIND | MS_REC, NULL) == 0)
-				r = 0;
-			else
-				r = b_err_sys(err, e, "mounting %s (type %s)", m->source ? m->source : "none",
-					      m->type ? m->type : "none");
-		}
-	}
-	if (r == 0 && !bind && (f.propagation || f.rec_set || f.rec_clr))
-		r = reopen_target(root_fd, m->destination, &tfd, target, err);
-	if (r == 0 && f.propagation && mount(NULL, target, NULL, f.propagation, NULL) < 0)
-		r = b_err_sys(err, errno, "setting mount propagation");
-	if (r == 0 && (r = apply_rec_attrs(target, &f)) < 0)
-		r = b_err_sys(err, -r, "setting recursive mount attributes");
-out:
-	if (r < 0)
-		b_err_prefix(err, "mounts: %s", m->destination);
-	rt_mount_flags_free(&f);
-	return r;
-}
 
 static bool dev_is_bind(const struct oci_config *cfg)
 {
@@ -221,11 +48,8 @@ int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err)
 	root_fd = open(a->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
 		return b_err_sys(err, errno, "rootfs: opening %s", a->rootfs);
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		r = mount_one(a, root_fd, &cfg->mounts[i], err);
-		if (r < 0)
-			return r;
-	}
+	if ((r = rt_mounts_apply(a, root_fd, err)) < 0)
+		return r;
 	if (!dev_is_bind(cfg)) {
 		const struct oci_namespace *user = oci_config_ns(cfg, OCI_NS_USER);
 		r = rt_devices_create(root_fd, cfg, user != NULL, err);
@@ -277,44 +101,61 @@ int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err)
 	return a->no_pivot ? do_chroot(a->rootfs, err) : do_pivot(a->rootfs, err);
 }
 
-/* Masked and read-only paths are resolved after pivot_root: "/" is the
- * container's root by then, so symlinks are followed (a masked symlink
- * masks its target, as with runc) but magic links are refused. */
-static int mask_path(const char *path, struct b_err *err)
+/* Masked and read-only paths are resolved after pivot_root, inside "/",
+ * which is the container's root by then: symlinks are followed there (a
+ * masked symlink masks its target, as with runc), magic links are refused.
+ * The mask is the container's /dev/null only once it is known to be the
+ * null device: it is container content, and a symlink there to
+ * /proc/sys/kernel/core_pattern would make the mask a writable window on the
+ * host (CVE-2025-31133). */
+static int open_listed(const char *path, const char *what, int *fd, struct b_err *err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
-	_cleanup_close_ int fd = b_openat2(AT_FDCWD, path, &how);
-	struct stat st;
-	char target[32];
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd < 0)
-		return errno == ENOENT || errno == ELOOP ? 0 : b_err_sys(err, errno, "maskedPaths: %s", path);
+	*fd = root < 0 ? -errno : sp_resolve(root, path);
+	if (*fd >= 0)
+		return 1;
+	if (*fd == -ENOENT)
+		return 0;
+	return b_err_sys(err, -*fd, "%s: %s", what, path);
+}
+
+static int mask_path(const char *path, int null_fd, struct b_err *err)
+{
+	_cleanup_close_ int fd = -1, mfd = -1;
+	struct stat st;
+	int r = open_listed(path, "maskedPaths", &fd, err);
+
+	if (r <= 0)
+		return r;
 	if (fstat(fd, &st) < 0)
 		return b_err_sys(err, errno, "maskedPaths: %s", path);
-	rt_fd_path(fd, target);
 	if (S_ISDIR(st.st_mode)) {
-		if (mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
-			return b_err_sys(err, errno, "maskedPaths: %s", path);
-	} else if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0) {
-		return b_err_sys(err, errno, "maskedPaths: %s", path);
+		r = sp_fs_new("tmpfs", "tmpfs", "size=0k", 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &mfd, err);
+		if (r < 0)
+			return b_err_prefix(err, "maskedPaths: %s", path);
+	} else if ((mfd = sp_tree_clone(null_fd, "", false)) < 0) {
+		return b_err_sys(err, -mfd, "maskedPaths: %s: cloning /dev/null", path);
 	}
+	if ((r = sp_move_onto(mfd, fd)) < 0)
+		return b_err_sys(err, -r, "maskedPaths: %s", path);
 	return 0;
 }
 
 static int readonly_path(const char *path, struct b_err *err)
 {
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
-	_cleanup_close_ int fd = b_openat2(AT_FDCWD, path, &how);
-	char target[32];
-	int r;
+	_cleanup_close_ int fd = -1, mfd = -1;
+	int r = open_listed(path, "readonlyPaths", &fd, err);
 
-	if (fd < 0)
-		return errno == ENOENT || errno == ELOOP ? 0 : b_err_sys(err, errno, "readonlyPaths: %s", path);
-	rt_fd_path(fd, target);
-	if (mount(target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return b_err_sys(err, errno, "readonlyPaths: %s", path);
-	/* The new bind mount now covers the path: act on it by name. */
-	r = remount_bind(path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	if (r <= 0)
+		return r;
+	if ((mfd = sp_tree_clone(fd, "", true)) < 0)
+		return b_err_sys(err, -mfd, "readonlyPaths: %s", path);
+	r = sp_setattr(mfd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+		       MOUNT_ATTR_NOEXEC, 0, 0, true);
+	if (r == 0)
+		r = sp_move_onto(mfd, fd);
 	if (r < 0)
 		return b_err_sys(err, -r, "readonlyPaths: remounting %s read-only", path);
 	return 0;
@@ -338,22 +179,38 @@ static int write_sysctls(const struct oci_config *cfg, struct b_err *err)
 	return 0;
 }
 
+static int open_null(int *fd, struct b_err *err)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	*fd = root < 0 ? -errno : sp_open_null_in_root(root);
+	if (*fd == -ENODEV || *fd == -ELOOP)
+		return b_err_set(err, ENODEV, "maskedPaths: the container's /dev/null is not the null device (1:3) or is reached through a symlink");
+	if (*fd < 0)
+		return b_err_sys(err, -*fd, "maskedPaths: opening /dev/null");
+	return 0;
+}
+
 int rt_rootfs_finalize(const struct rt_init_args *a, struct b_err *err)
 {
 	const struct oci_config *cfg = a->cfg;
+	_cleanup_close_ int null_fd = -1;
 	int r;
 
 	r = write_sysctls(cfg, err);
 	if (r < 0)
 		return r;
+	if (cfg->linux.masked_paths && cfg->linux.masked_paths[0] && (r = open_null(&null_fd, err)) < 0)
+		return r;
 	for (size_t i = 0; cfg->linux.masked_paths && cfg->linux.masked_paths[i]; i++)
-		if ((r = mask_path(cfg->linux.masked_paths[i], err)) < 0)
+		if ((r = mask_path(cfg->linux.masked_paths[i], null_fd, err)) < 0)
 			return r;
 	for (size_t i = 0; cfg->linux.readonly_paths && cfg->linux.readonly_paths[i]; i++)
 		if ((r = readonly_path(cfg->linux.readonly_paths[i], err)) < 0)
 			return r;
 	if (cfg->root_readonly) {
-		r = remount_bind("/", MS_RDONLY, err);
+		_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = root < 0 ? -errno : sp_setattr(root, MOUNT_ATTR_RDONLY, 0, 0, false);
 		if (r < 0)
 			return b_err_sys(err, -r, "remounting the root read-only");
 	}

@@ -160,10 +160,18 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 	if (pod_spec_load(argv[optind], &pod, &err) < 0)
 		return cli_error(cli, &err);
 	if (detached) {
-		if (so.log_dir) {
-			if ((r = b_mkdir_p(so.log_dir, 0755)) < 0 || !realpath(so.log_dir, log_dir))
+		/* Made absolute for the child, which leaves the cwd, but not
+		 * resolved: the supervisor checks the path as given (a
+		 * symlink's owner, the directory's), and its errors reach us. */
+		if (so.log_dir && so.log_dir[0] != '/') {
+			char cwd[PATH_MAX];
+
+			if (!getcwd(cwd, sizeof(cwd)))
 				return cli_errorf(cli, "log directory %s: %s", so.log_dir,
-						  strerror(r < 0 ? -r : errno));
+						  strerror(errno));
+			if ((size_t)snprintf(log_dir, sizeof(log_dir), "%s/%s", cwd, so.log_dir) >=
+			    sizeof(log_dir))
+				return cli_errorf(cli, "log directory %s: path too long", so.log_dir);
 			so.log_dir = log_dir;
 		}
 		if ((r = detach(cli, pod->name, &u)) < 0)

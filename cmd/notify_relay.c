@@ -1,6 +1,8 @@
-/* The container's READY=1, STATUS=, WATCHDOG=, STOPPING=1, RELOADING=1,
+/* The container's READY=1, STATUS=, WATCHDOG=1, STOPPING=1, RELOADING=1,
  * ERRNO=... reach systemd through `berth run`, which is the unit's main
- * process (NotifyAccess=main accepts only its messages). */
+ * process (NotifyAccess=main accepts only its messages).  Because systemd
+ * takes them as the unit's own, only what common/notify_filter.h allows
+ * goes on: never MAINPID=, NOTIFYACCESS=, WATCHDOG_USEC=, FDSTORE=... */
 #include "notify_relay.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/notify_filter.h"
 #include "common/sdnotify.h"
 
 int notify_relay_open(const char *root, const char *id, char *dir, size_t size, int *out,
@@ -50,17 +53,21 @@ int notify_relay_open(const char *root, const char *id, char *dir, size_t size, 
 
 void notify_relay_pump(int fd)
 {
-	char buf[4096];
+	char buf[4096], out[4096];
 
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			return;
-		buf[n] = '\0';
-		b_sd_notify(buf);
+		/* As systemd: an overlong datagram is dropped, not cut (a cut
+		 * line could pass as another). */
+		if (n == 0 || (size_t)n > sizeof(buf))
+			continue;
+		if (b_notify_filter(B_NOTIFY_RUN, buf, (size_t)n, out, sizeof(out), NULL))
+			b_sd_notify(out);
 	}
 }
 

@@ -11,6 +11,7 @@
  * Returns 0 or a negative errno. */
 int notify_relay_open(const char *root, const char *id, char *dir, size_t size, int *fd,
 		      struct b_err *err);
-/* Pass what the container sent on to $NOTIFY_SOCKET. */
+/* Pass on to $NOTIFY_SOCKET what the container sent and the filter allows
+ * (common/notify_filter.h, B_NOTIFY_RUN). */
 void notify_relay_pump(int fd);
 void notify_relay_close(int fd, const char *dir);

@@ -4,11 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static int normalise(int code)
 {
 	if (code < 0)
 		code = -code;
 	return code == 0 ? EINVAL : code;
+}
+
+/* A message that filled the buffer may have been cut inside a multibyte
+ * character (a quoted value, a path); cmd/ writes messages into JSON log
+ * lines, which must be valid UTF-8, so drop the partial character. */
+static void trim_cut(struct b_err *e)
+{
+	size_t len = strnlen(e->msg, sizeof(e->msg));
+
+	if (len == sizeof(e->msg) - 1)
+		e->msg[b_utf8_trim(e->msg, len)] = '\0';
 }
 
 int b_err_set(struct b_err *e, int code, const char *fmt, ...)
@@ -22,6 +35,7 @@ int b_err_set(struct b_err *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	trim_cut(e);
 	return -code;
 }
 
@@ -39,6 +53,7 @@ int b_err_sys(struct b_err *e, int code, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(e->msg);
 	snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(code));
+	trim_cut(e);
 	return -code;
 }
 
@@ -58,6 +73,7 @@ int b_err_prefix(struct b_err *e, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0 && (size_t)n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", old);
+	trim_cut(e);
 	return -e->code;
 }
 

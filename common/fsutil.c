@@ -196,6 +196,15 @@ static int rm_rf_at(int parent, const char *name, dev_t dev)
 	return r;
 }
 
+int b_rm_rf_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	if (fstat(dirfd, &st) < 0)
+		return -errno;
+	return rm_rf_at(dirfd, name, st.st_dev);
+}
+
 int b_rm_rf(const char *path)
 {
 	struct stat st;

@@ -23,6 +23,8 @@ int b_mkdir_p(const char *path, mode_t mode);
 
 /* Remove a directory tree without following symlinks or crossing mounts. */
 int b_rm_rf(const char *path);
+/* The same for `name` in the directory dirfd (not below a mount on it). */
+int b_rm_rf_at(int dirfd, const char *name);
 
 /* write(2)/read(2) loops over EINTR and short counts. */
 ssize_t b_write_all(int fd, const void *buf, size_t len);

@@ -176,8 +176,12 @@ static int setup_cgroup(struct create_job *j, struct b_err *err)
 		return r;
 	if (access(j->cg.abs, F_OK) == 0 && !cg_is_empty(j->cg.abs))
 		return b_err_set(err, EBUSY, "cgroup %s already has processes in it", j->cg.abs);
+	/* Recorded before it exists: if berth is killed from here on (in a
+	 * createRuntime hook, say), `delete` still knows what to remove. */
+	j->have_cg = true;
+	if ((r = save_state(j, "creating", err)) < 0)
+		return r;
 	r = cg_create(&j->cg, j->cfg->linux.resources, &j->cg_fd, err);
-	j->have_cg = true;   /* cg_create may have made it before failing */
 	if (r < 0)
 		return r;
 	r = cg_apply_resources(&j->cg, j->cfg->linux.resources, err);

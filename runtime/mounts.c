@@ -99,6 +99,10 @@ static int bind_tree(const char *source, bool recursive, const struct rt_mount_f
 	int r;
 
 	*mfd = sp_tree_clone(AT_FDCWD, source, recursive); /* a host path from the config */
+	/* Not in our mount namespace: a detached mount the caller made (a
+	 * pod's subPath, /proc/PID/fd/N) is attached as it is. */
+	if (*mfd == -EINVAL && (*mfd = open(source, O_PATH | O_CLOEXEC)) < 0)
+		*mfd = -errno;
 	if (*mfd < 0)
 		return b_err_sys(err, -*mfd, "bind-mounting %s", source);
 	wanted_attrs(f, &set, &clr);

@@ -20,9 +20,6 @@
 #include "specs/jsonw.h"
 
 #define MAX_ARGS 6
-/* Bound on the rules one syscall entry may expand into (product of the
- * per-index condition counts); far above any real profile. */
-#define MAX_EXPANSION 4096
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -244,11 +241,10 @@ static struct scmp_arg_cmp to_cmp(const struct oci_seccomp_arg *a)
 	};
 }
 
+/* The combinations are bounded by oci_seccomp_check_size(), called first. */
 static int check_args(const struct oci_seccomp_syscall *sc, const char *name,
 		      size_t count[MAX_ARGS], struct b_err *err)
 {
-	size_t total = 1;
-
 	memset(count, 0, MAX_ARGS * sizeof(*count));
 	for (size_t i = 0; i < sc->n_args; i++) {
 		enum scmp_compare op;
@@ -260,13 +256,6 @@ static int check_args(const struct oci_seccomp_syscall *sc, const char *name,
 			return b_err_set(err, EINVAL, "seccomp: syscall \"%s\": invalid operator %d",
 					 name, (int)sc->args[i].op);
 		count[sc->args[i].index]++;
-	}
-	for (unsigned i = 0; i < MAX_ARGS; i++) {
-		if (count[i])
-			total *= count[i];
-		if (total > MAX_EXPANSION)
-			return b_err_set(err, E2BIG, "seccomp: syscall \"%s\": too many argument combinations (more than %d rules)",
-					 name, MAX_EXPANSION);
 	}
 	return 0;
 }
@@ -416,8 +405,14 @@ int rt_seccomp_compile(const struct oci_seccomp *spec, struct rt_seccomp **out,
 	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
 	_cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
 	uint32_t def_act;
+	char msg[256];
+	size_t entry;
 	int rc;
 
+	/* Parsed profiles were checked with their file name and JSON path;
+	 * this is for the others, before libseccomp sees a single rule. */
+	if (oci_seccomp_check_size(spec, &entry, msg, sizeof(msg)) < 0)
+		return b_err_set(err, E2BIG, "seccomp: syscalls[%zu]: %s", entry, msg);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return b_err_set(err, ENOMEM, "seccomp: out of memory");

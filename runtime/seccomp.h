@@ -22,8 +22,10 @@ struct rt_seccomp;
  * - Syscall names libseccomp does not know are skipped, as runc does.
  * - An unknown architecture or flag, a flag the running kernel lacks, an
  *   errnoRet on an action that has no return code, SCMP_ACT_NOTIFY as the
- *   default action or on write(2), an argument index above 5, or a program
- *   above the kernel's 4096 instructions is an error.
+ *   default action or on write(2), an argument index above 5, a profile
+ *   over OCI_SECCOMP_MAX_RULES or OCI_SECCOMP_MAX_ARG_CMPS (checked before
+ *   libseccomp is called), or a program above the kernel's 4096
+ *   instructions is an error.
  * - Flags are kernel flags passed by our own seccomp(2) call, so
  *   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV works whatever the libseccomp
  *   version (it only applies when the filter notifies).

@@ -291,6 +291,22 @@ struct oci_seccomp {
 	size_t n_syscalls;
 };
 
+/* How large a profile may be.  An entry becomes one libseccomp rule per
+ * name and per combination of one condition for each argument index it
+ * uses (runtime/seccomp.h).  libseccomp's time grows much faster than the
+ * rule count, and faster still with argument comparisons: 1 KB of 8 names
+ * x 6 arguments x 4 values (32768 rules) takes half a minute and 40 MB
+ * before it ends in E2BIG.  Docker's, containerd's and podman's default
+ * profiles have at most ~470 rules and ~10 comparisons; at these limits a
+ * profile compiles in well under a second. */
+#define OCI_SECCOMP_MAX_RULES 2048
+#define OCI_SECCOMP_MAX_ARG_CMPS 256
+
+/* Within those limits: 0.  Else -E2BIG, *entry is the index of the
+ * syscalls[] entry that goes over and `msg` says which limit and how. */
+int oci_seccomp_check_size(const struct oci_seccomp *s, size_t *entry, char *msg,
+			   size_t size);
+
 struct oci_personality {
 	unsigned long domain; /* PER_LINUX or PER_LINUX32 */
 	char **flags;         /* currently no flags are defined; kept verbatim */

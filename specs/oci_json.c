@@ -6,14 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_parse.h>
 
 #include "common/cleanup.h"
+#include "common/strindex.h"
+#include "common/utf8.h"
 
-/* Deeper nesting than any real config; bounds yajl_tree_free()'s recursion. */
-#define OJ_MAX_DEPTH 128
-/* How much of a user-supplied string a message quotes. */
+/* How much of a user-supplied string a message quotes, in bytes. */
 #define OJ_QUOTE_MAX 96
+/* Room for that much quoted: six bytes for each byte escaped as \u00XX, and
+ * "..." and the NUL. */
+#define OJ_QUOTE_BUF (OJ_QUOTE_MAX * 6 + 4)
 
 void oj_init(struct oj *c, const char *name, struct b_arena *arena,
 	     struct b_err *err)
@@ -22,10 +24,72 @@ void oj_init(struct oj *c, const char *name, struct b_arena *arena,
 	c->arena = arena;
 	c->err = err;
 	c->len = 0;
+	c->cut = false;
 	c->path[0] = '\0';
 }
 
+/* ---- quoting -------------------------------------------------------- */
+
+/* One byte or character of s for a message; returns its length in out. */
+static size_t quote_char(char *out, const char *s, size_t n)
+{
+	unsigned char ch = (unsigned char)s[0];
+
+	if (n > 1) {
+		memcpy(out, s, n);
+		return n;
+	}
+	if (n == 0)             /* not UTF-8: shown, the message stays UTF-8 */
+		return (size_t)sprintf(out, "\\x%02x", ch);
+	if (ch == '"' || ch == '\\') {
+		out[0] = '\\';
+		out[1] = (char)ch;
+		return 2;
+	}
+	if (ch == '\n')
+		return (size_t)sprintf(out, "\\n");
+	if (ch < 0x20 || ch == 0x7f)
+		return (size_t)sprintf(out, "\\u%04x", ch);
+	out[0] = (char)ch;
+	return 1;
+}
+
+/* Writes s escaped and cut (at a character boundary) into out, which has
+ * OJ_QUOTE_BUF bytes; returns the length. */
+static size_t quote_into(char *out, const char *s)
+{
+	size_t o = 0, i = 0;
+
+	while (s[i]) {
+		size_t n = b_utf8_char(s + i, strnlen(s + i, 4));
+
+		if (i + (n ? n : 1) > OJ_QUOTE_MAX)
+			break;
+		o += quote_char(out + o, s + i, n);
+		i += n ? n : 1;
+	}
+	if (s[i]) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+const char *oj_quote(struct oj *c, const char *s)
+{
+	char buf[OJ_QUOTE_BUF];
+	size_t n = quote_into(buf, s);
+
+	return b_arena_strndup(c->arena, buf, n);
+}
+
 /* ---- errors and paths ------------------------------------------------ */
+
+int oj_oom(struct oj *c)
+{
+	return b_err_set(c->err, ENOMEM, "%s: out of memory", c->name);
+}
 
 int oj_fail(struct oj *c, const char *fmt, ...)
 {
@@ -33,7 +97,8 @@ int oj_fail(struct oj *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) >= (int)sizeof(msg))
+		msg[b_utf8_trim(msg, strlen(msg))] = '\0';
 	va_end(ap);
 	if (c->len)
 		return b_err_set(c->err, EINVAL, "%s: %s: %s", c->name, c->path, msg);
@@ -49,11 +114,20 @@ static size_t push(struct oj *c, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (c->cut)
+		return mark;
 	va_start(ap, fmt);
 	n = vsnprintf(c->path + c->len, room, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		c->len += (size_t)n < room ? (size_t)n : room - 1;
+	if (n < 0 || (size_t)n < room) {
+		c->len += n > 0 ? (size_t)n : 0;
+		return mark;
+	}
+	/* A path that does not fit is cut, but not inside a character, and
+	 * what is pushed after that would not be next to it: nothing is. */
+	c->len += b_utf8_trim(c->path + c->len, room - 1);
+	c->path[c->len] = '\0';
+	c->cut = true;
 	return mark;
 }
 
@@ -67,13 +141,32 @@ size_t oj_push_index(struct oj *c, size_t i)
 	return push(c, "[%zu]", i);
 }
 
+/* Quoted on the stack: a map with many keys must not cost an arena quote
+ * buffer per key when no error is produced. */
 size_t oj_push_mapkey(struct oj *c, const char *key)
 {
-	return push(c, "[\"%s\"]", oj_quote(c, key));
+	char q[OJ_QUOTE_BUF];
+
+	quote_into(q, key);
+	return push(c, "[\"%s\"]", q);
+}
+
+size_t oj_push_field(struct oj *c, const char *key)
+{
+	bool plain = key[0] != '\0';
+
+	for (const char *p = key; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '_' && *p != '-')
+			plain = false;
+	return plain ? oj_push_key(c, key) : oj_push_mapkey(c, key);
 }
 
 void oj_pop(struct oj *c, size_t mark)
 {
+	/* The cut part is always the last one there: popping anything pops it. */
+	if (mark < c->len)
+		c->cut = false;
 	c->len = mark;
 	c->path[mark] = '\0';
 }
@@ -91,173 +184,6 @@ const char *oj_type_name(yajl_val v)
 	if (YAJL_IS_ARRAY(v))
 		return "an array";
 	return "a boolean";
-}
-
-const char *oj_quote(struct oj *c, const char *s)
-{
-	char *out = b_arena_alloc(c->arena, OJ_QUOTE_MAX * 6 + 4);
-	size_t o = 0, i;
-
-	for (i = 0; s[i] && i < OJ_QUOTE_MAX; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)ch;
-		} else if (ch == '\n') {
-			memcpy(out + o, "\\n", 2);
-			o += 2;
-		} else if (ch < 0x20 || ch == 0x7f) {
-			o += (size_t)sprintf(out + o, "\\u%04x", ch);
-		} else {
-			out[o++] = (char)ch;
-		}
-	}
-	if (s[i])
-		memcpy(out + o, "...", 4);
-	else
-		out[o] = '\0';
-	return out;
-}
-
-/* ---- document parsing ------------------------------------------------ */
-
-static void line_col(const char *s, size_t off, unsigned *line, unsigned *col)
-{
-	size_t bol = 0;
-
-	*line = 1;
-	for (size_t i = 0; i < off; i++)
-		if (s[i] == '\n') {
-			(*line)++;
-			bol = i + 1;
-		}
-	*col = (unsigned)(off - bol + 1);
-}
-
-static int fail_at(struct oj *c, const char *s, size_t off, const char *what)
-{
-	unsigned line, col;
-
-	line_col(s, off, &line, &col);
-	return b_err_set(c->err, EINVAL, "%s: invalid JSON: %s at line %u, column %u",
-			 c->name, what, line, col);
-}
-
-/* Past a comment starting at s[i] (yajl_tree_parse() accepts them); returns
- * the index of its last byte. */
-static size_t skip_comment(const char *s, size_t len, size_t i)
-{
-	if (s[i + 1] == '/') {
-		while (i + 1 < len && s[i + 1] != '\n')
-			i++;
-		return i;
-	}
-	for (i += 2; i + 1 < len; i++)
-		if (s[i] == '*' && s[i + 1] == '/')
-			return i + 1;
-	return len - 1;
-}
-
-/* What yajl's tree API cannot tell us: a NUL byte in the text or a \u0000
- * escape would silently truncate a string (a path!), and unbounded nesting
- * would make the recursive tree code overflow the stack. */
-static int prescan(struct oj *c, const char *s, size_t len)
-{
-	const char *nul = memchr(s, '\0', len);
-	bool in_str = false;
-	unsigned depth = 0;
-
-	if (nul)
-		return fail_at(c, s, (size_t)(nul - s), "NUL byte in text");
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-
-		if (!in_str && ch == '/' && i + 1 < len &&
-		    (s[i + 1] == '/' || s[i + 1] == '*')) {
-			i = skip_comment(s, len, i);
-			continue;
-		}
-		if (in_str) {
-			if (ch == '"') {
-				in_str = false;
-			} else if (ch == '\\' && i + 1 < len) {
-				if (s[i + 1] == 'u' && len - i >= 6 &&
-				    !memcmp(s + i + 2, "0000", 4))
-					return fail_at(c, s, i, "\\u0000 in a string");
-				i++;
-			}
-			continue;
-		}
-		if (ch == '"') {
-			in_str = true;
-		} else if (ch == '{' || ch == '[') {
-			if (++depth > OJ_MAX_DEPTH)
-				return fail_at(c, s, i, "nesting too deep");
-		} else if ((ch == '}' || ch == ']') && depth) {
-			depth--;
-		}
-	}
-	return 0;
-}
-
-/* yajl_tree_parse() only offers a multi-line "verbose" message; replay the
- * text through a bare parser to get the short one and the byte offset. */
-static int explain(struct oj *c, const char *s, size_t len)
-{
-	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-	yajl_status st;
-	unsigned char *e;
-	size_t off = len, n;
-	char msg[256];
-
-	if (!h)
-		return b_err_set(c->err, ENOMEM, "%s: out of memory", c->name);
-	yajl_config(h, yajl_allow_comments, 1);
-	st = yajl_parse(h, (const unsigned char *)s, len);
-	if (st != yajl_status_ok) {
-		size_t used = yajl_get_bytes_consumed(h);
-
-		off = used ? used - 1 : 0;
-	} else {
-		st = yajl_complete_parse(h);
-	}
-	if (st == yajl_status_ok) {
-		yajl_free(h);
-		return b_err_set(c->err, EINVAL, "%s: invalid JSON", c->name);
-	}
-	e = yajl_get_error(h, 0, NULL, 0);
-	snprintf(msg, sizeof(msg), "%s", e ? (char *)e : "parse error");
-	yajl_free_error(h, e);
-	yajl_free(h);
-	/* "parse error: premature EOF\n" -> one line without the period. */
-	n = strcspn(msg, "\n");
-	while (n && (msg[n - 1] == '.' || msg[n - 1] == ' '))
-		n--;
-	msg[n] = '\0';
-	return fail_at(c, s, off, msg);
-}
-
-int oj_parse_text(struct oj *c, const char *json, size_t len, yajl_val *out)
-{
-	_cleanup_free_ char *text = NULL;
-	char ebuf[256];
-	yajl_val v;
-	int r;
-
-	r = prescan(c, json, len);
-	if (r < 0)
-		return r;
-	text = malloc(len + 1);
-	if (!text)
-		return b_err_set(c->err, ENOMEM, "%s: out of memory", c->name);
-	memcpy(text, json, len);
-	text[len] = '\0';
-	v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
-	if (!v)
-		return explain(c, text, len);
-	*out = v;
-	return 0;
 }
 
 /* ---- lookup ---------------------------------------------------------- */
@@ -400,17 +326,22 @@ int oj_v_strv(struct oj *c, yajl_val v, char ***out)
 
 int oj_v_kv(struct oj *c, yajl_val v, struct oci_kv_list *out)
 {
+	_cleanup_strindex_ struct b_strindex keys = { 0 };
+	_cleanup_free_ size_t *slot = NULL;   /* where a key's first occurrence went */
 	size_t n;
 
 	if (!YAJL_IS_OBJECT(v))
 		return expected(c, "an object with string values", v);
 	n = v->u.object.len;
+	slot = calloc(n + 1, sizeof(*slot));
+	if (!slot || b_strindex_init(&keys, v->u.object.keys, n) < 0)
+		return oj_oom(c);
 	out->items = b_arena_calloc(c->arena, n, sizeof(*out->items));
 	out->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *key = v->u.object.keys[i];
 		size_t mark = oj_push_mapkey(c, key);
-		struct oci_kv *kv = NULL;
+		struct oci_kv *kv;
 		char *val;
 		int r = oj_v_str(c, v->u.object.values[i], &val);
 
@@ -418,10 +349,10 @@ int oj_v_kv(struct oj *c, yajl_val v, struct oci_kv_list *out)
 			return r;
 		oj_pop(c, mark);
 		/* Last duplicate wins, in place of the first. */
-		for (size_t j = 0; j < out->n; j++)
-			if (!strcmp(out->items[j].key, key))
-				kv = &out->items[j];
-		if (!kv) {
+		if (b_strindex_dup(&keys, i)) {
+			kv = &out->items[slot[keys.first[i]]];
+		} else {
+			slot[i] = out->n;
 			kv = &out->items[out->n++];
 			kv->key = b_arena_strdup(c->arena, key);
 		}

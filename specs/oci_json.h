@@ -30,32 +30,41 @@ struct oj {
 	struct b_arena *arena;   /* where parsed strings and arrays go */
 	struct b_err *err;
 	size_t len;              /* strlen(path) */
+	bool cut;                /* path[] was too short: push nothing more */
 	char path[OJ_PATH_MAX];
 };
 
 void oj_init(struct oj *c, const char *name, struct b_arena *arena,
 	     struct b_err *err);
 
-/* Parse a whole document; on failure err reads
- * "<name>: invalid JSON: <reason> at line L, column C".  Free with
- * yajl_tree_free(). */
+/* Parse a whole document (oci_json_text.c); on failure err reads
+ * "<name>: invalid JSON: <reason> at line L, column C", or
+ * "<name>: <json.path>: not valid UTF-8" for a string that is not
+ * shortest-form UTF-8.  Free with yajl_tree_free(). */
 int oj_parse_text(struct oj *c, const char *json, size_t len, yajl_val *out);
 
 /* Set the error at the current path; returns -EINVAL. */
 int oj_fail(struct oj *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "<name>: out of memory"; returns -ENOMEM. */
+int oj_oom(struct oj *c);
+
 /* Path stack: each push returns a mark for oj_pop(). */
 size_t oj_push_key(struct oj *c, const char *key);
 size_t oj_push_index(struct oj *c, size_t i);
 size_t oj_push_mapkey(struct oj *c, const char *key);  /* ["key"] */
+/* A member name: bare when it looks like a field name (letters, digits,
+ * '-' and '_'), else as ["key"], quoted so the message stays one line. */
+size_t oj_push_field(struct oj *c, const char *key);
 void oj_pop(struct oj *c, size_t mark);
 
 /* "a string", "an object", ... for "expected X, got Y" messages. */
 const char *oj_type_name(yajl_val v);
 
-/* A string made safe to print inside double quotes on one line (escaped,
- * truncated); allocated in c->arena. */
+/* A string made safe to print inside double quotes on one line: escaped,
+ * bytes that are not UTF-8 shown as \xNN, and cut after 96 bytes on a
+ * character boundary; allocated in c->arena.  Only for messages. */
 const char *oj_quote(struct oj *c, const char *s);
 
 /* The member `key` of object `obj`, NULL when absent or null.  On duplicate

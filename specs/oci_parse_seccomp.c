@@ -1,5 +1,8 @@
 /* linux.seccomp: names are checked here so that a typo is reported with its
  * JSON path; runtime/ maps the stored enums and strings to libseccomp. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/cleanup.h"
@@ -138,6 +141,83 @@ static int parse_syscall(struct oj *c, yajl_val v, void *item, void *ud)
 	return r < 0 ? r : 0;
 }
 
+/* Saturating: an absurd profile counts as huge instead of wrapping. */
+static size_t sat_mul(size_t a, size_t b)
+{
+	size_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
+/* The argument combinations entry `sc` expands into (per name) and the
+ * comparisons in each: one per argument index it uses.  An index out of
+ * range counts for nothing here; it is reported on its own. */
+static size_t entry_combinations(const struct oci_seccomp_syscall *sc, size_t *per_rule)
+{
+	size_t count[6] = { 0 }, combos = 1;
+
+	for (size_t i = 0; i < sc->n_args; i++)
+		if (sc->args[i].index < 6)
+			count[sc->args[i].index]++;
+	*per_rule = 0;
+	for (size_t k = 0; k < 6; k++) {
+		if (!count[k])
+			continue;
+		combos = sat_mul(combos, count[k]);
+		(*per_rule)++;
+	}
+	return combos;
+}
+
+/* Counted as written, unknown names and rules equal to the default action
+ * included, so the verdict does not depend on the libseccomp version. */
+int oci_seccomp_check_size(const struct oci_seccomp *s, size_t *entry, char *msg,
+			   size_t size)
+{
+	size_t rules = 0, cmps = 0;
+
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *sc = &s->syscalls[i];
+		size_t names = 0, per_rule, combos = entry_combinations(sc, &per_rule);
+		size_t r, k;
+
+		while (sc->names && sc->names[names])
+			names++;
+		r = sat_mul(names, combos);
+		k = sat_mul(r, per_rule);
+		*entry = i;
+		if (r > OCI_SECCOMP_MAX_RULES - rules) {
+			snprintf(msg, size, "the profile expands to more than %d rules, the most berth compiles: "
+				 "this entry adds %zu (syscall names: %zu, argument combinations: %zu) to %zu",
+				 OCI_SECCOMP_MAX_RULES, r, names, combos, rules);
+			return -E2BIG;
+		}
+		if (k > OCI_SECCOMP_MAX_ARG_CMPS - cmps) {
+			snprintf(msg, size, "the profile makes more than %d argument comparisons, the most berth compiles: "
+				 "this entry adds %zu (rules: %zu, comparisons in each: %zu) to %zu",
+				 OCI_SECCOMP_MAX_ARG_CMPS, k, r, per_rule, cmps);
+			return -E2BIG;
+		}
+		rules += r;
+		cmps += k;
+	}
+	return 0;
+}
+
+/* Refused here, with the entry's JSON path, rather than after libseccomp
+ * has spent minutes on it. */
+static int check_size(struct oj *c, const struct oci_seccomp *s)
+{
+	char msg[256];
+	size_t entry;
+
+	if (oci_seccomp_check_size(s, &entry, msg, sizeof(msg)) == 0)
+		return 0;
+	oj_push_key(c, "syscalls");
+	oj_push_index(c, entry);
+	return oj_fail(c, "%s", msg);
+}
+
 int oci_parse_seccomp(struct oj *c, yajl_val v, struct oci_seccomp *s)
 {
 	int r;
@@ -157,5 +237,5 @@ int oci_parse_seccomp(struct oj *c, yajl_val v, struct oci_seccomp *s)
 	    (r = oj_array(c, v, "syscalls", false, sizeof(struct oci_seccomp_syscall),
 			  (void **)&s->syscalls, &s->n_syscalls, parse_syscall, s)) < 0)
 		return r;
-	return 0;
+	return check_size(c, s);
 }

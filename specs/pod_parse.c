@@ -84,11 +84,27 @@ static int parse_type(struct oj *c, yajl_val doc)
 
 /* ---- metadata -------------------------------------------------------- */
 
-/* Label and annotation keys: [prefix/]name, as Kubernetes checks them. */
-static int check_keys(struct oj *c, const struct oci_kv_list *l, bool values)
+/* Kubernetes' cap on annotations, over the map (a duplicated key counts
+ * once, with its last value).  Checked before the keys one by one: a map
+ * over the cap is refused as a whole, whatever its keys. */
+static int check_size(struct oj *c, const struct oci_kv_list *l)
 {
 	size_t total = 0;
 
+	for (size_t i = 0; i < l->n; i++)
+		total += strlen(l->items[i].key) + strlen(l->items[i].value);
+	if (total > ANNOTATIONS_MAX)
+		return oj_fail(c, "larger than 256 KiB in total");
+	return 0;
+}
+
+/* Label and annotation keys: [prefix/]name, as Kubernetes checks them. */
+static int check_keys(struct oj *c, const struct oci_kv_list *l, bool values)
+{
+	int r = values ? 0 : check_size(c, l);
+
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct oci_kv *kv = &l->items[i];
 		size_t mark = oj_push_mapkey(c, kv->key);
@@ -101,11 +117,8 @@ static int check_keys(struct oj *c, const struct oci_kv_list *l, bool values)
 			return oj_fail(c, "\"%s\" is not a valid label value (at most 63 letters, "
 				       "digits, '-', '_' or '.', starting and ending with a letter "
 				       "or digit)", oj_quote(c, kv->value));
-		total += strlen(kv->key) + strlen(kv->value);
 		oj_pop(c, mark);
 	}
-	if (!values && total > ANNOTATIONS_MAX)
-		return oj_fail(c, "larger than 256 KiB in total");
 	return 0;
 }
 

@@ -172,12 +172,20 @@ static struct pod_container *container_at(struct pod_spec *pod, size_t i)
 	return &pod->containers[i - pod->n_init_containers];
 }
 
-static ssize_t find_container(struct pod_spec *pod, const char *name)
+/* What the annotations are applied to: the pod, its containers by name
+ * (numbered as container_at() does) and which of them have an OOM policy
+ * of their own. */
+struct ann_ctx {
+	struct pod_spec *pod;
+	const struct b_strindex *names;
+	bool *explicit_policy;
+};
+
+static ssize_t find_container(const struct ann_ctx *ac, const char *name)
 {
-	for (size_t i = 0; i < pod->n_init_containers + pod->n_containers; i++)
-		if (!strcmp(container_at(pod, i)->name, name))
-			return (ssize_t)i;
-	return -1;
+	size_t i = b_strindex_find(ac->names, name);
+
+	return i == B_STRINDEX_NONE ? -1 : (ssize_t)i;
 }
 
 /* ---- OOM policy ------------------------------------------------------ */
@@ -226,21 +234,22 @@ static size_t push_annotation(struct oj *c, const char *key)
 /* sd-notify.<container>: "true" gives the container a NOTIFY_SOCKET whose
  * messages the supervisor relays to systemd (READY=1 counts towards the
  * container's readiness). */
-static int parse_sd_notify(struct oj *c, struct pod_spec *pod, const char *name, const char *val)
+static int parse_sd_notify(struct oj *c, const struct ann_ctx *ac, const char *name,
+			   const char *val)
 {
-	ssize_t i = find_container(pod, name);
+	ssize_t i = find_container(ac, name);
 
 	if (i < 0)
 		return oj_fail(c, "no container named \"%s\"", oj_quote(c, name));
 	if (strcmp(val, "true") && strcmp(val, "false"))
 		return oj_fail(c, "expected \"true\" or \"false\", got \"%s\"", oj_quote(c, val));
-	container_at(pod, (size_t)i)->sd_notify = !strcmp(val, "true");
+	container_at(ac->pod, (size_t)i)->sd_notify = !strcmp(val, "true");
 	return 0;
 }
 
-static int parse_one(struct oj *c, struct pod_spec *pod, const struct oci_kv *kv,
-		     bool *explicit_policy)
+static int parse_one(struct oj *c, const struct ann_ctx *ac, const struct oci_kv *kv)
 {
+	struct pod_spec *pod = ac->pod;
 	const char *k = kv->key + strlen(PREFIX);
 	size_t n = strlen("oom-policy.");
 	ssize_t i;
@@ -252,15 +261,15 @@ static int parse_one(struct oj *c, struct pod_spec *pod, const struct oci_kv *kv
 	if (!strcmp(kv->key, BACKOFF))
 		return parse_backoff(c, kv->value, pod);
 	if (!strncmp(k, "sd-notify.", strlen("sd-notify.")))
-		return parse_sd_notify(c, pod, k + strlen("sd-notify."), kv->value);
+		return parse_sd_notify(c, ac, k + strlen("sd-notify."), kv->value);
 	if (strncmp(k, "oom-policy.", n))
 		return oj_fail(c, "unknown berth annotation (expected %s, %s.<container>, "
 			       "%s, %s or %s.<container>)", OOM_POLICY, OOM_POLICY, OOM_GROW, BACKOFF,
 			       SD_NOTIFY);
-	i = find_container(pod, k + n);
+	i = find_container(ac, k + n);
 	if (i < 0)
 		return oj_fail(c, "no container named \"%s\"", oj_quote(c, k + n));
-	explicit_policy[i] = true;
+	ac->explicit_policy[i] = true;
 	return policy_value(c, kv->value, &container_at(pod, (size_t)i)->oom_policy);
 }
 
@@ -289,11 +298,15 @@ int pod_parse_berth_annotations(struct oj *c, struct pod_spec *pod)
 {
 	size_t n = pod->n_init_containers + pod->n_containers, mark;
 	_cleanup_free_ bool *explicit_policy = calloc(n + 1, sizeof(bool));
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	struct ann_ctx ac = { pod, &names, explicit_policy };
 	enum pod_oom_policy def = POD_OOM_RESTART;
 	int r;
 
 	if (!explicit_policy)
-		return oj_fail(c, "out of memory");
+		return oj_oom(c);
+	if ((r = pod_container_names(c, pod, &names)) < 0)
+		return r;
 	pod->backoff = (struct pod_backoff){ BACKOFF_INITIAL_MS, BACKOFF_MAX_MS,
 					     BACKOFF_RESET_MS };
 	for (size_t i = 0; i < pod->annotations.n; i++) {
@@ -314,7 +327,7 @@ int pod_parse_berth_annotations(struct oj *c, struct pod_spec *pod)
 		if (strncmp(kv->key, PREFIX, strlen(PREFIX)))
 			continue;
 		mark = push_annotation(c, kv->key);
-		if ((r = parse_one(c, pod, kv, explicit_policy)) < 0)
+		if ((r = parse_one(c, &ac, kv)) < 0)
 			return r;
 		oj_pop(c, mark);
 	}

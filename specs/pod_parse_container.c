@@ -46,6 +46,7 @@ static const struct oj_name message_policies[] = {
 
 struct container_ctx {
 	struct pod_spec *pod;
+	const struct b_strindex *volumes;   /* pod->volumes by name */
 	bool init;
 };
 
@@ -69,13 +70,13 @@ static int parse_image(struct oj *c, yajl_val v, const struct pod_spec *pod,
 	if (r < 0)
 		return r;
 	mark = oj_push_key(c, "image");
-	q = oj_quote(c, ct->image);
 	if (!ct->image[0])
 		return oj_fail(c, "must not be empty (give a path to an unpacked rootfs)");
-	if (!image_is_path(ct->image) && strpbrk(ct->image, ":@"))
+	q = image_is_path(ct->image) ? NULL : oj_quote(c, ct->image);
+	if (q && strpbrk(ct->image, ":@"))
 		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
 			       "(give a path to an unpacked rootfs)", q);
-	if (!image_is_path(ct->image))
+	if (q)
 		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
 			       "(give a path to an unpacked rootfs starting with /, ./ or ../, "
 			       "e.g. \"./%s\")", q, q);
@@ -170,22 +171,24 @@ static int parse_port(struct oj *c, yajl_val v, void *item, void *ud)
 static int parse_ports(struct oj *c, yajl_val v, struct pod_spec *pod,
 		       struct pod_container *ct)
 {
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	size_t j;
 	int r = oj_array(c, v, "ports", false, sizeof(struct pod_port),
 			 (void **)&ct->ports, &ct->n_ports, parse_port, pod);
 
 	if (r < 0)
 		return r;
-	for (size_t j = 0; j < ct->n_ports; j++)
-		for (size_t i = 0; i < j && ct->ports[j].name; i++) {
-			if (!ct->ports[i].name || strcmp(ct->ports[i].name, ct->ports[j].name))
-				continue;
-			oj_push_key(c, "ports");
-			oj_push_index(c, j);
-			oj_push_key(c, "name");
-			return oj_fail(c, "\"%s\" is already used by ports[%zu]",
-				       oj_quote(c, ct->ports[j].name), i);
-		}
-	return 0;
+	/* Unnamed ports (NULL) repeat nothing. */
+	if (B_STRINDEX_ITEMS(&names, ct->ports, ct->n_ports, name) < 0)
+		return oj_oom(c);
+	j = b_strindex_first_dup(&names);
+	if (j == B_STRINDEX_NONE)
+		return 0;
+	oj_push_key(c, "ports");
+	oj_push_index(c, j);
+	oj_push_key(c, "name");
+	return oj_fail(c, "\"%s\" is already used by ports[%zu]",
+		       oj_quote(c, ct->ports[j].name), names.first[j]);
 }
 
 /* ---- the container --------------------------------------------------- */
@@ -257,7 +260,7 @@ static int parse_container(struct oj *c, yajl_val v, void *item, void *ud)
 	    (r = parse_ports(c, v, cc->pod, ct)) < 0 ||
 	    (r = pod_parse_resources(c, v, ct)) < 0 ||
 	    (r = pod_parse_container_security(c, v, cc->pod, ct)) < 0 ||
-	    (r = pod_parse_volume_mounts(c, v, cc->pod, ct)) < 0 ||
+	    (r = pod_parse_volume_mounts(c, v, cc->pod, cc->volumes, ct)) < 0 ||
 	    (r = pod_parse_probes(c, v, ct)) < 0 ||
 	    (r = pod_parse_lifecycle(c, v, ct)) < 0 ||
 	    (r = parse_termination(c, v, ct)) < 0)
@@ -272,39 +275,58 @@ static const char *list_key(bool init)
 	return init ? "initContainers" : "containers";
 }
 
+/* Both lists as one, init containers first, as pod_container_names(). */
+static const char *container_name(const struct pod_spec *pod, size_t i, bool *init,
+				  size_t *index)
+{
+	*init = i < pod->n_init_containers;
+	*index = *init ? i : i - pod->n_init_containers;
+	return *init ? pod->init_containers[*index].name : pod->containers[*index].name;
+}
+
+int pod_container_names(struct oj *c, const struct pod_spec *pod, struct b_strindex *ix)
+{
+	size_t n = pod->n_init_containers + pod->n_containers, k;
+	const char **names = calloc(n + 1, sizeof(*names));
+	bool init;
+
+	for (size_t i = 0; names && i < n; i++)
+		names[i] = container_name(pod, i, &init, &k);
+	return b_strindex_adopt(ix, names, n) < 0 ? oj_oom(c) : 0;
+}
+
 /* Names are unique across both lists: they name cgroups, logs and the
  * berth.dev/ annotations. */
 static int check_unique_names(struct oj *c, const struct pod_spec *pod)
 {
-	size_t n = pod->n_init_containers + pod->n_containers;
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	bool jinit, iinit;
+	size_t j, jx, ix;
+	const char *name;
+	int r = pod_container_names(c, pod, &names);
 
-	for (size_t j = 0; j < n; j++) {
-		bool jinit = j < pod->n_init_containers;
-		size_t jx = jinit ? j : j - pod->n_init_containers;
-		const char *name = jinit ? pod->init_containers[jx].name : pod->containers[jx].name;
-
-		for (size_t i = 0; i < j; i++) {
-			bool iinit = i < pod->n_init_containers;
-			size_t ix = iinit ? i : i - pod->n_init_containers;
-			const struct pod_container *o = iinit ? &pod->init_containers[ix]
-							      : &pod->containers[ix];
-
-			if (strcmp(o->name, name))
-				continue;
-			oj_push_key(c, list_key(jinit));
-			oj_push_index(c, jx);
-			oj_push_key(c, "name");
-			return oj_fail(c, "\"%s\" is already used by spec.%s[%zu]",
-				       oj_quote(c, name), list_key(iinit), ix);
-		}
-	}
-	return 0;
+	if (r < 0)
+		return r;
+	j = b_strindex_first_dup(&names);
+	if (j == B_STRINDEX_NONE)
+		return 0;
+	name = container_name(pod, j, &jinit, &jx);
+	container_name(pod, names.first[j], &iinit, &ix);
+	oj_push_key(c, list_key(jinit));
+	oj_push_index(c, jx);
+	oj_push_key(c, "name");
+	return oj_fail(c, "\"%s\" is already used by spec.%s[%zu]",
+		       oj_quote(c, name), list_key(iinit), ix);
 }
 
 int pod_parse_containers(struct oj *c, yajl_val spec, struct pod_spec *pod)
 {
-	struct container_ctx init = { pod, true }, regular = { pod, false };
+	_cleanup_strindex_ struct b_strindex volumes = { 0 };
+	struct container_ctx init = { pod, &volumes, true }, regular = { pod, &volumes, false };
 	int r;
+
+	if (B_STRINDEX_ITEMS(&volumes, pod->volumes, pod->n_volumes, name) < 0)
+		return oj_oom(c);
 
 	if ((r = oj_array(c, spec, "initContainers", false, sizeof(struct pod_container),
 			  (void **)&pod->init_containers, &pod->n_init_containers,

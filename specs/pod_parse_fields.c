@@ -29,18 +29,9 @@ static bool empty_value(yajl_val v)
 	return false;
 }
 
-/* Keys are printed bare when they look like field names, else quoted. */
 void pod_push_field(struct oj *c, const char *k)
 {
-	bool plain = k[0] != '\0';
-
-	for (const char *p = k; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
-			plain = false;
-	if (plain)
-		oj_push_key(c, k);
-	else
-		oj_push_mapkey(c, k);
+	oj_push_field(c, k);
 }
 
 /* Case-insensitive edit distance of at most one (substitution, insertion,

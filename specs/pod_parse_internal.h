@@ -2,6 +2,7 @@
  * gets the walker (specs/oci_json.h) with the path at its object. */
 #pragma once
 
+#include "common/strindex.h"
 #include "specs/oci_json.h"
 #include "specs/pod_spec.h"
 #include "specs/quantity.h"
@@ -94,8 +95,9 @@ int pod_parse_container_security(struct oj *c, yajl_val cont,
 /* ---- volumes (pod_parse_volumes.c) ------------------------------------ */
 
 int pod_parse_volumes(struct oj *c, yajl_val spec, struct pod_spec *pod);
+/* `volumes` indexes pod->volumes by name. */
 int pod_parse_volume_mounts(struct oj *c, yajl_val cont, struct pod_spec *pod,
-			    struct pod_container *ct);
+			    const struct b_strindex *volumes, struct pod_container *ct);
 
 /* ---- probes and handlers (pod_parse_probe.c) -------------------------- */
 
@@ -105,6 +107,10 @@ int pod_parse_lifecycle(struct oj *c, yajl_val cont, struct pod_container *ct);
 /* ---- containers (pod_parse_container.c) ------------------------------- */
 
 int pod_parse_containers(struct oj *c, yajl_val spec, struct pod_spec *pod);
+
+/* Index the names of init and regular containers, numbered as one list
+ * (init containers first); on failure the error is set. */
+int pod_container_names(struct oj *c, const struct pod_spec *pod, struct b_strindex *ix);
 
 /* ---- berth.dev/ annotations (pod_parse_annotations.c) ----------------- */
 

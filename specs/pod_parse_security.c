@@ -131,9 +131,18 @@ static bool ipc_sysctl(const char *s)
 	       !strcmp(s, "kernel.sem") || !strncmp(s, "fs.mqueue.", 10);
 }
 
-/* With host namespaces a namespaced sysctl would change the host. */
-static int check_sysctl(struct oj *c, const struct pod_spec *pod, const char *name)
+struct sysctls_ctx {
+	struct pod_spec *pod;
+	const struct b_strindex *names;   /* of the list's entries, as written */
+};
+
+/* With host namespaces a namespaced sysctl would change the host.  Entry i
+ * is checked once those before it passed. */
+static int check_sysctl(struct oj *c, const struct sysctls_ctx *sc, size_t i,
+			const char *name)
 {
+	const struct pod_spec *pod = sc->pod;
+
 	if (!sysctl_name_ok(name))
 		return oj_fail(c, "\"%s\" is not a valid sysctl name", oj_quote(c, name));
 	if (pod->host_network && !strncmp(name, "net.", 4))
@@ -142,16 +151,17 @@ static int check_sysctl(struct oj *c, const struct pod_spec *pod, const char *na
 	if (pod->host_ipc && ipc_sysctl(name))
 		return oj_fail(c, "\"%s\" is not allowed with hostIPC (it would change the host)",
 			       oj_quote(c, name));
-	for (size_t i = 0; i < pod->sysctls.n; i++)
-		if (!strcmp(pod->sysctls.items[i].key, name))
-			return oj_fail(c, "\"%s\" is set twice", oj_quote(c, name));
+	if (b_strindex_dup(sc->names, i))
+		return oj_fail(c, "\"%s\" is set twice", oj_quote(c, name));
 	return 0;
 }
 
 static int parse_sysctl(struct oj *c, yajl_val v, void *item, void *ud)
 {
-	struct pod_spec *pod = ud;
-	struct oci_kv *kv = &pod->sysctls.items[pod->sysctls.n];
+	struct sysctls_ctx *sc = ud;
+	struct pod_spec *pod = sc->pod;
+	size_t i = pod->sysctls.n;
+	struct oci_kv *kv = &pod->sysctls.items[i];
 	size_t mark;
 	int r;
 
@@ -160,31 +170,52 @@ static int parse_sysctl(struct oj *c, yajl_val v, void *item, void *ud)
 	    (r = oj_str(c, v, "value", true, &kv->value)) < 0)
 		return r;
 	mark = oj_push_key(c, "name");
-	if ((r = check_sysctl(c, pod, kv->key)) < 0)
+	if ((r = check_sysctl(c, sc, i, kv->key)) < 0)
 		return r;
 	oj_pop(c, mark);
 	pod->sysctls.n++;
 	return 0;
 }
 
+/* The "name" of each entry as parse_sysctl() will read it (NULL where it
+ * will fail), indexed up front so that each entry is checked against the
+ * earlier ones in O(log n). */
+static int index_names(struct oj *c, yajl_val list, struct b_strindex *ix)
+{
+	size_t n = list->u.array.len;
+	const char **names = calloc(n + 1, sizeof(*names));
+
+	for (size_t i = 0; names && i < n; i++) {
+		yajl_val name = oj_member(list->u.array.values[i], "name");
+
+		names[i] = YAJL_IS_STRING(name) ? name->u.string : NULL;
+	}
+	return b_strindex_adopt(ix, names, n) < 0 ? oj_oom(c) : 0;
+}
+
 /* Entries go straight into pod->sysctls (an oci_kv_list), one at a time
  * so each is checked against the earlier ones. */
 static int parse_sysctls(struct oj *c, yajl_val v, struct pod_spec *pod)
 {
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	struct sysctls_ctx sc = { pod, &names };
 	yajl_val list = oj_member(v, "sysctls");
 	size_t mark;
+	int r;
 
 	if (!list)
 		return 0;
 	mark = oj_push_key(c, "sysctls");
 	if (!YAJL_IS_ARRAY(list))
 		return oj_fail(c, "expected an array, got %s", oj_type_name(list));
+	if ((r = index_names(c, list, &names)) < 0)
+		return r;
 	pod->sysctls.items = b_arena_calloc(c->arena, list->u.array.len,
 					    sizeof(*pod->sysctls.items));
 	for (size_t i = 0; i < list->u.array.len; i++) {
 		size_t m = oj_push_index(c, i);
-		int r = parse_sysctl(c, list->u.array.values[i], NULL, pod);
 
+		r = parse_sysctl(c, list->u.array.values[i], NULL, &sc);
 		if (r < 0)
 			return r;
 		oj_pop(c, m);

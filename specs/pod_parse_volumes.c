@@ -119,38 +119,65 @@ static int parse_volume(struct oj *c, yajl_val v, void *item, void *ud)
 
 int pod_parse_volumes(struct oj *c, yajl_val spec, struct pod_spec *pod)
 {
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	size_t j;
 	int r = oj_array(c, spec, "volumes", false, sizeof(struct pod_volume),
 			 (void **)&pod->volumes, &pod->n_volumes, parse_volume, pod);
 
 	if (r < 0)
 		return r;
-	for (size_t j = 0; j < pod->n_volumes; j++)
-		for (size_t i = 0; i < j; i++) {
-			if (strcmp(pod->volumes[i].name, pod->volumes[j].name))
-				continue;
-			oj_push_key(c, "volumes");
-			oj_push_index(c, j);
-			oj_push_key(c, "name");
-			return oj_fail(c, "\"%s\" is already used by spec.volumes[%zu]",
-				       oj_quote(c, pod->volumes[j].name), i);
-		}
-	return 0;
+	if (B_STRINDEX_ITEMS(&names, pod->volumes, pod->n_volumes, name) < 0)
+		return oj_oom(c);
+	j = b_strindex_first_dup(&names);
+	if (j == B_STRINDEX_NONE)
+		return 0;
+	oj_push_key(c, "volumes");
+	oj_push_index(c, j);
+	oj_push_key(c, "name");
+	return oj_fail(c, "\"%s\" is already used by spec.volumes[%zu]",
+		       oj_quote(c, pod->volumes[j].name), names.first[j]);
 }
 
 /* ---- volumeMounts ---------------------------------------------------- */
 
-static struct pod_volume *find_volume(struct pod_spec *pod, const char *name)
+struct mounts_ctx {
+	struct pod_spec *pod;
+	const struct b_strindex *volumes;
+};
+
+static struct pod_volume *find_volume(const struct mounts_ctx *mc, const char *name)
 {
-	for (size_t i = 0; i < pod->n_volumes; i++)
-		if (!strcmp(pod->volumes[i].name, name))
-			return &pod->volumes[i];
-	return NULL;
+	size_t i = b_strindex_find(mc->volumes, name);
+
+	return i == B_STRINDEX_NONE ? NULL : &mc->pod->volumes[i];
+}
+
+/* /proc and /sys are the kernel's view, which the runtime itself relies on
+ * (cap_last_cap, masked paths): a volume over them could fake it
+ * (CVE-2019-19921).  Checked here for a clear message; the runtime refuses
+ * such a mount again after resolving symlinks. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (path[0] == '/' && path[1] == '/')
+		path++;
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static int check_mount_path(struct oj *c, const char *path)
+{
+	if (!under(path, "/proc") && !under(path, "/sys"))
+		return 0;
+	oj_push_key(c, "mountPath");
+	return oj_fail(c, "\"%s\" is on or under %s: volumes cannot cover the kernel's /proc or /sys",
+		       oj_quote(c, path), under(path, "/proc") ? "/proc" : "/sys");
 }
 
 static int parse_mount(struct oj *c, yajl_val v, void *item, void *ud)
 {
 	struct pod_volume_mount *m = item;
-	struct pod_spec *pod = ud;
+	const struct mounts_ctx *mc = ud;
 	size_t mark;
 	int r;
 
@@ -160,8 +187,10 @@ static int parse_mount(struct oj *c, yajl_val v, void *item, void *ud)
 	    (r = oj_bool(c, v, "readOnly", &m->read_only)) < 0 ||
 	    (r = oj_str(c, v, "subPath", false, &m->sub_path)) < 0)
 		return r;
+	if ((r = check_mount_path(c, m->mount_path)) < 0)
+		return r;
 	mark = oj_push_key(c, "name");
-	m->volume = find_volume(pod, m->name);
+	m->volume = find_volume(mc, m->name);
 	if (!m->volume)
 		return oj_fail(c, "no volume named \"%s\" in spec.volumes", oj_quote(c, m->name));
 	oj_pop(c, mark);
@@ -176,22 +205,24 @@ static int parse_mount(struct oj *c, yajl_val v, void *item, void *ud)
 }
 
 int pod_parse_volume_mounts(struct oj *c, yajl_val cont, struct pod_spec *pod,
-			    struct pod_container *ct)
+			    const struct b_strindex *volumes, struct pod_container *ct)
 {
+	_cleanup_strindex_ struct b_strindex paths = { 0 };
+	struct mounts_ctx mc = { pod, volumes };
+	size_t j;
 	int r = oj_array(c, cont, "volumeMounts", false, sizeof(struct pod_volume_mount),
-			 (void **)&ct->mounts, &ct->n_mounts, parse_mount, pod);
+			 (void **)&ct->mounts, &ct->n_mounts, parse_mount, &mc);
 
 	if (r < 0)
 		return r;
-	for (size_t j = 0; j < ct->n_mounts; j++)
-		for (size_t i = 0; i < j; i++) {
-			if (strcmp(ct->mounts[i].mount_path, ct->mounts[j].mount_path))
-				continue;
-			oj_push_key(c, "volumeMounts");
-			oj_push_index(c, j);
-			oj_push_key(c, "mountPath");
-			return oj_fail(c, "\"%s\" is already mounted by volumeMounts[%zu]",
-				       oj_quote(c, ct->mounts[j].mount_path), i);
-		}
-	return 0;
+	if (B_STRINDEX_ITEMS(&paths, ct->mounts, ct->n_mounts, mount_path) < 0)
+		return oj_oom(c);
+	j = b_strindex_first_dup(&paths);
+	if (j == B_STRINDEX_NONE)
+		return 0;
+	oj_push_key(c, "volumeMounts");
+	oj_push_index(c, j);
+	oj_push_key(c, "mountPath");
+	return oj_fail(c, "\"%s\" is already mounted by volumeMounts[%zu]",
+		       oj_quote(c, ct->mounts[j].mount_path), paths.first[j]);
 }

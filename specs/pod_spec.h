@@ -327,6 +327,11 @@ int64_t pod_memory_limit(const struct pod_container *c);
  * container's add/drop lists ("ALL" first, then the single names). */
 uint64_t pod_container_capabilities(const struct pod_container *c);
 
+/* All five sets for the container's process, by its user (specs/pod_caps.c):
+ * root gets the set above as bounding, permitted and effective; a non-root
+ * user only what capabilities.add names, as ambient. */
+void pod_container_cap_sets(const struct pod_container *c, struct oci_caps *out);
+
 /* The default set above (CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD,
  * NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT,
  * KILL, AUDIT_WRITE). */

@@ -12,8 +12,14 @@
 
 #include "common/cleanup.h"
 
-/* Beyond any int64 in any unit; keeps exponent arithmetic in range. */
-#define EXP_CLAMP 100000
+/* The one bound on decimal exponents: the suffix's exponent, the count of
+ * fraction digits and the exponent they give together (digits_exp()) are
+ * all kept within +-EXP_LIMIT.  Inside it the arithmetic is exact.  A
+ * value held at the limit is still about 2^59 from zero, and no string in
+ * memory has that many digits (nor an int64 more than 19), so it says "too
+ * large" or "less than one unit" exactly when the true value does.  Ten
+ * times the limit, and the sum of three such terms, still fit an int64. */
+#define EXP_LIMIT (INT64_MAX / 16)
 #define INT64_DIGITS 19
 
 struct qparts {
@@ -22,7 +28,7 @@ struct qparts {
 	size_t ni;
 	const char *fp;   /* fraction digits */
 	size_t nf;
-	long e10;         /* decimal exponent of the suffix */
+	int64_t e10;      /* decimal exponent of the suffix, clamped */
 	unsigned e2;      /* binary exponent of the suffix */
 };
 
@@ -82,19 +88,23 @@ static size_t split_number(const char *s, struct qparts *q)
 	return q->ni + q->nf ? i : 0;
 }
 
+static int64_t clamp_exp(int64_t e)
+{
+	return e > EXP_LIMIT ? EXP_LIMIT : e < -EXP_LIMIT ? -EXP_LIMIT : e;
+}
+
 /* "e3", "E-2": a decimal exponent. */
-static bool parse_exponent(const char *s, long *out)
+static bool parse_exponent(const char *s, int64_t *out)
 {
 	bool neg = false;
-	long v = 0;
+	int64_t v = 0;
 
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
 	if (!is_digit(*s))
 		return false;
 	for (; is_digit(*s); s++)
-		if (v < EXP_CLAMP)
-			v = v * 10 + (*s - '0');
+		v = clamp_exp(v * 10 + (*s - '0'));
 	if (*s)
 		return false;
 	*out = neg ? -v : v;
@@ -157,15 +167,17 @@ static uint64_t digits_value(const unsigned char *d, size_t n)
 	return v;
 }
 
-static long clamp_exp(long e10, size_t nf, int scale10)
+/* The exponent of the last digit, e10 - nf + scale10, clamped like its
+ * terms (an int scale is far inside the limit). */
+static int64_t digits_exp(int64_t e10, size_t nf, int scale10)
 {
-	long f = nf > EXP_CLAMP ? EXP_CLAMP : (long)nf;
+	int64_t f = nf > (size_t)EXP_LIMIT ? EXP_LIMIT : (int64_t)nf;
 
-	return e10 - f + scale10;
+	return clamp_exp(e10 - f + scale10);
 }
 
 /* ceil(digits * 10^exp) for positive digits. */
-static enum quantity_err round_up(const unsigned char *d, size_t len, long exp,
+static enum quantity_err round_up(const unsigned char *d, size_t len, int64_t exp,
 				  int64_t *out, bool *exact)
 {
 	uint64_t v;
@@ -173,13 +185,13 @@ static enum quantity_err round_up(const unsigned char *d, size_t len, long exp,
 
 	*exact = true;
 	if (exp >= 0) {
-		if ((long)len + exp > INT64_DIGITS)
+		if (len > INT64_DIGITS || (int64_t)len + exp > INT64_DIGITS)
 			return QUANTITY_RANGE;
 		v = digits_value(d, len);
-		for (long i = 0; i < exp; i++)
+		for (int64_t i = 0; i < exp; i++)
 			v *= 10;
 	} else {
-		keep = (size_t)-exp >= len ? 0 : len - (size_t)-exp;
+		keep = (uint64_t)-exp >= len ? 0 : len - (size_t)-exp;
 		if (keep > INT64_DIGITS)
 			return QUANTITY_RANGE;
 		v = digits_value(d, keep);
@@ -225,7 +237,7 @@ enum quantity_err quantity_scaled(const char *s, int scale10, int64_t *out,
 	} else {
 		for (unsigned i = 0; i < q.e2; i++)
 			times2(d, &lo, hi);
-		r = round_up(d + lo, hi - lo, clamp_exp(q.e10, q.nf, scale10),
+		r = round_up(d + lo, hi - lo, digits_exp(q.e10, q.nf, scale10),
 			     out, &ex);
 	}
 	if (exact)

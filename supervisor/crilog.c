@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "common/fsutil.h"
 
 /* ---- format ------------------------------------------------------------ */
@@ -179,61 +180,120 @@ int cri_parse_line(const char *line, size_t len, struct cri_line *out)
 
 /* ---- rotating writer --------------------------------------------------- */
 
-int cri_logfile_open(struct cri_logfile *lf, const char *path, int64_t max_size,
-		     int max_files, struct b_err *err)
+/* O_NOFOLLOW: a symlink planted in the directory fails (ELOOP) rather
+ * than take root's writes elsewhere.  O_NONBLOCK: a FIFO there fails
+ * (ENXIO) or is refused below instead of blocking the supervisor. */
+static int open_live(const struct cri_logfile *lf, struct b_err *err)
 {
+	int fd = openat(lf->dirfd, lf->name,
+			O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640);
 	struct stat st;
 
-	*lf = (struct cri_logfile){ .fd = -1, .max_size = max_size, .max_files = max_files };
-	/* Room for the ".N" suffixes of the rotated names. */
-	if (strlen(path) + 12 >= sizeof(lf->path))
-		return b_err_set(err, ENAMETOOLONG, "log file %s: path too long", path);
-	strcpy(lf->path, path);
-	lf->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (lf->fd < 0)
-		return b_err_sys(err, errno, "opening log file %s", path);
-	if (fstat(lf->fd, &st) < 0) {
+	if (fd < 0 && errno == ELOOP)
+		return b_err_set(err, ELOOP, "log file %s is a symbolic link: refusing to follow it",
+				 lf->path);
+	if (fd < 0)
+		return b_err_sys(err, errno, "opening log file %s", lf->path);
+	if (fstat(fd, &st) < 0) {
 		int e = errno;
-		cri_logfile_close(lf);
-		return b_err_sys(err, e, "stat %s", path);
+		close(fd);
+		return b_err_sys(err, e, "stat %s", lf->path);
 	}
+	/* A hard link would be another file's content under this name. */
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		close(fd);
+		return b_err_set(err, EPERM, "log file %s is not a regular file with a single link: "
+				 "refusing to write to it", lf->path);
+	}
+	return fd;
+}
+
+int cri_logfile_openat(struct cri_logfile *lf, int dirfd, const char *dir, const char *name,
+		       int64_t max_size, int max_files, struct b_err *err)
+{
+	struct stat st;
+	int fd;
+
+	*lf = (struct cri_logfile){ .fd = -1, .dirfd = -1, .max_size = max_size,
+				    .max_files = max_files };
+	/* Room for the ".N" suffixes of the rotated names. */
+	if (strchr(name, '/') || strlen(name) + 12 >= sizeof(lf->name) ||
+	    (size_t)snprintf(lf->path, sizeof(lf->path), "%s/%s", dir, name) + 12 >= sizeof(lf->path))
+		return b_err_set(err, ENAMETOOLONG, "log file %s/%s: bad or too long a name", dir, name);
+	strcpy(lf->name, name);
+	lf->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	if (lf->dirfd < 0)
+		return b_err_sys(err, errno, "log directory %s", dir);
+	if ((fd = open_live(lf, err)) < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		close(lf->dirfd);
+		lf->dirfd = -1;
+		return fd < 0 ? fd : b_err_sys(err, errno, "stat %s", lf->path);
+	}
+	lf->fd = fd;
 	lf->size = st.st_size;
 	return 0;
 }
 
+int cri_logfile_open(struct cri_logfile *lf, const char *path, int64_t max_size,
+		     int max_files, struct b_err *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	_cleanup_close_ int dfd = -1;
+
+	*lf = (struct cri_logfile){ .fd = -1, .dirfd = -1 };
+	if (strlen(path) >= sizeof(dir))
+		return b_err_set(err, ENAMETOOLONG, "log file %s: path too long", path);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return b_err_sys(err, errno, "opening log file %s", path);
+	return cri_logfile_openat(lf, dfd, dir, slash ? slash + 1 : path, max_size, max_files, err);
+}
+
 void cri_logfile_close(struct cri_logfile *lf)
 {
-	if (lf->fd >= 0)
+	if (lf->fd >= 0) {
 		close(lf->fd);
-	lf->fd = -1;
+		close(lf->dirfd);
+	}
+	lf->fd = lf->dirfd = -1;
 }
 
-static void rotated_name(char *buf, size_t size, const char *path, int n)
+static void rotated_name(char *buf, size_t size, const char *name, int n)
 {
 	if (n == 0)
-		snprintf(buf, size, "%s", path);
+		snprintf(buf, size, "%s", name);
 	else
-		snprintf(buf, size, "%s.%d", path, n);
+		snprintf(buf, size, "%s.%d", name, n);
 }
 
-/* path.(n) -> path.(n+1); a missing source is not an error (fewer files
- * than max_files so far). */
+/* name.(n) -> name.(n+1) in the directory (rename replaces a symlink at
+ * the target, never follows it); a missing source is not an error (fewer
+ * files than max_files so far). */
 static int shift(struct cri_logfile *lf, int n, struct b_err *err)
 {
-	/* lf->path leaves room for the suffix (cri_logfile_open checks). */
-	char from[PATH_MAX + 16], to[PATH_MAX + 16];
+	/* lf->name leaves room for the suffix (cri_logfile_openat checks). */
+	char from[NAME_MAX + 16], to[NAME_MAX + 16];
+	size_t nl = strlen(lf->name);
 
-	rotated_name(from, sizeof(from), lf->path, n);
-	rotated_name(to, sizeof(to), lf->path, n + 1);
-	if (rename(from, to) < 0 && errno != ENOENT)
-		return b_err_sys(err, errno, "rotating log file %s to %s", from, to);
+	rotated_name(from, sizeof(from), lf->name, n);
+	rotated_name(to, sizeof(to), lf->name, n + 1);
+	if (renameat(lf->dirfd, from, lf->dirfd, to) < 0 && errno != ENOENT)
+		return b_err_sys(err, errno, "rotating log file %s%s to %s%s", lf->path, from + nl,
+				 lf->path, to + nl);
 	return 0;
 }
 
-/* Shift every file one place towards the oldest (path.(max-1), which the
- * rename overwrites, is dropped) and switch to a fresh path.  Until the
+/* Shift every file one place towards the oldest (name.(max-1), which the
+ * rename overwrites, is dropped) and switch to a fresh file.  Until the
  * fresh file is open the old fd stays in use: then a failure loses no
- * record, they only land in path.1. */
+ * record, they only land in name.1. */
 static int rotate(struct cri_logfile *lf, struct b_err *err)
 {
 	struct stat st;
@@ -248,9 +308,8 @@ static int rotate(struct cri_logfile *lf, struct b_err *err)
 	for (int n = lf->max_files - 2; n >= 0; n--)
 		if ((r = shift(lf, n, err)) < 0)
 			return r;
-	fd = open(lf->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return b_err_sys(err, errno, "opening log file %s after rotation", lf->path);
+	if ((fd = open_live(lf, err)) < 0)
+		return b_err_prefix(err, "after rotation");
 	close(lf->fd);
 	lf->fd = fd;
 	lf->size = fstat(fd, &st) == 0 ? st.st_size : 0;

@@ -51,10 +51,15 @@ int cri_parse_time(const char *s, size_t len, struct timespec *out);
 
 /* A log file rotated by size.  Records go in whole: one record is never
  * split across two files, and a record larger than max_size still gets
- * written (alone in a fresh file). */
+ * written (alone in a fresh file).  Every open and rename is relative to
+ * the directory's fd and never follows a symlink: a log directory is
+ * checked once (supervisor/sv_trust.c), and what is in it later cannot
+ * redirect root's writes. */
 struct cri_logfile {
 	int fd;
-	char path[PATH_MAX];
+	int dirfd;               /* the directory, open while fd is */
+	char path[PATH_MAX];     /* for messages */
+	char name[NAME_MAX + 1]; /* in dirfd; room for the ".N" suffixes */
 	int64_t size, max_size;  /* max_size <= 0: never rotate */
 	int max_files;           /* counts the live file; <= 1: truncate in place */
 	/* After a failed rotation the next attempt waits for another max_size
@@ -63,8 +68,13 @@ struct cri_logfile {
 	int64_t retry_size;
 };
 
-/* Open (O_APPEND|O_CREAT, 0640) and take the current size.  lf->fd is -1
- * on failure. */
+/* Open `name` in the directory `dirfd` (`dir` names it in messages;
+ * dirfd is duplicated) with O_APPEND|O_CREAT, mode 0640, and take the
+ * current size.  A symlink, or anything but a regular file with one link,
+ * is refused (ELOOP, EPERM).  lf->fd is -1 on failure. */
+int cri_logfile_openat(struct cri_logfile *lf, int dirfd, const char *dir, const char *name,
+		       int64_t max_size, int max_files, struct b_err *err);
+/* The same for a path: its directory is opened as it is. */
 int cri_logfile_open(struct cri_logfile *lf, const char *path, int64_t max_size,
 		     int max_files, struct b_err *err);
 

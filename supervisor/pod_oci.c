@@ -10,7 +10,9 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "common/strindex.h"
 #include "specs/oci_default.h"
+#include "runtime/safepath.h"
 #include "specs/seccomp_default.h"
 #include "supervisor/supervisor.h"
 
@@ -96,6 +98,64 @@ static int prepare_host_path(const struct pod_volume *v, const char *src, struct
 	return 0;
 }
 
+void sv_held_fds_close(struct sv_held_fds *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		close(h->fd[i]);
+	free(h->fd);
+	h->fd = NULL;
+	h->n = 0;
+}
+
+static int hold_fd(struct sv_held_fds *h, int fd)
+{
+	int *n = realloc(h->fd, (h->n + 1) * sizeof(*n));
+
+	if (!n) {
+		close(fd);
+		return -ENOMEM;
+	}
+	h->fd = n;
+	h->fd[h->n++] = fd;
+	return 0;
+}
+
+/* A subPath is container content: another container of the pod (or this
+ * one, before a restart) may have made any part of it a symlink to the
+ * host (CVE-2017-1002101).  It is resolved inside the volume, created there
+ * for an emptyDir, and the mount's source becomes a detached mount of
+ * exactly what was resolved, named through our /proc entry. */
+static int resolve_sub_path(const struct sv_oci_ctx *oc, const struct pod_volume_mount *vm,
+			    char *src, size_t size, struct b_err *err)
+{
+	const struct pod_volume *v = vm->volume;
+	/* The volume's own directory: the pod state dir's, or the hostPath
+	 * the pod author chose. */
+	_cleanup_close_ int root = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd, r;
+
+	if (root < 0)
+		return b_err_sys(err, errno, "volume %s: opening %s", v->name, src);
+	fd = sp_open_in_root(root, vm->sub_path, v->kind == POD_VOLUME_EMPTY_DIR, false, err);
+	if (fd < 0)
+		return b_err_prefix(err, "volume %s: subPath %s", v->name, vm->sub_path);
+	if (!oc->held) {
+		close(fd);
+		return b_err_set(err, EINVAL, "volume %s: subPath without a place for its fd", v->name);
+	}
+	/* A detached copy of what was resolved: the init, in a mount namespace
+	 * of its own, can attach a detached mount but not bind one of ours. */
+	r = sp_tree_clone(fd, "", true);
+	close(fd);
+	if (r < 0)
+		return b_err_sys(err, -r, "volume %s: subPath %s", v->name, vm->sub_path);
+	fd = r;
+	if ((r = hold_fd(oc->held, fd)) < 0)
+		return b_err_set(err, -r, "out of memory");
+	snprintf(src, size, "/proc/%d/fd/%d", (int)getpid(), fd);
+	return 0;
+}
+
 static int add_volume_mounts(const struct sv_oci_ctx *oc, const struct pod_container *c,
 			     struct oci_config *cfg, size_t *cap, struct b_err *err)
 {
@@ -113,20 +173,11 @@ static int add_volume_mounts(const struct sv_oci_ctx *oc, const struct pod_conta
 		} else {
 			snprintf(src, sizeof(src), "%s/volumes/%s", oc->pod_dir, v->name);
 		}
-		if (vm->sub_path) {
-			size_t l = strlen(src);
-			snprintf(src + l, sizeof(src) - l, "/%s", vm->sub_path);
-			if (v->kind == POD_VOLUME_EMPTY_DIR && (r = b_mkdir_p(src, 0755)) < 0)
-				return b_err_sys(err, -r, "volume %s: subPath %s", v->name, src);
-		}
+		if (vm->sub_path && (r = resolve_sub_path(oc, vm, src, sizeof(src), err)) < 0)
+			return r;
 		add_mount(cfg, cap, vm->mount_path, "bind", src, ro);
 	}
 	return 0;
-}
-
-bool sv_uses_runtime_default(const struct pod_container *c)
-{
-	return !c->security.privileged && c->security.seccomp.type == POD_SECCOMP_RUNTIME_DEFAULT;
 }
 
 int sv_runtime_default_parse(struct b_arena *a, struct oci_seccomp **out, struct b_err *err)
@@ -144,17 +195,17 @@ static int add_seccomp(const struct sv_oci_ctx *oc, const struct pod_container *
 	size_t len;
 	int r;
 
-	if (c->security.privileged)
+	if (c->security.privileged || s->type == POD_SECCOMP_UNCONFINED)
 		return 0;
+	/* Parsed once by the supervisor; it outlives every config. */
+	if (oc->seccomp) {
+		cfg->linux.seccomp = (struct oci_seccomp *)oc->seccomp;
+		return 0;
+	}
 	switch (s->type) {
 	case POD_SECCOMP_UNCONFINED:
 		return 0;
 	case POD_SECCOMP_RUNTIME_DEFAULT:
-		/* Parsed once by the supervisor; it outlives every config. */
-		if (oc->runtime_default) {
-			cfg->linux.seccomp = (struct oci_seccomp *)oc->runtime_default;
-			return 0;
-		}
 		return sv_runtime_default_parse(&cfg->arena, &cfg->linux.seccomp, err);
 	case POD_SECCOMP_LOCALHOST:
 		r = b_read_file(s->localhost_path, 0, &text, &len);
@@ -163,6 +214,42 @@ static int add_seccomp(const struct sv_oci_ctx *oc, const struct pod_container *
 					 s->localhost_path);
 		return oci_seccomp_parse(s->localhost_path, text, len, &cfg->arena,
 					 &cfg->linux.seccomp, err);
+	}
+	return 0;
+}
+
+/* PATH, NOTIFY_SOCKET with sd-notify, then the container's env.  A later
+ * definition of a name replaces the earlier one, in the earlier one's
+ * place; the names are indexed, as an env can be as long as the pod file
+ * makes it. */
+static int build_env(struct b_arena *a, const struct sv_oci_ctx *oc,
+		     const struct pod_container *c, struct oci_process *p, struct b_err *err)
+{
+	static const char *const fixed[][2] = {
+		{ "PATH", DEFAULT_PATH },
+		{ "NOTIFY_SOCKET", "NOTIFY_SOCKET=" SV_NOTIFY_DIR "/notify.sock" },
+	};
+	size_t n_fixed = oc->notify_dir ? 2 : 1, n = n_fixed + c->n_env, k = 0;
+	_cleanup_strindex_ struct b_strindex names = { 0 };
+	_cleanup_free_ size_t *slot = calloc(n, sizeof(*slot));  /* where each first went */
+	const char **strs = calloc(n + 1, sizeof(*strs));
+
+	for (size_t i = 0; strs && i < n; i++)
+		strs[i] = i < n_fixed ? fixed[i][0] : c->env[i - n_fixed].name;
+	if (b_strindex_adopt(&names, strs, n) < 0 || !slot)
+		return b_err_set(err, ENOMEM, "container %s: out of memory", c->name);
+	p->env = b_arena_calloc(a, n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		const struct pod_env *e = i < n_fixed ? NULL : &c->env[i - n_fixed];
+		char *kv = e ? b_arena_printf(a, "%s=%s", e->name, e->value)
+			     : b_arena_strdup(a, fixed[i][1]);
+
+		if (b_strindex_dup(&names, i)) {
+			p->env[slot[names.first[i]]] = kv;
+		} else {
+			slot[i] = k;
+			p->env[k++] = kv;
+		}
 	}
 	return 0;
 }
@@ -177,7 +264,6 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	struct oci_resources *res;
 	size_t n_args = 0, n_cmd = 0, cap = 0, k;
 	char path[64];
-	uint64_t caps;
 	int r;
 
 	if (!cfg)
@@ -198,32 +284,13 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		p->args[k] = b_arena_strdup(a, c->command[k]);
 	for (size_t i = 0; i < n_args; i++)
 		p->args[k++] = b_arena_strdup(a, c->args[i]);
-	p->env = b_arena_calloc(a, c->n_env + 3, sizeof(char *));
-	k = 0;
-	p->env[k++] = b_arena_strdup(a, DEFAULT_PATH);
-	if (oc->notify_dir)
-		p->env[k++] = b_arena_strdup(a, "NOTIFY_SOCKET=" SV_NOTIFY_DIR "/notify.sock");
-	for (size_t i = 0; i < c->n_env; i++) {
-		char *kv = b_arena_printf(a, "%s=%s", c->env[i].name, c->env[i].value);
-		size_t j;
-		/* A later definition of a name replaces the earlier one. */
-		for (j = 0; j < k; j++)
-			if (!strncmp(p->env[j], kv, strlen(c->env[i].name) + 1))
-				break;
-		p->env[j] = kv;
-		if (j == k)
-			k++;
-	}
+	if ((r = build_env(a, oc, c, p, err)) < 0)
+		goto fail;
 	p->cwd = b_arena_strdup(a, c->working_dir ? c->working_dir : "/");
 	p->user.uid = c->security.run_as_user;
 	p->user.gid = c->security.run_as_group;
-	caps = pod_container_capabilities(c);
 	p->capabilities = b_arena_calloc(a, 1, sizeof(*p->capabilities));
-	p->capabilities->bounding = caps;
-	p->capabilities->effective = caps;
-	p->capabilities->permitted = caps;
-	p->capabilities->inheritable = caps;
-	p->capabilities->ambient = p->user.uid != 0 ? caps : 0;
+	pod_container_cap_sets(c, p->capabilities);
 	p->no_new_privileges = pod_container_no_new_privs(c);
 
 	/* mounts */

@@ -23,8 +23,8 @@
 #include "cgroups/cgroup.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "common/safedir.h"
 #include "specs/oci_write.h"
-#include "specs/seccomp_default.h"
 #include "supervisor/sv_internal.h"
 
 static void stream_close(struct sv *s, struct sv_ctr *c, int which)
@@ -92,28 +92,23 @@ static void send_term(struct sv *s, struct sv_ctr *c);
 
 static void drop_config(struct sv *s, struct sv_ctr *c)
 {
-	if (c->bpf && c->bpf != s->rd_bpf)
-		rt_seccomp_free(c->bpf);
-	c->bpf = NULL;
+	c->bpf = NULL; /* c->profile's, kept for the next run */
 	oci_config_free(c->cfg);
 	c->cfg = NULL;
 }
 
-/* RuntimeDefault is compiled once per supervisor (it is most of the cost
- * of starting a container); other profiles once per start, and the same
- * filter serves the container and its probe and preStop execs. */
+/* Every profile was compiled at pod setup (sv_seccomp.c): each run of the
+ * container, and its probe and preStop execs, use that filter. */
 static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_config *cfg,
 			   struct b_err *err)
 {
 	drop_config(s, c);
 	if (!cfg->linux.seccomp)
 		return 0;
-	if (cfg->linux.seccomp == s->rd_spec && s->rd_bpf) {
-		c->bpf = s->rd_bpf;
-		return 0;
-	}
-	if (rt_seccomp_compile(cfg->linux.seccomp, &c->bpf, err) < 0)
-		return b_err_prefix(err, "container %s", c->c->name);
+	if (!c->profile || cfg->linux.seccomp != c->profile->spec)
+		return b_err_set(err, EINVAL, "container %s: its seccomp profile was not compiled at pod setup",
+				 c->c->name);
+	c->bpf = c->profile->bpf;
 	return 0;
 }
 
@@ -123,19 +118,10 @@ static int compile_seccomp(struct sv *s, struct sv_ctr *c, const struct oci_conf
 static int exec_config(const struct sv_ctr *c, const struct oci_config *cfg, char **out,
 		       struct b_err *err)
 {
-	const struct pod_seccomp *sc = &c->c->security.seccomp;
-	_cleanup_free_ char *text = NULL;
-	const char *profile = NULL;
-	int r;
+	/* The text the container's filter came from, not the file as it
+	 * is now. */
+	const char *profile = cfg->linux.seccomp && c->profile ? c->profile->text : NULL;
 
-	if (cfg->linux.seccomp && sc->type == POD_SECCOMP_RUNTIME_DEFAULT) {
-		profile = berth_default_seccomp_json();
-	} else if (cfg->linux.seccomp && sc->type == POD_SECCOMP_LOCALHOST) {
-		if ((r = b_read_file(sc->localhost_path, 0, &text, NULL)) < 0)
-			return b_err_sys(err, -r, "container %s: seccomp profile %s", c->c->name,
-					 sc->localhost_path);
-		profile = text;
-	}
 	*out = oci_exec_config_json(cfg, profile, NULL);
 	return *out ? 0 : b_err_set(err, ENOMEM, "out of memory");
 }
@@ -151,6 +137,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	char merged[PATH_MAX + 8];
 	int p[2][2] = { { -1, -1 }, { -1, -1 } };
 	_cleanup_close_ int null_fd = -1;
+	_cleanup_(sv_held_fds_close) struct sv_held_fds held = { 0 };
 	struct b_err ign = { 0 };
 	int r;
 
@@ -170,8 +157,9 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	oc.rootfs = merged;
 	oc.memory_limit = c->mem_limit;
 	oc.notify_dir = c->notify_fd >= 0 ? c->notify_dir : NULL;
-	oc.runtime_default = s->rd_spec;
+	oc.seccomp = c->profile ? c->profile->spec : NULL;
 	oc.cgroup_base = s->cg_base;
+	oc.held = &held;
 	if (s->pod->share_process_namespace && !c->c->init && s->pid_ns_path[0])
 		oc.pid_ns_path = s->pid_ns_path;
 	if ((r = sv_build_oci(&oc, c->c, &cfg, err)) < 0)
@@ -194,6 +182,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	if ((r = exec_config(c, cfg, &json, err)) < 0)
 		goto fail;
 	r = rt_create_config(s->ctx, &o, cfg, json, &out, err);
+	sv_held_fds_close(&held);
 	/* Kept while it runs, so probe and preStop execs need not read and
 	 * parse it back. */
 	c->cfg = cfg;
@@ -730,23 +719,12 @@ static void teardown(struct sv *s)
 	}
 }
 
-/* The pod-level cgroup: with a memory limit on every container it holds
- * their sum (memory.max); otherwise the runtime creates it as the parent
- * of the containers' cgroups.  Either way it is removed at the end. */
-static int pod_cgroup(struct sv *s, struct b_err *err)
+/* memory.max for the pod: the sum of the containers' limits, when every
+ * (non-init) container has one. */
+static bool pod_memory_sum(const struct sv *s, struct oci_resources *res)
 {
-	struct cg_path cg;
-	struct oci_resources res = { 0 };
-	char rel[512];
-	int fd = -1, r;
 	bool all = s->n > 0;
 
-	snprintf(rel, sizeof(rel), "%s", s->cg_base);
-	if (cg_resolve(rel, s->pod->name, false, &cg, err) < 0) {
-		b_err_clear(err);
-		return 0;   /* no cgroup2 here: the containers will say so */
-	}
-	snprintf(s->pod_cg, sizeof(s->pod_cg), "%s", cg.abs);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct pod_container *c = s->cs[i].c;
 		if (c->init && !c->sidecar)
@@ -754,36 +732,70 @@ static int pod_cgroup(struct sv *s, struct b_err *err)
 		if (!c->resources.memory_limit.set)
 			all = false;
 		else
-			res.memory_limit += c->resources.memory_limit.value;
+			res->memory_limit += c->resources.memory_limit.value;
 	}
-	if (!all)
-		return 0;
-	res.has_memory_limit = true;
+	return res->has_memory_limit = all;
+}
+
+/* The pod-level cgroup, the parent of the containers' cgroups: with a
+ * memory limit on every container it holds their sum (memory.max).  It is
+ * created here, before the containers, to be marked as the pod's, and
+ * removed at the end. */
+static int pod_cgroup(struct sv *s, struct b_err *err)
+{
+	struct cg_path cg;
+	struct oci_resources res = { 0 };
+	struct b_err e = { 0 };
+	char rel[512];
+	int fd = -1, r;
+	bool all = pod_memory_sum(s, &res);
+
+	snprintf(rel, sizeof(rel), "%s", s->cg_base);
+	if (cg_resolve(rel, s->pod->name, false, &cg, err) < 0) {
+		b_err_clear(err);
+		return 0;   /* no cgroup2 here: the containers will say so */
+	}
+	/* Not another live pod's (same name, other --root): neither its
+	 * limit nor its teardown is ours. */
+	if ((r = sv_pod_cgroup_check_free(cg.abs, s->dir, err)) < 0)
+		return r;
+	snprintf(s->pod_cg, sizeof(s->pod_cg), "%s", cg.abs);
 	if ((r = cg_create(&cg, &res, &fd, err)) < 0 ||
-	    (r = cg_apply_resources(&cg, &res, err)) < 0) {
+	    (all && (r = cg_apply_resources(&cg, &res, err)) < 0)) {
 		if (fd >= 0)
 			close(fd);
 		return b_err_prefix(err, "pod cgroup %s", cg.rel);
 	}
 	close(fd);
-	s->pod_mem_limited = true;
+	s->pod_mem_limited = all;
+	/* Before any container runs in it: `pod rm` and crash recovery kill
+	 * only a cgroup marked as this pod's (sv_trust.c). */
+	if (sv_pod_cgroup_mark(cg.abs, s->dir, &e) < 0) {
+		b_err_prefix(&e, "pod rm will not kill this pod's cgroup");
+		sv_warn(s, &e);
+	}
 	return 0;
 }
 
-/* <state dir>/logs is the log directory, or a symlink to --log-dir. */
+/* <state dir>/logs is the log directory, or a symlink to --log-dir.
+ * Root appends container output there: the directory must be one only
+ * root can change, and every file is opened relative to it without
+ * following symlinks (sv_trust.c, crilog.c). */
 static int setup_logs(struct sv *s, struct b_err *err)
 {
-	char path[PATH_MAX + 64];
+	char path[PATH_MAX + 64], name[NAME_MAX + 1];
 	int64_t max = s->o->log_max_size > 0 ? s->o->log_max_size : 10 << 20;
 	int files = s->o->log_max_files > 0 ? s->o->log_max_files : 3;
+	_cleanup_close_ int dfd = -1;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/logs", s->dir);
 	if (s->o->log_dir) {
 		if ((r = b_mkdir_p(s->o->log_dir, 0755)) < 0)
 			return b_err_sys(err, -r, "creating log directory %s", s->o->log_dir);
-		if (!realpath(s->o->log_dir, s->log_dir))
-			return b_err_sys(err, errno, "log directory %s", s->o->log_dir);
+		dfd = sv_log_dir_open(s->o->log_dir, s->log_dir, sizeof(s->log_dir), err);
+		if (dfd < 0)
+			return dfd;
 		if (symlink(s->log_dir, path) < 0)
 			return b_err_sys(err, errno, "creating %s", path);
 	} else {
@@ -791,14 +803,15 @@ static int setup_logs(struct sv *s, struct b_err *err)
 			return b_err_set(err, ENAMETOOLONG, "%s: path too long", path);
 		if (mkdir(path, 0700) < 0)
 			return b_err_sys(err, errno, "creating %s", path);
+		if ((dfd = b_dir_open_owned(AT_FDCWD, path, NULL, true, "log directory", err)) < 0)
+			return dfd;
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		snprintf(path, sizeof(path), "%s/%s.log", s->log_dir, s->cs[i].c->name);
-		if ((r = cri_logfile_open(&s->cs[i].log, path, max, files, err)) < 0)
+		snprintf(name, sizeof(name), "%s.log", s->cs[i].c->name);
+		if ((r = cri_logfile_openat(&s->cs[i].log, dfd, s->log_dir, name, max, files, err)) < 0)
 			return r;
 	}
-	snprintf(path, sizeof(path), "%s/events.jsonl", s->log_dir);
-	return cri_logfile_open(&s->events, path, max, files, err);
+	return cri_logfile_openat(&s->events, dfd, s->log_dir, "events.jsonl", max, files, err);
 }
 
 static int setup_ctrs(struct sv *s, struct b_err *err)
@@ -834,20 +847,6 @@ static int setup_cgroup_base(struct sv *s, struct b_err *err)
 	snprintf(path, sizeof(path), "%s/cgroup", s->dir);
 	if ((r = b_write_atomic(path, s->cg_base, strlen(s->cg_base), 0600)) < 0)
 		return b_err_sys(err, -r, "writing %s", path);
-	return 0;
-}
-
-static int setup_seccomp(struct sv *s, struct b_err *err)
-{
-	bool needed = false;
-
-	for (size_t i = 0; i < s->n; i++)
-		needed = needed || sv_uses_runtime_default(s->cs[i].c);
-	if (!needed)
-		return 0;
-	if (sv_runtime_default_parse(&s->rd_arena, &s->rd_spec, err) < 0 ||
-	    rt_seccomp_compile(s->rd_spec, &s->rd_bpf, err) < 0)
-		return b_err_prefix(err, "RuntimeDefault seccomp profile");
 	return 0;
 }
 
@@ -902,7 +901,7 @@ static int setup(struct sv *s, struct b_err *err)
 		return r;
 	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0)
 		return r;
-	if ((r = setup_seccomp(s, err)) < 0)
+	if ((r = sv_seccomp_setup(s, err)) < 0)
 		return r;
 	if ((r = sv_volumes_setup(s->pod, s->dir, err)) < 0)
 		return r;
@@ -992,19 +991,22 @@ static void loop(struct sv *s)
  * killed (or kept with --keep); what it left is cleaned up first. */
 static int claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 {
-	char pods[PATH_MAX], lock[PATH_MAX + 8];
+	char lock[PATH_MAX + 8];
+	_cleanup_close_ int dfd = -1;
+	bool created;
 	int r;
 
-	snprintf(pods, sizeof(pods), "%s/pods", s->ctx->root);
-	if ((r = b_mkdir_p(pods, 0711)) < 0)
-		return b_err_sys(err, -r, "creating %s", pods);
-	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s/%s", pods, s->pod->name) >= sizeof(s->dir) - 64)
+	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s/pods/%s", s->ctx->root, s->pod->name) >=
+	    sizeof(s->dir) - 64)
 		return b_err_set(err, ENAMETOOLONG, "pod state path too long");
 	snprintf(lock, sizeof(lock), "%s/lock", s->dir);
-	*recovered = mkdir(s->dir, 0700) < 0;
-	if (*recovered && errno != EEXIST)
-		return b_err_sys(err, errno, "creating %s", s->dir);
-	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Checked level by level: the leftovers of a stale directory are
+	 * killed and removed on its word. */
+	dfd = sv_state_dir_open(s->ctx->root, s->pod->name, true, &created, err);
+	if (dfd < 0)
+		return dfd;
+	*recovered = !created;
+	s->lock_fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0)
 		return b_err_sys(err, errno, "creating %s", lock);
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
@@ -1016,8 +1018,13 @@ static int claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 					 s->pod->name, s->dir);
 		return b_err_sys(err, e, "locking %s", lock);
 	}
-	if (*recovered && (r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, err)) < 0)
+	if (*recovered && (r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, dfd, err)) < 0) {
+		/* Leave what could not be cleaned up as it is, for `pod rm`
+		 * or a person to look at: no teardown of it. */
+		close(s->lock_fd);
+		s->lock_fd = -1;
 		return r;
+	}
 	return 0;
 }
 
@@ -1106,9 +1113,7 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 		result(&s, res);
 	for (size_t i = 0; i < s.n; i++)
 		sv_probes_free(&s.cs[i]);
-	if (s.rd_bpf)
-		rt_seccomp_free(s.rd_bpf);
-	b_arena_release(&s.rd_arena);
+	sv_seccomp_free(&s);
 	free(s.cs);
 	return r;
 }

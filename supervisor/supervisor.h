@@ -103,15 +103,25 @@ struct sv_pod_ns {
 };
 
 /* What a container's config needs besides the container itself. */
+/* fds a built config names as /proc/PID/fd/N (resolved subPaths): open until
+ * the container is created, then closed with sv_held_fds_close(). */
+struct sv_held_fds {
+	int *fd;
+	size_t n;
+};
+void sv_held_fds_close(struct sv_held_fds *h);
+
 struct sv_oci_ctx {
 	const struct pod_spec *pod;
+	struct sv_held_fds *held;   /* receives the fds of resolved subPaths */
 	const struct sv_pod_ns *ns;
 	const char *pod_dir;        /* <root>/pods/<pod> */
 	const char *rootfs;         /* the container's overlay mount point */
 	const char *pid_ns_path;    /* shareProcessNamespace: the pid ns to join, or NULL */
 	int64_t memory_limit;       /* bytes, overrides the container's (oom-policy grow); 0: its own */
 	const char *notify_dir;     /* sd-notify: the directory holding notify.sock, or NULL */
-	const struct oci_seccomp *runtime_default;  /* parsed once, or NULL */
+	const struct oci_seccomp *seccomp;  /* the container's profile as the supervisor
+					     * parsed it once; NULL: read and parse it here */
 	const char *cgroup_base;    /* the pod's cgroup, e.g. /berth/pods/<pod> */
 };
 
@@ -122,8 +132,6 @@ struct sv_oci_ctx {
 int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		 struct oci_config **out, struct b_err *err);
 
-/* Does the container run under the RuntimeDefault seccomp profile? */
-bool sv_uses_runtime_default(const struct pod_container *c);
 /* Parse the RuntimeDefault profile into `a`. */
 int sv_runtime_default_parse(struct b_arena *a, struct oci_seccomp **out, struct b_err *err);
 

@@ -5,6 +5,7 @@
  * by `berth pod rm`. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,67 +122,78 @@ int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
 	return 0;
 }
 
-/* Where the pod's cgroup is: recorded by the supervisor that made it. */
-static void recorded_base(const char *name, const char *dir, char *buf, size_t size)
+/* Where the pod's cgroup is: recorded by the supervisor that made it
+ * (read without following a symlink; the directory is root's). */
+static void recorded_base(const char *name, int dirfd, char *buf, size_t size)
 {
-	char path[PATH_MAX + 16];
-	_cleanup_free_ char *text = NULL;
-	size_t len;
+	_cleanup_close_ int fd = openat(dirfd, "cgroup", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? b_read_all(fd, buf, size - 1) : -1;
 
-	snprintf(path, sizeof(path), "%s/cgroup", dir);
-	if (b_read_file(path, size - 1, &text, &len) == 0 && len && text[0] == '/') {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(buf, size, "%s", text);
+	if (n > 0 && buf[0] == '/') {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
 		return;
 	}
 	snprintf(buf, size, "/berth/pods/%s", name);
 }
 
-static int remove_pod_cgroup(const char *name, const char *dir, struct b_err *err)
+/* Kill and remove the pod cgroup, if it is this pod's: a forged or stale
+ * `cgroup` file must not make root kill someone else's processes. */
+static int remove_pod_cgroup(const char *name, const char *dir, int dirfd, struct b_err *err)
 {
-	struct cg_path cg;
+	char rel[768], abs[1024], why[B_ERR_MSG_MAX];
+	_cleanup_close_ int cfd = -1;
 	struct b_err ign = { 0 };
-	char rel[512];
+	int r;
 
-	recorded_base(name, dir, rel, sizeof(rel));
-	if (cg_resolve(rel, name, false, &cg, &ign) < 0 || access(cg.abs, F_OK) < 0)
+	recorded_base(name, dirfd, rel, sizeof(rel));
+	cfd = sv_pod_cgroup_open(rel, name, dirfd, abs, sizeof(abs), err);
+	if (cfd == -ENOENT)
 		return 0;
-	(void)cg_kill_all(cg.abs, &ign);
-	return cg_destroy(cg.abs, err);
+	if (cfd < 0) {
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return b_err_set(err, -cfd, "%s: refusing to kill it; nothing was killed (if the "
+				 "pod's processes run there, stop them and remove %s by hand)", why, dir);
+	}
+	/* Through the fd checked above; kernels before 5.14 lack cgroup.kill. */
+	r = b_write_file_at(cfd, "cgroup.kill", "1", 1);
+	if (r == -ENOENT)
+		(void)cg_kill_all(abs, &ign);
+	return cg_destroy(abs, err);
 }
 
-static int empty_dir_but_lock(const char *dir, struct b_err *err)
+static int empty_dir_but_lock(int dirfd, const char *dir, struct b_err *err)
 {
-	_cleanup_(b_closedirp) DIR *d = opendir(dir);
+	_cleanup_close_ int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	_cleanup_(b_closedirp) DIR *d = NULL;
 	struct dirent *de;
+	int r;
 
-	if (!d)
-		return errno == ENOENT ? 0 : b_err_sys(err, errno, "opening %s", dir);
+	if (fd < 0 || !(d = fdopendir(fd)))
+		return b_err_sys(err, errno, "opening %s", dir);
+	fd = -1;   /* owned by d */
 	while ((de = readdir(d))) {
-		char path[PATH_MAX];
-
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, "lock"))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (b_rm_rf(path) < 0)
-			return b_err_sys(err, errno, "removing %s", path);
+		if ((r = b_rm_rf_at(dirfd, de->d_name)) < 0)
+			return b_err_sys(err, -r, "removing %s/%s", dir, de->d_name);
 	}
 	return 0;
 }
 
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
-			 struct b_err *err)
+			 int dirfd, struct b_err *err)
 {
 	int r;
 
 	if ((r = remove_containers(ctx, name, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s: removing its containers", name);
-	if ((r = remove_pod_cgroup(name, dir, err)) < 0)
+	if ((r = remove_pod_cgroup(name, dir, dirfd, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	if ((r = unmount_under(dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
-	if ((r = empty_dir_but_lock(dir, err)) < 0)
+	if ((r = empty_dir_but_lock(dirfd, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	return 0;
 }

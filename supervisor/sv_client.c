@@ -152,15 +152,20 @@ int sv_pod_wait(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 {
 	char dir[PATH_MAX], lock[PATH_MAX + 8];
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int dfd = -1, fd = -1;
+	struct stat st;
 	int r;
 
 	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
 		return r;
-	if (access(dir, F_OK) < 0)
+	if (lstat(dir, &st) < 0 && errno == ENOENT)
 		return b_err_set(err, ENOENT, "pod %s not found (no %s)", name, dir);
+	/* What is removed and killed next is chosen by what is in there: a
+	 * symlink, or a directory someone else can write, is refused. */
+	if ((dfd = sv_state_dir_open(ctx->root, name, false, NULL, err)) < 0)
+		return b_err_prefix(err, "pod %s", name);
 	snprintf(lock, sizeof(lock), "%s/lock", dir);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return b_err_sys(err, errno, "pod %s: %s", name, lock);
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -168,9 +173,9 @@ int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 			return b_err_set(err, EBUSY, "pod %s is running (stop it first, or use --force)", name);
 		return b_err_sys(err, errno, "pod %s: locking %s", name, lock);
 	}
-	if ((r = sv_cleanup_leftovers(ctx, name, dir, err)) < 0)
+	if ((r = sv_cleanup_leftovers(ctx, name, dir, dfd, err)) < 0)
 		return r;
-	if (unlink(lock) < 0 || rmdir(dir) < 0)
+	if (unlinkat(dfd, "lock", 0) < 0 || rmdir(dir) < 0)
 		return b_err_sys(err, errno, "pod %s: removing %s", name, dir);
 	return 0;
 }

@@ -21,6 +21,15 @@ enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
 /* epoll data: kind << 32 | index << 1 | which. */
 enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
 
+/* A seccomp profile, read, parsed and compiled once at pod setup
+ * (sv_seccomp.c) and used by every run of the containers naming it. */
+struct sv_profile {
+	const char *path;           /* the Localhost file, NULL for RuntimeDefault */
+	const char *text;           /* its JSON as read then, for berth exec */
+	struct oci_seccomp *spec;
+	struct rt_seccomp *bpf;
+};
+
 /* ---- probes ----------------------------------------------------------- */
 
 enum sv_probe_kind { SV_PROBE_STARTUP, SV_PROBE_LIVENESS, SV_PROBE_READINESS, SV_PROBE_N };
@@ -96,7 +105,8 @@ struct sv_ctr {
 	char *term_message;         /* why it was killed (probe output), malloc'ed */
 	int notify_fd;              /* sd-notify relay socket, -1 */
 	struct oci_config *cfg;     /* the running container's config, NULL */
-	struct rt_seccomp *bpf;     /* its compiled seccomp filter, NULL */
+	const struct sv_profile *profile;  /* its seccomp profile, NULL: none */
+	struct rt_seccomp *bpf;     /* profile->bpf while it runs, NULL */
 	bool notify_ready;          /* sd-notify: READY=1 came in this run */
 	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
@@ -125,10 +135,10 @@ struct sv {
 	struct sv_ctr *cs;
 	size_t n, n_init, init_next;
 	bool pod_mem_limited;       /* the pod cgroup has memory.max */
-	/* RuntimeDefault, parsed and compiled once for every container. */
-	struct b_arena rd_arena;
-	struct oci_seccomp *rd_spec;
-	struct rt_seccomp *rd_bpf;
+	/* The seccomp profiles in use, one per distinct file (sv_seccomp.c). */
+	struct b_arena sc_arena;
+	struct sv_profile *profiles;
+	size_t n_profiles;
 	bool main_started, ready_sent, stopping, by_signal, by_request, failed, killed, done;
 	int stop_phase;
 	int64_t grace_deadline;
@@ -143,6 +153,13 @@ int64_t sv_now_ms(void);
 /* RFC 3339 UTC; `nanos` adds nine fractional digits (the log format). */
 void sv_wall_time(char *buf, size_t size, bool nanos);
 void sv_warn(struct sv *s, const struct b_err *e);
+
+/* ---- seccomp profiles (sv_seccomp.c) ---------------------------------- */
+
+/* Read, parse and compile each container's profile, once per distinct
+ * file, and point the container at it. */
+int sv_seccomp_setup(struct sv *s, struct b_err *err);
+void sv_seccomp_free(struct sv *s);
 
 /* ---- events (sv_events.c) --------------------------------------------- */
 
@@ -208,10 +225,35 @@ void sv_ctl_close(struct sv *s);
 /* ---- leftovers (sv_cleanup.c) ----------------------------------------- */
 
 /* Remove what a dead supervisor of pod `name` left: its containers, the
- * pod cgroup, mounts under `dir`, and the contents of `dir` except its
- * lock file (which the caller holds). */
+ * pod cgroup (only if sv_pod_cgroup_open accepts it), mounts under `dir`,
+ * and the contents of `dir` (open as `dirfd`, from sv_state_dir_open)
+ * except its lock file (which the caller holds). */
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
-			 struct b_err *err);
+			 int dirfd, struct b_err *err);
+
+/* ---- trust checks (sv_trust.c) ---------------------------------------- */
+
+/* --log-dir: resolved into `resolved`, refused unless root's, writable by
+ * nobody else and in a parent no other user controls.  Returns its fd. */
+int sv_log_dir_open(const char *given, char *resolved, size_t size, struct b_err *err);
+/* <root>/pods/<name>, each level checked (root's, writable by nobody
+ * else; pods and the pod's dir not symlinks); with `create` what is
+ * missing is made and *created tells whether the pod's dir was.  Returns
+ * the pod dir's fd. */
+int sv_state_dir_open(const char *root, const char *name, bool create, bool *created,
+		      struct b_err *err);
+/* Before the supervisor takes the pod cgroup: -EBUSY if it is marked as
+ * another state dir's pod (the same name under another --root) and has
+ * processes. */
+int sv_pod_cgroup_check_free(const char *cg_abs, const char *state_dir, struct b_err *err);
+/* Mark the pod cgroup the supervisor created as the pod of `state_dir`. */
+int sv_pod_cgroup_mark(const char *cg_abs, const char *state_dir, struct b_err *err);
+/* Open the pod cgroup `rel` recorded in the state dir `state_fd` for
+ * killing, only if it is that pod's; its path goes to `abs`.  Returns the
+ * cgroup's fd, -ENOENT (no error set) when it does not exist, or another
+ * negative errno when it is refused. */
+int sv_pod_cgroup_open(const char *rel, const char *name, int state_fd, char *abs,
+		       size_t size, struct b_err *err);
 
 /* The pod's cgroup path (relative to the cgroup2 root) for
  * sv_opts.cgroup_parent. */

@@ -1,10 +1,11 @@
 /* sd_notify from inside a container (berth.dev/sd-notify.<name>): the
  * container gets NOTIFY_SOCKET pointing at a socket the supervisor owns,
- * bind-mounted at SV_NOTIFY_DIR.  Like conmon, the supervisor passes the
- * container's STATUS=, WATCHDOG=, STOPPING=1, RELOADING=1 (with
- * MONOTONIC_USEC=) and ERRNO= on to its own NOTIFY_SOCKET; READY=1 is not
- * passed on but makes the container ready, and systemd gets READY=1 when
- * the whole pod is. */
+ * bind-mounted at SV_NOTIFY_DIR.  The supervisor passes on to its own
+ * NOTIFY_SOCKET what common/notify_filter.h allows a pod's container
+ * (STATUS=, WATCHDOG=1, RELOADING=1 with MONOTONIC_USEC=, ERRNO=,
+ * BUSERROR=): the unit's stop, watchdog and timeouts are the
+ * supervisor's.  READY=1 is not passed on but makes the container ready,
+ * and systemd gets READY=1 when the whole pod is. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "common/notify_filter.h"
 #include "supervisor/sv_internal.h"
 
 int sv_relay_open(struct sv *s, struct sv_ctr *c, struct b_err *err)
@@ -47,46 +49,20 @@ int sv_relay_open(struct sv *s, struct sv_ctr *c, struct b_err *err)
 	return 0;
 }
 
-static bool relayed(const char *line, size_t len)
-{
-	static const char *const keys[] = {
-		"STATUS=", "WATCHDOG=", "STOPPING=", "RELOADING=", "MONOTONIC_USEC=", "ERRNO=",
-		"BUSERROR=", "EXTEND_TIMEOUT_USEC=",
-	};
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (len >= strlen(keys[i]) && !strncmp(line, keys[i], strlen(keys[i])))
-			return true;
-	return false;
-}
-
-static void handle_msg(struct sv *s, struct sv_ctr *c, char *msg, size_t len)
+static void handle_msg(struct sv *s, struct sv_ctr *c, const char *msg, size_t len)
 {
 	char out[4096];
-	size_t olen = 0;
+	bool ready;
 
-	for (char *p = msg, *end = msg + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = (size_t)((nl ? nl : end) - p);
-
-		if (l == 7 && !strncmp(p, "READY=1", 7)) {
-			if (!c->notify_ready) {
-				c->notify_ready = true;
-				sv_simple_event(s, "notify-ready", c);
-				/* Before what the container sent after it. */
-				sv_check_ready(s);
-			}
-		} else if (relayed(p, l) && olen + l + 1 < sizeof(out)) {
-			memcpy(out + olen, p, l);
-			olen += l;
-			out[olen++] = '\n';
-		}
-		p += l + 1;
+	b_notify_filter(B_NOTIFY_POD, msg, len, out, sizeof(out), &ready);
+	if (ready && !c->notify_ready) {
+		c->notify_ready = true;
+		sv_simple_event(s, "notify-ready", c);
+		/* Before what the container sent with it. */
+		sv_check_ready(s);
 	}
-	if (olen) {
-		out[olen - 1] = '\0';
+	if (out[0])
 		sv_notify(out);
-	}
 }
 
 void sv_relay_read(struct sv *s, size_t idx)
@@ -97,13 +73,15 @@ void sv_relay_read(struct sv *s, size_t idx)
 	if (idx >= s->n || (c = &s->cs[idx])->notify_fd < 0)
 		return;
 	for (;;) {
-		ssize_t n = recv(c->notify_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		ssize_t n = recv(c->notify_fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			return;
-		buf[n] = '\0';
+		/* As systemd: an overlong datagram is dropped, not cut. */
+		if (n == 0 || (size_t)n > sizeof(buf))
+			continue;
 		/* Only from a process of this container's current run. */
 		if (c->st == CS_RUNNING)
 			handle_msg(s, c, buf, (size_t)n);

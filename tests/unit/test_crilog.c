@@ -361,6 +361,62 @@ START_TEST(open_errors)
 }
 END_TEST
 
+/* A name in the directory that is a symlink or a hard link of another
+ * file is refused, not written through (the log directory may have held
+ * another user's files). */
+START_TEST(open_refuses_links)
+{
+	struct cri_logfile lf;
+	struct b_err err = { 0 };
+	_cleanup_free_ char *target = strdup(in_dir("target"));
+	_cleanup_free_ char *s = NULL;
+
+	ck_assert_int_eq(b_write_atomic(target, "keep\n", 5, 0600), 0);
+	ck_assert_int_eq(symlink(target, in_dir("c.log")), 0);
+	ck_assert_int_eq(cri_logfile_open(&lf, in_dir("c.log"), 25, 2, &err), -ELOOP);
+	ck_assert_msg(strstr(err.msg, "is a symbolic link"), "%s", err.msg);
+	ck_assert_int_eq(lf.fd, -1);
+	cri_logfile_close(&lf);
+	ck_assert_int_eq(unlink(in_dir("c.log")), 0);
+	ck_assert_int_eq(link(target, in_dir("c.log")), 0);
+	ck_assert_int_eq(cri_logfile_open(&lf, in_dir("c.log"), 25, 2, &err), -EPERM);
+	ck_assert_msg(strstr(err.msg, "single link"), "%s", err.msg);
+	s = content("target");
+	ck_assert_str_eq(s, "keep\n");
+}
+END_TEST
+
+/* Rotation renames symlinks, as any name, and never writes through one:
+ * one at a rotated name is replaced, one at the live name is moved on and
+ * a fresh file takes its place. */
+START_TEST(rotation_does_not_follow_links)
+{
+	struct cri_logfile lf;
+	struct b_err err = { 0 };
+	_cleanup_free_ char *target = strdup(in_dir("target"));
+	_cleanup_free_ char *live = strdup(in_dir("c.log")), *s = NULL;
+	struct stat st;
+
+	ck_assert_int_eq(b_write_atomic(target, "keep\n", 5, 0600), 0);
+	ck_assert_int_eq(symlink(target, in_dir("c.log.1")), 0);
+	ck_assert_int_eq(cri_logfile_open(&lf, in_dir("c.log"), 25, 2, &err), 0);
+	write_records(&lf, 0, 3);
+	assert_records("c.log.1", 0, 2);
+	assert_records("c.log", 2, 3);
+	/* The live file moved away and a symlink put at its name. */
+	ck_assert_int_eq(rename(live, in_dir("moved")), 0);
+	ck_assert_int_eq(symlink(target, in_dir("c.log")), 0);
+	write_records(&lf, 3, 5);
+	assert_records("moved", 2, 4);
+	assert_records("c.log", 4, 5);
+	ck_assert_int_eq(lstat(in_dir("c.log.1"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	s = content("target");
+	ck_assert_str_eq(s, "keep\n");
+	cri_logfile_close(&lf);
+}
+END_TEST
+
 static Suite *crilog_suite(void)
 {
 	Suite *s = suite_create("crilog");
@@ -384,6 +440,8 @@ static Suite *crilog_suite(void)
 	tcase_add_test(rot, reopen_counts_existing_size);
 	tcase_add_test(rot, failed_rotation_keeps_writing);
 	tcase_add_test(rot, open_errors);
+	tcase_add_test(rot, open_refuses_links);
+	tcase_add_test(rot, rotation_does_not_follow_links);
 	suite_add_tcase(s, rot);
 	return s;
 }

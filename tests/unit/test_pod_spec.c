@@ -6,6 +6,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "specs/pod_spec.h"
 #include "specs/seccomp_default.h"
 #include "testjson.h"
+#include "testscale.h"
 
 #define BASE_DIR "/srv/pods"
 
@@ -1082,6 +1084,16 @@ START_TEST(err_sysctls)
 	check_err(POD("'securityContext':{'sysctls':[{'name':'kernel.sem','value':'1'},"
 		      "{'name':'kernel.sem','value':'2'}]}"),
 		  "pod.json: spec.securityContext.sysctls[1].name: \"kernel.sem\" is set twice");
+	/* Entries are checked in order, each against those before it. */
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.a','value':'1'},"
+		      "{'name':'Net.bad','value':'1'},{'name':'net.a','value':'2'}]}"),
+		  "pod.json: spec.securityContext.sysctls[1].name: \"Net.bad\" is not a valid sysctl name");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.a','value':'1'},"
+		      "{'name':7,'value':'1'},{'name':'net.a','value':'2'}]}"),
+		  "pod.json: spec.securityContext.sysctls[1].name: expected a string, got a number");
+	check_err(POD("'securityContext':{'sysctls':[{'name':'net.a','value':'1'},"
+		      "{'name':'net.b','value':'1'},{'name':'net.b','name':'net.a','value':'2'}]}"),
+		  "pod.json: spec.securityContext.sysctls[2].name: \"net.a\" is set twice");
 }
 END_TEST
 
@@ -1248,6 +1260,260 @@ START_TEST(err_annotations)
 		  "duration (e.g. 500ms, 10s, 1m30s)");
 	/* Other prefixes are not berth's business. */
 	pod_spec_free(parse_ok(ANN("'berth.dev.other/x':'y','example.com/berth.dev':'z'", "'name':'c'")));
+}
+END_TEST
+
+/* ---- scale ---------------------------------------------------------------- */
+
+/* Names are checked for duplicates, and mounts find their volume, without a
+ * scan per entry.  The counts make a quadratic check run for tens of
+ * seconds (over the "scale" timeout), a linear one for a fraction of one.
+ * The messages stay what they were: the first entry repeating an earlier
+ * one, naming the first of those. */
+#define N_VOLUMES TEST_SCALE(40000)
+#define N_CONTAINERS TEST_SCALE(20000)     /* of each kind */
+#define N_PORTS TEST_SCALE(80000)
+#define N_SYSCTLS TEST_SCALE(80000)
+
+/* The message `fmt` names with the entry counts above filled in. */
+static char *expect(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *expect(const char *fmt, ...)
+{
+	static char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* A pod whose spec's members `body` writes, parsed; returns the error
+ * message, or "" and *out when it parsed.  `annotations` are members of
+ * metadata.annotations. */
+static const char *parse_big(void (*body)(FILE *f, int variant), int variant,
+			     const char *annotations, struct pod_spec **out, struct b_err *err)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len;
+	FILE *f = open_memstream(&json, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\","
+		"\"annotations\":{%s}},\"spec\":{", annotations);
+	body(f, variant);
+	fputs("}}", f);
+	ck_assert_int_eq(fclose(f), 0);
+	*out = NULL;
+	err->msg[0] = '\0';
+	pod_spec_parse("pod.json", BASE_DIR, json, len, out, err);
+	return err->msg;
+}
+
+/* N_VOLUMES volumes and one container mounting each, in reverse; variant
+ * 1 repeats a volume name at the end, variant 2 a mountPath. */
+static void volumes_body(FILE *f, int variant)
+{
+	fputs("\"volumes\":[", f);
+	for (int i = 0; i < N_VOLUMES; i++)
+		fprintf(f, "{\"name\":\"v%d\",\"emptyDir\":{}},", i);
+	fprintf(f, "{\"name\":\"%s\",\"emptyDir\":{}}],", variant == 1 ? "v7" : "last");
+	fputs("\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"sh\"],"
+	      "\"volumeMounts\":[", f);
+	for (int i = 0; i < N_VOLUMES; i++)
+		fprintf(f, "{\"name\":\"v%d\",\"mountPath\":\"/m%d\"},", N_VOLUMES - 1 - i, i);
+	fprintf(f, "{\"name\":\"v0\",\"mountPath\":\"%s\"}]}]", variant == 2 ? "/m9" : "/end");
+}
+
+START_TEST(many_volumes_and_mounts)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+	const struct pod_container *c;
+
+	ck_assert_str_eq(parse_big(volumes_body, 0, "", &pod, &err), "");
+	c = &pod->containers[0];
+	ck_assert_uint_eq(pod->n_volumes, N_VOLUMES + 1);
+	ck_assert_uint_eq(c->n_mounts, N_VOLUMES + 1);
+	for (size_t i = 0; i < N_VOLUMES; i++)
+		ck_assert_ptr_eq(c->mounts[i].volume, &pod->volumes[N_VOLUMES - 1 - i]);
+	ck_assert_ptr_eq(c->mounts[N_VOLUMES].volume, &pod->volumes[0]);
+	pod_spec_free(pod);
+	ck_assert_str_eq(parse_big(volumes_body, 1, "", &pod, &err),
+			 expect("pod.json: spec.volumes[%d].name: \"v7\" is already used by "
+				"spec.volumes[7]", N_VOLUMES));
+	ck_assert_str_eq(parse_big(volumes_body, 2, "", &pod, &err),
+			 expect(P "volumeMounts[%d].mountPath: \"/m9\" is already mounted by "
+				"volumeMounts[9]", N_VOLUMES));
+}
+END_TEST
+
+/* N_CONTAINERS init and as many regular containers; variant 1 repeats an
+ * init container's name among the regular ones. */
+static void containers_body(FILE *f, int variant)
+{
+	for (int list = 0; list < 2; list++) {
+		fprintf(f, "%s\"%s\":[", list ? "," : "", list ? "containers" : "initContainers");
+		for (int i = 0; i < N_CONTAINERS; i++)
+			fprintf(f, "%s{\"name\":\"%c%d\",\"image\":\"/r\",\"command\":[\"sh\"]}",
+				i ? "," : "", list ? 'c' : 'i', i);
+		if (list && variant == 1)
+			fputs(",{\"name\":\"i1234\",\"image\":\"/r\",\"command\":[\"sh\"]}", f);
+		fputs("]", f);
+	}
+}
+
+/* berth.dev/ annotations find the containers they name in either list. */
+START_TEST(many_containers)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+	char ann[256];
+
+	snprintf(ann, sizeof(ann),
+		 "\"berth.dev/sd-notify.i0\":\"true\",\"berth.dev/sd-notify.c%d\":\"true\","
+		 "\"berth.dev/oom-policy.i%d\":\"stop\",\"berth.dev/oom-policy.c0\":\"stop\"",
+		 N_CONTAINERS - 1, N_CONTAINERS - 1);
+	ck_assert_str_eq(parse_big(containers_body, 0, ann, &pod, &err), "");
+	ck_assert_uint_eq(pod->n_init_containers + pod->n_containers, 2 * N_CONTAINERS);
+	ck_assert(pod->init_containers[0].sd_notify);
+	ck_assert(!pod->init_containers[1].sd_notify);
+	ck_assert(pod->containers[N_CONTAINERS - 1].sd_notify);
+	ck_assert_int_eq(pod->init_containers[N_CONTAINERS - 1].oom_policy, POD_OOM_STOP);
+	ck_assert_int_eq(pod->containers[0].oom_policy, POD_OOM_STOP);
+	ck_assert_int_eq(pod->containers[1].oom_policy, POD_OOM_RESTART);
+	pod_spec_free(pod);
+	ck_assert_str_eq(parse_big(containers_body, 1, "", &pod, &err),
+			 expect("pod.json: spec.containers[%d].name: \"i1234\" is already used by "
+				"spec.initContainers[1234]", N_CONTAINERS));
+}
+END_TEST
+
+/* One container with N_PORTS named ports after two unnamed ones (which
+ * repeat nothing); variant 1 repeats a name. */
+static void ports_body(FILE *f, int variant)
+{
+	fputs("\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"sh\"],"
+	      "\"ports\":[{\"containerPort\":1},{\"containerPort\":2}", f);
+	for (int i = 0; variant >= 0 && i < N_PORTS; i++)
+		fprintf(f, ",{\"containerPort\":%d,\"name\":\"p%d\"}", i % 65535 + 1, i);
+	if (variant == 1)
+		fputs(",{\"containerPort\":80,\"name\":\"p42\"}", f);
+	fputs("]}]", f);
+}
+
+START_TEST(many_ports)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+
+	ck_assert_str_eq(parse_big(ports_body, 0, "", &pod, &err), "");
+	ck_assert_uint_eq(pod->containers[0].n_ports, N_PORTS + 2);
+	pod_spec_free(pod);
+	ck_assert_str_eq(parse_big(ports_body, 1, "", &pod, &err),
+			 expect(P "ports[%d].name: \"p42\" is already used by ports[44]", N_PORTS + 2));
+}
+END_TEST
+
+/* N_SYSCTLS sysctls; variant 1 repeats one at the end. */
+static void sysctls_body(FILE *f, int variant)
+{
+	fputs("\"securityContext\":{\"sysctls\":[", f);
+	for (int i = 0; i < N_SYSCTLS; i++)
+		fprintf(f, "{\"name\":\"net.core.k%d\",\"value\":\"1\"},", i);
+	fprintf(f, "{\"name\":\"%s\",\"value\":\"2\"}]},", variant ? "net.core.k5" : "kernel.sem");
+	fputs("\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"sh\"]}]", f);
+}
+
+START_TEST(many_sysctls)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+
+	ck_assert_str_eq(parse_big(sysctls_body, 0, "", &pod, &err), "");
+	ck_assert_uint_eq(pod->sysctls.n, N_SYSCTLS + 1);
+	ck_assert_str_eq(pod->sysctls.items[N_SYSCTLS].key, "kernel.sem");
+	pod_spec_free(pod);
+	ck_assert_str_eq(parse_big(sysctls_body, 1, "", &pod, &err),
+			 expect("pod.json: spec.securityContext.sysctls[%d].name: \"net.core.k5\" is set "
+				"twice", N_SYSCTLS));
+}
+END_TEST
+
+/* Kubernetes' 256 KiB cap is over the map (a repeated key counts once,
+ * with its last value), and refuses a map over it whatever its keys. */
+START_TEST(annotations_cap)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+	_cleanup_free_ char *big = NULL, *dups = NULL, *bad = NULL, *exact = NULL, *over = NULL;
+	char value[101];
+	size_t len;
+	FILE *f;
+
+	memset(value, 'x', 100);
+	value[100] = '\0';
+	/* 2600 keys of 5 bytes with 100-byte values: 273,000 bytes. */
+	f = open_memstream(&big, &len);
+	for (int i = 0; i < 2600; i++)
+		fprintf(f, "%s\"k%04d\":\"%s\"", i ? "," : "", i, value);
+	fclose(f);
+	ck_assert_str_eq(parse_big(ports_body, -1, big, &pod, &err),
+			 "pod.json: metadata.annotations: larger than 256 KiB in total");
+	ck_assert_int_ge(asprintf(&bad, "\"-bad-\":\"1\",%s", big), 0);
+	ck_assert_str_eq(parse_big(ports_body, -1, bad, &pod, &err),
+			 "pod.json: metadata.annotations: larger than 256 KiB in total");
+	/* The same size in one key written 2600 times is 101 bytes. */
+	f = open_memstream(&dups, &len);
+	for (int i = 0; i < 2600; i++)
+		fprintf(f, "%s\"k\":\"%.*s%04d\"", i ? "," : "", 96, value, i);
+	fclose(f);
+	ck_assert_str_eq(parse_big(ports_body, -1, dups, &pod, &err), "");
+	ck_assert_uint_eq(pod->annotations.n, 1);
+	ck_assert(b_startswith(pod->annotations.items[0].value + 96, "2599"));
+	pod_spec_free(pod);
+	/* 262,144 bytes exactly is allowed: 2 keys of 1 byte, 131,071-byte values. */
+	ck_assert_int_ge(asprintf(&exact, "\"a\":\"%0131071d\",\"b\":\"%0131071d\"", 0, 0), 0);
+	ck_assert_str_eq(parse_big(ports_body, -1, exact, &pod, &err), "");
+	pod_spec_free(pod);
+	/* One byte more: a key "c" with an empty value. */
+	ck_assert_int_ge(asprintf(&over, "%s,\"c\":\"\"", exact), 0);
+	ck_assert_str_eq(parse_big(ports_body, -1, over, &pod, &err),
+			 "pod.json: metadata.annotations: larger than 256 KiB in total");
+}
+END_TEST
+
+/* Strings must be shortest-form UTF-8 (yajl only checks the shape of a
+ * sequence); and a quoted value is cut between characters, so that the
+ * message can go into a JSON log line. */
+START_TEST(err_utf8)
+{
+	char doc[2048], run[512] = "a", want[1024];
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	_cleanup_free_ char *json = NULL;
+
+	check_err(POD("'volumes':[{'name':'v','hostPath':{'path':'/srv/\xc0\xaf'}}],"
+		      "'containers':[{" CT0 "}]"),
+		  "pod.json: spec.volumes[0].hostPath.path: not valid UTF-8");
+	check_err(PODC("'env':[{'name':'A','value':'\xed\xa0\x80'}]"),
+		  P "env[0].value: not valid UTF-8");
+	check_err("{" HEAD ",'metadata':{'name':'p','labels':{'\xe0\x80\xaf':'x'}},"
+		  "'spec':{'containers':[{" CT0 "}]}}",
+		  "pod.json: metadata.labels[\"\\xe0\\x80\\xaf\"]: key is not valid UTF-8");
+	for (int i = 0; i < 100; i++)
+		strcat(run, "\xc3\xa9");
+	snprintf(doc, sizeof(doc), POD("'containers':[{'name':'c','image':'%s','command':['sh']}]"),
+		 run);
+	json = sq(doc);
+	run[1 + 47 * 2] = '\0';
+	snprintf(want, sizeof(want), P "image: \"%s...\" is not a directory; berth runs local "
+		 "root filesystems (give a path to an unpacked rootfs starting with /, ./ or ../, "
+		 "e.g. \"./%s...\")", run, run);
+	ck_assert_int_eq(pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, want);
 }
 END_TEST
 
@@ -1418,7 +1684,8 @@ START_TEST(seccomp_default_profile)
 	/* Denied by the default action: nothing lists them. */
 	for (const char *const *n = (const char *const[]){ "mount", "umount2", "unshare", "setns",
 		     "reboot", "kexec_load", "init_module", "bpf", "keyctl", "add_key",
-		     "open_by_handle_at", "pivot_root", "swapon", "acct", "kcmp", NULL }; *n; n++) {
+		     "open_by_handle_at", "pivot_root", "swapon", "acct", "kcmp",
+		     "io_uring_setup", "io_uring_enter", "io_uring_register", NULL }; *n; n++) {
 		ck_assert_msg(!rule_for(s, *n, false) && !rule_for(s, *n, true), "%s is listed", *n);
 	}
 
@@ -1492,6 +1759,7 @@ static Suite *pod_suite(void)
 	TCase *te = tcase_create("errors");
 	TCase *td = tcase_create("data");
 	TCase *tr = tcase_create("robustness");
+	TCase *tl = tcase_create("scale");
 
 	tcase_add_test(tc, full_pod_metadata_and_spec);
 	tcase_add_test(tc, full_pod_init_containers);
@@ -1528,6 +1796,7 @@ static Suite *pod_suite(void)
 	tcase_add_test(te, err_probes);
 	tcase_add_test(te, err_restart_policies);
 	tcase_add_test(te, err_annotations);
+	tcase_add_test(te, err_utf8);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(td, bad_pods_corpus);
@@ -1536,6 +1805,15 @@ static Suite *pod_suite(void)
 	tcase_add_test(td, seccomp_default_profile);
 	tcase_add_test(td, seccomp_parse_errors);
 	suite_add_tcase(s, td);
+
+	/* Fast once linear; quadratic code hits the timeout instead. */
+	tcase_set_timeout(tl, 10);
+	tcase_add_test(tl, many_volumes_and_mounts);
+	tcase_add_test(tl, many_containers);
+	tcase_add_test(tl, many_ports);
+	tcase_add_test(tl, many_sysctls);
+	tcase_add_test(tl, annotations_cap);
+	suite_add_tcase(s, tl);
 
 	/* Tens of thousands of parses: slow under the sanitizers. */
 	tcase_set_timeout(tr, 300);

@@ -224,6 +224,59 @@ START_TEST(long_inputs)
 }
 END_TEST
 
+/* "<head><n zeros><tail>", malloc()ed. */
+static char *zeros(const char *head, size_t n, const char *tail)
+{
+	size_t h = strlen(head), t = strlen(tail);
+	char *s = malloc(h + n + t + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, head, h);
+	memset(s + h, '0', n);
+	memcpy(s + h + n, tail, t + 1);
+	return s;
+}
+
+static void check_exact(const char *s, int64_t want)
+{
+	int64_t v = -1;
+	bool exact = false;
+
+	ck_assert_int_eq(quantity_bytes(s, &v, &exact), QUANTITY_OK);
+	ck_assert_int_eq(v, want);
+	ck_assert(exact);
+}
+
+/* More than 100,000 digits against an exponent of the same size: the
+ * fraction's length and the exponent must be limited the same way, or
+ * the value comes out scaled by the difference. */
+START_TEST(long_fraction_vs_exponent)
+{
+	_cleanup_free_ char *a = zeros("0.", 100001, "1e100010");
+	_cleanup_free_ char *b = zeros("0.", 100001, "1e100002");
+	_cleanup_free_ char *c = zeros("1", 100001, "e-100001");
+	_cleanup_free_ char *d = zeros("0.", 250000, "1e250010");
+	_cleanup_free_ char *e = zeros("0.", 100001, "1e99999999999999999999999");
+	_cleanup_free_ char *f = zeros("1", 100001, "e-99999999999999999999999");
+	int64_t v = -1;
+	bool exact = true;
+
+	check_exact(a, 100000000);      /* 1e-100002 * 1e100010 */
+	check_exact(b, 1);
+	check_exact(c, 1);              /* 1e100001 * 1e-100001 */
+	check_exact(d, 1000000000);
+	ck_assert_int_eq(quantity_bytes(e, &v, &exact), QUANTITY_RANGE);
+	ck_assert_int_eq(quantity_bytes(f, &v, &exact), QUANTITY_OK);
+	ck_assert_int_eq(v, 1);
+	ck_assert(!exact);
+	/* The same numbers in millicores: the scale joins the same sum. */
+	ck_assert_int_eq(quantity_millis(a, &v), QUANTITY_OK);
+	ck_assert_int_eq(v, 100000000000LL);
+	ck_assert_int_eq(quantity_millis(c, &v), QUANTITY_OK);
+	ck_assert_int_eq(v, 1000);
+}
+END_TEST
+
 static Suite *quantity_suite(void)
 {
 	Suite *s = suite_create("quantity");
@@ -235,6 +288,7 @@ static Suite *quantity_suite(void)
 	tcase_add_loop_test(tc, hint_table, 0, (int)B_ARRAY_SIZE(hints));
 	tcase_add_test(tc, hint_small_buffer);
 	tcase_add_test(tc, long_inputs);
+	tcase_add_test(tc, long_fraction_vs_exponent);
 	suite_add_tcase(s, tc);
 	return s;
 }

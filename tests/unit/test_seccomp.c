@@ -23,6 +23,7 @@
 
 #include "common/cleanup.h"
 #include "runtime/seccomp.h"
+#include "specs/seccomp_default.h"
 
 static char *no_strs[] = { NULL };
 
@@ -793,6 +794,200 @@ START_TEST(process_state_json)
 }
 END_TEST
 
+/* ---- RuntimeDefault --------------------------------------------------- */
+
+/* io_uring does its I/O without syscalls a filter could see, and it has
+ * been a steady source of kernel exploits: Docker and containerd dropped it
+ * from their default profile in 2023.  Denied with the profile's default
+ * EPERM; unfiltered, the same calls fail with EBADF or succeed. */
+static void child_io_uring(int fd, void *arg)
+{
+	static char params[120]; /* struct io_uring_params */
+	long r;
+
+	load_or_fail(fd, arg, NULL);
+	errno = 0;
+	r = syscall(SYS_io_uring_setup, 1, params);
+	EXPECT(fd, r == -1 && errno == EPERM, "io_uring_setup: %ld (errno %d)", r, errno);
+	r = syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0);
+	EXPECT(fd, r == -1 && errno == EPERM, "io_uring_enter: %ld (errno %d)", r, errno);
+	r = syscall(SYS_io_uring_register, -1, 0, NULL, 0);
+	EXPECT(fd, r == -1 && errno == EPERM, "io_uring_register: %ld (errno %d)", r, errno);
+	EXPECT(fd, syscall(SYS_getppid) > 0, "getppid denied");
+}
+
+START_TEST(runtime_default_denies_io_uring)
+{
+	const char *json = berth_default_seccomp_json();
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct b_arena a = { 0 };
+	struct b_err err = { 0 };
+	struct oci_seccomp *spec = NULL;
+
+	ck_assert_msg(oci_seccomp_parse("RuntimeDefault", json, strlen(json), &a, &spec, &err) == 0,
+		      "%s", err.msg);
+	f = compile_ok(spec);
+	run_child(child_io_uring, f);
+	b_arena_release(&a);
+}
+END_TEST
+
+/* ---- profile size ------------------------------------------------------ */
+
+/* One entry of `names` syscalls with `vals` EQ conditions on each of the
+ * argument indexes 0..idx-1: names x vals^idx rules.  8 x 6 x 4 is 1,144
+ * bytes and 32768 rules, which libseccomp took 35 s and 40 MB to fail on. */
+static char *big_profile_json(size_t names, size_t idx, size_t vals)
+{
+	static const char *const pool[] = { "read", "write", "close", "fstat", "lseek", "mmap",
+					    "brk", "ioctl", "pread64", "readv" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[", f);
+	for (size_t n = 0; n < names && n < B_ARRAY_SIZE(pool); n++)
+		fprintf(f, "%s\"%s\"", n ? "," : "", pool[n]);
+	fputs("],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[", f);
+	for (size_t i = 0; i < idx; i++)
+		for (size_t v = 0; v < vals; v++)
+			fprintf(f, "%s{\"index\":%zu,\"value\":%zu,\"op\":\"SCMP_CMP_EQ\"}",
+				i || v ? "," : "", i, v);
+	fputs("]}]}", f);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* Parse (as a Localhost profile file is), then compile what parsed:
+ * returns the first error. */
+static int parse_and_compile(const char *name, const char *json, struct b_err *err)
+{
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct b_arena a = { 0 };
+	struct oci_seccomp *spec = NULL;
+	int rc = oci_seccomp_parse(name, json, strlen(json), &a, &spec, err);
+
+	if (rc == 0)
+		rc = rt_seccomp_compile(spec, &f, err);
+	b_arena_release(&a);
+	return rc;
+}
+
+START_TEST(size_8x6x4_profile_fails_fast)
+{
+	_cleanup_free_ char *json = big_profile_json(8, 6, 4);
+	struct b_err err = { 0 };
+
+	ck_assert_uint_lt(strlen(json), 1200);
+	ck_assert_int_lt(parse_and_compile("big.json", json, &err), 0);
+	ck_assert_msg(strstr(err.msg, "big.json: syscalls[0]: the profile expands to more than 2048 rules, "
+				      "the most berth compiles: this entry adds 32768 "
+				      "(syscall names: 8, argument combinations: 4096) to 0"),
+		      "%s", err.msg);
+}
+END_TEST
+
+/* In config.json the entry is linux.seccomp.syscalls[N]. */
+START_TEST(size_error_names_config_path)
+{
+	_cleanup_free_ char *prof = big_profile_json(8, 6, 4);
+	_cleanup_free_ char *json = NULL;
+	struct oci_config *cfg = NULL;
+	struct b_err err = { 0 };
+
+	ck_assert_int_gt(asprintf(&json, "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+				  "\"linux\":{\"seccomp\":%s}}", prof), 0);
+	if (oci_config_parse("config.json", json, strlen(json), &cfg, &err) == 0) {
+		struct rt_seccomp *f = NULL;
+
+		ck_assert_int_lt(rt_seccomp_compile(cfg->linux.seccomp, &f, &err), 0);
+		oci_config_free(cfg);
+	}
+	ck_assert_msg(strstr(err.msg, "config.json: linux.seccomp.syscalls[0]: the profile expands to more than 2048 rules"),
+		      "%s", err.msg);
+}
+END_TEST
+
+/* A spec built in memory is checked by the compile itself. */
+START_TEST(size_8x6x4_spec_fails_fast)
+{
+	char *names[] = { "read", "write", "close", "fstat", "lseek", "mmap", "brk", "ioctl", NULL };
+	char *archs[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", NULL };
+	struct oci_seccomp_arg args[24];
+	struct oci_seccomp_syscall sc = {
+		.names = names, .action = OCI_SCMP_ACT_ALLOW, .args = args, .n_args = 24,
+	};
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+
+	for (unsigned i = 0; i < 24; i++)
+		args[i] = (struct oci_seccomp_arg){ .index = i / 4, .value = i % 4, .op = OCI_SCMP_EQ };
+	spec.architectures = archs;
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	expect_compile_error(&spec, "seccomp: syscalls[0]: the profile expands to more than 2048 rules");
+}
+END_TEST
+
+/* `n` unconditional entries of one name each, then `extra` (may be NULL). */
+static struct oci_seccomp_syscall *many_entries(size_t n, const struct oci_seccomp_syscall *extra)
+{
+	static char *one[] = { "getpid", NULL };
+	struct oci_seccomp_syscall *sc = calloc(n + 1, sizeof(*sc));
+
+	ck_assert_ptr_nonnull(sc);
+	for (size_t i = 0; i < n; i++)
+		sc[i] = (struct oci_seccomp_syscall){ .names = one, .action = OCI_SCMP_ACT_ALLOW };
+	if (extra)
+		sc[n] = *extra;
+	return sc;
+}
+
+/* The limits hold over the whole profile, not per entry: the entry that
+ * crosses one is named, with what came before it. */
+START_TEST(size_limits_are_per_profile)
+{
+	char *two[] = { "getppid", "gettid", NULL };
+	struct oci_seccomp_arg args[16];
+	struct oci_seccomp_syscall cond = { .names = two, .action = OCI_SCMP_ACT_ALLOW, .args = args };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+	_cleanup_free_ struct oci_seccomp_syscall *sc = NULL;
+	struct rt_seccomp *f;
+
+	/* 2048 rules: compiles. */
+	spec.syscalls = sc = many_entries(2048, NULL);
+	spec.n_syscalls = 2048;
+	f = compile_ok(&spec);
+	rt_seccomp_free(f);
+	/* One more, in entry 2048. */
+	free(sc);
+	spec.syscalls = sc = many_entries(2047, &cond);
+	spec.n_syscalls = 2048;
+	expect_compile_error(&spec, "seccomp: syscalls[2047]: the profile expands to more than 2048 rules, "
+			     "the most berth compiles: this entry adds 2 (syscall names: 2, argument combinations: 1) to 2047");
+
+	/* 2 names x 8 x 8 values on indexes 0 and 1 = 128 rules of 2
+	 * comparisons: 256 compiles, a second such entry does not. */
+	for (unsigned i = 0; i < 16; i++)
+		args[i] = (struct oci_seccomp_arg){ .index = i / 8, .value = i % 8, .op = OCI_SCMP_EQ };
+	cond.n_args = 16;
+	free(sc);
+	spec.syscalls = sc = many_entries(10, &cond);
+	spec.n_syscalls = 11;
+	f = compile_ok(&spec);
+	rt_seccomp_free(f);
+	free(sc);
+	sc = calloc(3, sizeof(*sc));
+	ck_assert_ptr_nonnull(sc);
+	sc[0] = sc[2] = cond;
+	sc[1] = (struct oci_seccomp_syscall){ .names = two, .action = OCI_SCMP_ACT_LOG };
+	spec.syscalls = sc;
+	spec.n_syscalls = 3;
+	expect_compile_error(&spec, "seccomp: syscalls[2]: the profile makes more than 256 argument comparisons, "
+			     "the most berth compiles: this entry adds 256 (rules: 128, comparisons in each: 2) to 256");
+}
+END_TEST
+
 static Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -820,6 +1015,16 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, send_listener_errors);
 	tcase_add_test(tc, process_state_json);
 	tcase_add_test(tc, large_profile);
+	tcase_add_test(tc, runtime_default_denies_io_uring);
+	suite_add_tcase(s, tc);
+
+	/* Without the limits these take from seconds to minutes. */
+	tc = tcase_create("size");
+	tcase_set_timeout(tc, 3);
+	tcase_add_test(tc, size_8x6x4_profile_fails_fast);
+	tcase_add_test(tc, size_error_names_config_path);
+	tcase_add_test(tc, size_8x6x4_spec_fails_fast);
+	tcase_add_test(tc, size_limits_are_per_profile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,11 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
+#include "common/utf8.h"
 #include "specs/oci_config.h"
 #include "specs/oci_default.h"
 #include "testjson.h"
+#include "testscale.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -842,6 +845,170 @@ START_TEST(err_quoting)
 }
 END_TEST
 
+/* A quoted value is cut after 96 bytes, but between characters: with
+ * --log-format json the message becomes a JSON string, which must be
+ * valid UTF-8 or the caller never sees the error. */
+START_TEST(err_quote_multibyte)
+{
+	static const struct {
+		const char *ch;
+		int fits;     /* after the leading "a", within 96 bytes */
+	} t[] = { { "\xc3\xa9", 47 }, { "\xe2\x82\xac", 31 }, { "\xf0\x9f\x98\x80", 23 } };
+
+	for (size_t k = 0; k < B_ARRAY_SIZE(t); k++) {
+		char doc[1024], want[512], run[512] = "a";
+		struct b_err err = { 0 };
+		struct oci_config *cfg = NULL;
+		_cleanup_free_ char *json = NULL;
+
+		for (int i = 0; i < 100; i++)
+			strcat(run, t[k].ch);
+		snprintf(doc, sizeof(doc), PROC("'cwd':'%s'"), run);
+		json = sq(doc);
+		run[1 + t[k].fits * strlen(t[k].ch)] = '\0';
+		snprintf(want, sizeof(want),
+			 "config.json: process.cwd: \"%s...\" is not an absolute path", run);
+		ck_assert_int_eq(oci_config_parse("config.json", json, strlen(json), &cfg, &err),
+				 -EINVAL);
+		ck_assert_msg(b_utf8_valid(err.msg, strlen(err.msg)), "not UTF-8: %s", err.msg);
+		ck_assert_str_eq(err.msg, want);
+	}
+}
+END_TEST
+
+/* yajl checks only the shape of a UTF-8 sequence: overlong forms ("\xc0\xaf"
+ * is '/'), surrogates and code points past U+10FFFF must not reach a path,
+ * a hostname or a log line. */
+START_TEST(err_utf8)
+{
+	static const char *const bad[] = {
+		"\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf",
+		"\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+	};
+	struct oci_config *cfg;
+	char buf[256];
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(bad); i++) {
+		snprintf(buf, sizeof(buf), DOC("'hostname':'x%sy'"), bad[i]);
+		check_err(buf, "config.json: hostname: not valid UTF-8");
+	}
+	check_err(PROC("'env':['A=1','B=\xc0\xaf']"), "config.json: process.env[1]: not valid UTF-8");
+	check_err(DOC("'mounts':[{'destination':'/a','source':'/\xe0\x80\xaf'}]"),
+		  "config.json: mounts[0].source: not valid UTF-8");
+	check_err(DOC("'annotations':{'a\xc0\xaf':'v'}"),
+		  "config.json: annotations[\"a\\xc0\\xaf\"]: key is not valid UTF-8");
+	/* Members berth ignores are checked too. */
+	check_err(DOC("'x-vendor':{'list':[1,'\xed\xa0\x80']}"),
+		  "config.json: x-vendor.list[1]: not valid UTF-8");
+	/* Escapes: yajl makes '?' of a lone first half, another character of
+	 * a first half with a bad second, and a surrogate of a lone second. */
+	check_err(DOC("'hostname':'\\udc00'"),
+		  "config.json: invalid JSON: unpaired surrogate escape in a string at line 1, column 60");
+	check_err(DOC("'hostname':'\\ud800'"),
+		  "config.json: invalid JSON: unpaired surrogate escape in a string at line 1, column 60");
+	check_err(DOC("'hostname':'\\ud800\\u0041'"),
+		  "config.json: invalid JSON: unpaired surrogate escape in a string at line 1, column 60");
+	/* Shortest forms up to U+10FFFF, raw or escaped, are fine. */
+	cfg = parse_ok(DOC("'hostname':'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf "
+			   "\\ud83d\\ude00 \\u00e9 \\uffff'"));
+	ck_assert_str_eq(cfg->hostname, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf "
+			 "\xf0\x9f\x98\x80 \xc3\xa9 \xef\xbf\xbf");
+	oci_config_free(cfg);
+}
+END_TEST
+
+/* A path too long for its buffer is cut between characters too (the lead
+ * shifts the cut across a three-byte character). */
+START_TEST(err_long_path_multibyte)
+{
+	for (int lead = 1; lead <= 3; lead++) {
+		char key[256] = "", doc[2048] = "{" BASE ",'";
+		struct b_err err = { 0 };
+		struct oci_config *cfg = NULL;
+		_cleanup_free_ char *json = NULL;
+
+		for (int i = 0; i < 60; i++)
+			strcat(key, "\xe2\x82\xac");
+		strncat(doc, "xxx", (size_t)lead);
+		strcat(doc, "':");
+		for (int d = 0; d < 6; d++)
+			snprintf(doc + strlen(doc), sizeof(doc) - strlen(doc), "{'%s':", key);
+		strcat(doc, "'\xc0\xaf'}}}}}}}");
+		json = sq(doc);
+		ck_assert_int_eq(oci_config_parse("config.json", json, strlen(json), &cfg, &err),
+				 -EINVAL);
+		ck_assert_msg(b_utf8_valid(err.msg, strlen(err.msg)), "not UTF-8: %s", err.msg);
+		ck_assert_msg(b_startswith(err.msg, "config.json: x"), "%s", err.msg);
+		/* Cut once, and nothing pushed later hangs on to the cut. */
+		ck_assert_msg(strstr(err.msg, "\xe2\x82\xac: not valid UTF-8"), "%s", err.msg);
+	}
+}
+END_TEST
+
+/* ---- scale ---------------------------------------------------------- */
+
+#define MANY TEST_SCALE(100000)
+
+/* config.json with MANY distinct annotation keys, then three repeating
+ * earlier ones. */
+static char *many_annotations(size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"annotations\":{", f);
+	for (int i = 0; i < MANY; i++)
+		fprintf(f, "\"org.example.k%06d\":\"v%d\",", i, i);
+	fprintf(f, "\"org.example.k000000\":\"again\",\"org.example.k%06d\":\"last\","
+		"\"org.example.k000000\":\"final\"}}", MANY / 2);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* Map keys are checked for duplicates by sorting, not by a scan per key
+ * (80,000 keys took 19 s), and a key costs no quote buffer unless an
+ * error quotes it (a 1.2 MB config took 68 MB).  The last duplicate
+ * still wins, in the first one's place. */
+START_TEST(annotations_many_keys)
+{
+	size_t len;
+	_cleanup_free_ char *json = many_annotations(&len);
+	struct b_err err = { 0 };
+	struct oci_config *cfg = NULL;
+	size_t before = mallinfo2().uordblks, kept;
+
+	ck_assert_int_eq(oci_config_parse("config.json", json, len, &cfg, &err), 0);
+	/* What the parsed config holds on to: its strings, no more. */
+	kept = mallinfo2().uordblks - before;
+	ck_assert_msg(kept < 4 * len, "%zu bytes kept for a %zu-byte document", kept, len);
+	ck_assert_uint_eq(cfg->annotations.n, MANY);
+	ck_assert_str_eq(cfg->annotations.items[0].key, "org.example.k000000");
+	ck_assert_str_eq(cfg->annotations.items[0].value, "final");
+	ck_assert_str_eq(cfg->annotations.items[1].value, "v1");
+	ck_assert_str_eq(cfg->annotations.items[MANY / 2].value, "last");
+	ck_assert_int_eq(atoi(cfg->annotations.items[MANY - 1].key + 13), MANY - 1);
+	ck_assert_int_eq(atoi(cfg->annotations.items[MANY - 1].value + 1), MANY - 1);
+	oci_config_free(cfg);
+}
+END_TEST
+
+/* The maps all share the code: sysctl and unified keep the same rules,
+ * and an error at a repeated key names that key. */
+START_TEST(map_duplicates)
+{
+	struct oci_config *cfg = parse_ok(RES("'unified':{'a':'1','b':'2','a':'3','c':'4','b':'5'}"));
+
+	ck_assert_uint_eq(cfg->linux.resources->unified.n, 3);
+	ck_assert_str_eq(cfg->linux.resources->unified.items[0].value, "3");
+	ck_assert_str_eq(cfg->linux.resources->unified.items[1].value, "5");
+	ck_assert_str_eq(cfg->linux.resources->unified.items[2].key, "c");
+	oci_config_free(cfg);
+	check_err(LINUX("'sysctl':{'k':'1','j':'2','k':3}"),
+		  "config.json: linux.sysctl[\"k\"]: expected a string, got a number");
+}
+END_TEST
+
 /* Every failure, however the document is damaged, is one prefixed line;
  * under ASan this doubles as a small fuzz run over the parser. */
 static void check_damaged(const char *json, size_t len)
@@ -1153,6 +1320,7 @@ static Suite *specs_suite(void)
 	TCase *te = tcase_create("errors");
 	TCase *tn = tcase_create("names");
 	TCase *tr = tcase_create("robustness");
+	TCase *tl = tcase_create("scale");
 
 	tcase_add_test(tc, full_config_parses);
 	tcase_add_test(tc, minimal_defaults);
@@ -1184,6 +1352,9 @@ static Suite *specs_suite(void)
 	tcase_add_test(te, err_resources);
 	tcase_add_test(te, err_seccomp);
 	tcase_add_test(te, err_quoting);
+	tcase_add_test(te, err_quote_multibyte);
+	tcase_add_test(te, err_utf8);
+	tcase_add_test(te, err_long_path_multibyte);
 	tcase_add_test(te, bad_configs_corpus);
 	suite_add_tcase(s, te);
 
@@ -1191,6 +1362,12 @@ static Suite *specs_suite(void)
 	tcase_set_timeout(tr, 300);
 	tcase_add_test(tr, robust_prefixes_and_mutations);
 	suite_add_tcase(s, tr);
+
+	/* Fast once linear; quadratic code hits the timeout instead. */
+	tcase_set_timeout(tl, 10);
+	tcase_add_test(tl, annotations_many_keys);
+	tcase_add_test(tl, map_duplicates);
+	suite_add_tcase(s, tl);
 
 	tcase_add_test(tn, cap_names);
 	tcase_add_test(tn, rlimit_names);

@@ -1,12 +1,14 @@
 /* specs/state.c: the state document, public and full forms. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
 #include "common/cleanup.h"
 #include "specs/state.h"
+#include "testscale.h"
 
 static struct oci_state *sample(void)
 {
@@ -176,10 +178,51 @@ START_TEST(parse_errors)
 }
 END_TEST
 
+/* state.json is read on every command: a container created with a huge
+ * annotations map must not make each of them pay a scan per key.  Written
+ * by us and read back, the map keeps its order; a duplicated key in a
+ * hand-edited file keeps the first place and the last value. */
+START_TEST(many_annotations)
+{
+	enum { N = TEST_SCALE(100000) };
+	struct oci_state *st = sample(), *back;
+	_cleanup_free_ char *json = NULL, *edited = NULL, *last = NULL;
+	struct b_arena *a = &st->arena;
+	const char *end;
+
+	st->annotations.items = b_arena_calloc(a, N, sizeof(struct oci_kv));
+	for (int i = 0; i < N; i++) {
+		st->annotations.items[i].key = b_arena_printf(a, "org.example.k%06d", i);
+		st->annotations.items[i].value = b_arena_printf(a, "v%d", i);
+	}
+	st->annotations.n = N;
+	json = oci_state_to_json(st, true, false);
+	ck_assert_ptr_nonnull(json);
+	back = reparse(json);
+	ck_assert_uint_eq(back->annotations.n, N);
+	ck_assert_int_eq(atoi(back->annotations.items[N - 1].key + 13), N - 1);
+	oci_state_free(back);
+
+	/* {"annotations":{...,"org.example.k0NNNNN":"vNNNNN","org.example.k000001":"dup"}} */
+	ck_assert_int_ge(asprintf(&last, "\"v%d\"", N - 1), 0);
+	end = strstr(json, last) + strlen(last);
+	ck_assert_int_ge(asprintf(&edited, "%.*s,\"org.example.k000001\":\"dup\"%s",
+				  (int)(end - json), json, end), 0);
+	back = reparse(edited);
+	ck_assert_uint_eq(back->annotations.n, N);
+	ck_assert_str_eq(back->annotations.items[1].key, "org.example.k000001");
+	ck_assert_str_eq(back->annotations.items[1].value, "dup");
+	ck_assert_int_eq(atoi(back->annotations.items[N - 1].value + 1), N - 1);
+	oci_state_free(back);
+	oci_state_free(st);
+}
+END_TEST
+
 static Suite *state_suite(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("state");
+	TCase *tl = tcase_create("scale");
 
 	tcase_add_test(tc, round_trip_full);
 	tcase_add_test(tc, public_form);
@@ -187,6 +230,10 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, unset_strings);
 	tcase_add_test(tc, parse_errors);
 	suite_add_tcase(s, tc);
+	/* Fast once linear; quadratic code hits the timeout instead. */
+	tcase_set_timeout(tl, 10);
+	tcase_add_test(tl, many_annotations);
+	suite_add_tcase(s, tl);
 	return s;
 }
 

@@ -1,7 +1,8 @@
 # Process security attributes as the container process sees them in
 # /proc/self/status and friends: capabilities, no_new_privs, seccomp,
-# rlimits, identity, oomScoreAdj, ioPriority, scheduler, personality, and
-# what must not leak from the host (fds, the berth binary, the cwd).
+# rlimits, identity, oomScoreAdj, ioPriority, scheduler, personality.  What
+# must not leak from the host (fds, the berth binary, the cwd) is in
+# tests/security/.
 
 trap cleanup_containers EXIT
 
@@ -167,49 +168,6 @@ c['linux']['personality']={'domain': 'LINUX32'}"
 3
 5
 i686" "$out" "ioPriority, scheduler policy (3 = SCHED_BATCH), nice, personality"
-}
-
-test_no_host_fds_leak() {
-  make_bundle "$T_DIR/b" sleep 60
-  local pid
-  exec 7<"$T_DIR/b/config.json" 8>"$T_DIR/leak"
-  b create -b "$T_DIR/b" --pid-file "$T_DIR/pid" fdl || fail "create"
-  exec 7<&- 8>&-
-  b start fdl || fail "start"
-  pid=$(cat "$T_DIR/pid")
-  assert_eq "0 1 2" "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ' | sed 's/ $//')" "fds of the container process"
-}
-
-test_init_exe_is_sealed_memfd() {
-  make_bundle "$T_DIR/b" sleep 60
-  local sum pid exe
-  sum=$(md5sum < "$BERTH")
-  b create -b "$T_DIR/b" --pid-file "$T_DIR/pid" exe || fail "create"
-  pid=$(cat "$T_DIR/pid")
-  exe=$(readlink /proc/$pid/exe)
-  assert_eq "/memfd:berth (deleted)" "$exe" "/proc/PID/exe of a created container's init"
-  # Writing through the link must be impossible (sealed copy, not the host file).
-  (echo corrupt >> /proc/$pid/exe) 2>/dev/null && fail "the init's executable is writable"
-  assert_eq "$sum" "$(md5sum < "$BERTH")" "host berth binary"
-  b start exe || fail "start"
-  assert_eq /bin/busybox "$(readlink /proc/$pid/exe)" "executable after start"
-}
-
-test_cwd_cannot_escape_root() {
-  make_bundle "$T_DIR/b" sh -c 'pwd; ls ../../../../..'
-  local n out
-  # CVE-2024-21626: a cwd through an fd berth itself holds open.
-  for n in 3 4 5 6 7 8 9; do
-    cfg "$T_DIR/b" "c['process']['cwd']='/proc/self/fd/$n'"
-    if out=$(b run -b "$T_DIR/b" cwd$n 2>&1); then
-      case "$(printf '%s\n' "$out" | head -1)" in
-        /proc/*|/) ;;
-        *) fail "cwd /proc/self/fd/$n led to: $out" ;;
-      esac
-      assert_not_contains "$out" "unified" "listing from cwd /proc/self/fd/$n"
-    fi
-    assert_gone cwd$n
-  done
 }
 
 test_apparmor_selinux_refused() {

@@ -3,6 +3,9 @@
 # lane.  Lanes (BERTH_LANES, default all):
 #   unit         libcheck unit tests, plain build
 #   asan         unit and integration tests with AddressSanitizer + UBSan builds
+#   fuzz         libFuzzer harnesses (tools/fuzz.sh, docs/fuzzing.md): saved
+#                regressions, then BERTH_FUZZ_SECONDS (default 60) per target,
+#                BERTH_FUZZ_JOBS (default: nproc) at a time; one test per target
 #   integration  the real binary against busybox bundles on this host
 #   vm           cgroup v2 tests inside a qemu guest (tests/vm/)
 # Ends with one line: "N passed, N failed, N skipped".
@@ -10,7 +13,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-lanes=${BERTH_LANES:-"unit asan integration vm"}
+lanes=${BERTH_LANES:-"unit asan fuzz integration vm"}
 passed=0 failed=0 skipped=0
 declare -a failures=()
 
@@ -84,6 +87,14 @@ for lane in $lanes; do
     out=$(cat build-asan/integration.log)
     printf '%s\n' "$out" | grep -E '^(FAIL|SKIP)|passed' ; printf '%s\n' "$out" | grep -A25 '^FAIL' | head -100
     tally asan-integration "$out" $rc
+    ;;
+  fuzz)
+    note "fuzz (libFuzzer + ASan + UBSan, ${BERTH_FUZZ_SECONDS:-60}s per target)"
+    # The fuzzers are CPU-bound and single-threaded: one per core.  With
+    # 12 targets on 2 cores that is 6 x BERTH_FUZZ_SECONDS plus the build.
+    out=$(BERTH_FUZZ_JOBS=${BERTH_FUZZ_JOBS:-$(nproc)} tools/fuzz.sh "${BERTH_FUZZ_SECONDS:-60}" 2>&1); rc=$?
+    printf '%s\n' "$out"
+    tally fuzz "$out" $rc
     ;;
   integration)
     build build || { echo "build failed"; exit 1; }

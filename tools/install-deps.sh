@@ -11,6 +11,9 @@ pkgs=(
   busybox-static iproute2 procps util-linux python3 cpio qemu-system-x86
   # benchmark peers
   crun runc
+  # fuzz lane (tools/fuzz.sh): clang with libFuzzer and the sanitizer
+  # runtimes (libclang-rt-14-dev), llvm-symbolizer for readable stacks
+  clang libclang-rt-14-dev llvm
 )
 
 if [ "$(id -u)" -ne 0 ]; then

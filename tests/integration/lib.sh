@@ -100,6 +100,12 @@ status_of() { b state "$1" 2>/dev/null | json_get 'j["status"]' 2>/dev/null; }
 # pid_of ID: the init's pid as `berth state` reports it.
 pid_of() { b state "$1" 2>/dev/null | json_get 'j["pid"]' 2>/dev/null; }
 
+# cgroup_of ID: the container's cgroup directory as berth recorded it in the
+# state file (`berth state` prints only the OCI fields); "" if none.
+cgroup_of() {
+  json_get 'j.get("berth", {}).get("cgroupPath", "")' < "$T_ROOT/$1/state.json" 2>/dev/null
+}
+
 # wait_status ID STATUS: fail unless the container reaches STATUS within 5 s.
 wait_status() {
   local _

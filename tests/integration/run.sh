@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Integration test runner.  Usage: run.sh BERTH_BINARY [PATTERN]
-# Sources every t_*.sh here, runs each test_* function in a subshell with a
-# fresh work dir and state root, and prints one line per test and a closing
-# "N passed, N failed, N skipped".  A skip always says why.
+# Sources every t_*.sh here, prints each file's count of tests ("dir/t_x.sh:
+# N tests"; a file that does not load is a failed test named after it), runs
+# each test_* function in a subshell with a fresh work dir and state root, and
+# prints one line per test and a closing "N passed, N failed, N skipped".  A
+# skip always says why.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # The VM lane reuses this runner for its own t_*.sh files.
@@ -21,10 +23,40 @@ fi
 # The host lane also runs tests/security/: one file per attack class.
 files=("$tests_dir"/t_*.sh)
 [ -n "${BERTH_TESTS_DIR:-}" ] || files+=("$here/../security"/t_*.sh)
+
+# First list every file's tests.  A file that does not load cleanly (a
+# syntax error drops every test after it, silently) is one failed test named
+# after the file, with bash's message; each file's count of tests is printed.
+declare -a run_files=() run_tests=()
 for f in "${files[@]}"; do
-  tests=$(bash -c "source '$here/lib.sh'; source '$f'; declare -F" 2>/dev/null | awk '{print $3}' | grep '^test_' || true)
-  for t in $tests; do
+  label=$(basename "$(dirname "$f")")/$(basename "$f")
+  list=$(bash -c "source '$here/lib.sh' || exit 96; source '$f' || exit 97; declare -F" 2>"$work/.list-err")
+  rc=$?
+  if [ $rc -ne 0 ] || [ -s "$work/.list-err" ]; then
+    failed=$((failed + 1))
+    if [ $rc -ne 0 ]; then why="exit $rc"; else why="it wrote to stderr"; fi
+    echo "FAIL $label (does not load: $why)"
+    { cat "$work/.list-err"; [ -s "$work/.list-err" ] || echo "(no message)"; } | tail -25 | sed 's/^/    /'
+    continue
+  fi
+  all=$(printf '%s\n' "$list" | awk '$3 ~ /^test_/ {print $3}')
+  sel=
+  for t in $all; do
     [ -z "$pattern" ] || [[ "$t" == *$pattern* ]] || continue
+    sel+="$t "
+  done
+  n_all=$(printf '%s' "$all" | grep -c .) n_sel=$(wc -w <<<"$sel")
+  if [ -z "$pattern" ]; then
+    echo "$label: $n_all test$([ "$n_all" = 1 ] || echo s)"
+  elif [ "$n_sel" -gt 0 ]; then
+    echo "$label: $n_sel of $n_all test$([ "$n_all" = 1 ] || echo s)"
+  fi
+  run_files+=("$f") run_tests+=("$sel")
+done
+
+for i in "${!run_files[@]}"; do
+  f=${run_files[$i]}
+  for t in ${run_tests[$i]}; do
     dir=$work/$t
     mkdir -p "$dir/root"
     start=$(date +%s%N)

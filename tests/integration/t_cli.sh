@@ -204,34 +204,37 @@ assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", s.get("created", "")), s
 
 test_state_creating_is_transient() {
   make_bundle "$T_DIR/b" sleep 60
-  # A slow createRuntime hook holds create in the "creating" phase.
+  # A createRuntime hook holds create in the "creating" phase until the test
+  # has looked (10 s at most, so that a failed test does not hang).
   cat > "$T_DIR/hook" <<EOF
 #!/bin/sh
 touch "$T_DIR/in-hook"
-sleep 1
+i=0
+while [ ! -e "$T_DIR/release" ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
 EOF
   chmod +x "$T_DIR/hook"
   cfg "$T_DIR/b" "c['hooks']={'createRuntime': [{'path': '$T_DIR/hook'}]}"
   b create -b "$T_DIR/b" cr &
   local creator=$!
   wait_for test -e "$T_DIR/in-hook" || fail "hook never ran"
-  assert_eq creating "$(status_of cr)" "status while create runs"
+  local st; st=$(status_of cr)
+  touch "$T_DIR/release"
+  assert_eq creating "$st" "status while create runs"
   wait $creator || fail "create failed"
   assert_eq created "$(status_of cr)" "status after create"
 }
 
 test_pause_resume_freezes_processes() {
-  [ -e /sys/fs/cgroup/unified/cgroup.freeze ] || [ -e /sys/fs/cgroup/cgroup.freeze ] ||
-    [ -e /sys/fs/cgroup/unified/berth/cgroup.freeze ] || skip "no cgroup v2 freezer"
   mkdir -p "$T_DIR/io"
   make_bundle "$T_DIR/b" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /out/tick; sleep 0.02; done'
   add_bind "$T_DIR/b" "$T_DIR/io" /out
   b run -d -b "$T_DIR/b" pz || fail "run -d"
+  local cg; cg=$(cgroup_of pz)
+  [ -d "$cg" ] || fail "no cgroup from the state: '$cg'"
+  [ -e "$cg/cgroup.freeze" ] || skip "no cgroup v2 freezer ($cg/cgroup.freeze is missing)"
   wait_for test -s "$T_DIR/io/tick" || fail "container never ticked"
   b pause pz || fail "pause"
   assert_eq paused "$(status_of pz)"
-  local cg=/sys/fs/cgroup/unified/berth/pz
-  [ -d "$cg" ] || cg=$(b state pz | json_get 'j.get("cgroupPath","")')
   grep -q '^frozen 1' "$cg/cgroup.events" || fail "cgroup not frozen: $(cat "$cg/cgroup.events")"
   local t1 t2
   t1=$(cat "$T_DIR/io/tick"); sleep 0.3; t2=$(cat "$T_DIR/io/tick")
@@ -337,12 +340,13 @@ test_kill_all_without_pid_namespace() {
 
 test_kill_all_term() {
   mkdir -p "$T_DIR/io"
-  make_bundle "$T_DIR/b" sh -c 'sh -c "trap \"echo child >> /out/sigs; exit 0\" TERM; while :; do sleep 0.05; done" &
+  # Each shell says it is ready once its trap is set.
+  make_bundle "$T_DIR/b" sh -c 'sh -c "trap \"echo child >> /out/sigs; exit 0\" TERM; echo ready > /out/child-ready; while :; do sleep 0.05; done" &
     trap "echo init >> /out/sigs" TERM; echo ready > /out/ready; while :; do sleep 0.05; done'
   add_bind "$T_DIR/b" "$T_DIR/io" /out
   b run -d -b "$T_DIR/b" kt || fail "run"
   wait_for test -e "$T_DIR/io/ready" || fail "not ready"
-  sleep 0.1
+  wait_for test -e "$T_DIR/io/child-ready" || fail "child not ready"
   b kill -a kt TERM || fail "kill -a TERM"
   wait_for eval 'test "$(sort "$T_DIR/io/sigs" | tr "\n" " ")" = "child init "' ||
     fail "kill --all TERM reached: $(cat "$T_DIR/io/sigs" 2>/dev/null)"

@@ -238,12 +238,12 @@ test_exec_paused_refused() {
 }
 
 test_exec_forwards_signals() {
-  _running "$T_DIR/b" esig
   mkdir -p "$T_DIR/io"
-  (exec "$BERTH" --root "$T_ROOT" exec esig sh -c 'trap "exit 42" TERM; touch /tmp/up 2>/dev/null; while :; do sleep 0.05; done') &
+  _running "$T_DIR/b" esig "c['mounts'].append({'destination': '/out', 'type': 'bind', 'source': '$T_DIR/io', 'options': ['rbind']})"
+  # The exec'd shell says it is up once its trap is set.
+  (exec "$BERTH" --root "$T_ROOT" exec esig sh -c 'trap "exit 42" TERM; echo up > /out/up; while :; do sleep 0.05; done') &
   local runner=$!
-  wait_for eval '[ "$(b ps --format json esig | json_get "len(j)")" -ge 3 ]' || fail "exec'd shell did not start"
-  sleep 0.1
+  wait_for test -e "$T_DIR/io/up" || fail "exec'd shell did not start"
   kill -TERM $runner
   wait $runner; assert_eq 42 $? "exit code after SIGTERM to berth exec"
   assert_eq running "$(status_of esig)" "container after its exec'd process exited"
@@ -266,7 +266,9 @@ test_exec_pid_file_failure_leaves_no_process() {
   # (To a file: a leaked process would hold a $(...) pipe open.)
   b exec -d --pid-file "$T_DIR/isdir" epf sleep 301 >"$T_DIR/exec.err" 2>&1 && fail "exec with an unwritable pid file succeeded"
   assert_contains "$(cat "$T_DIR/exec.err")" "$T_DIR/isdir"
-  sleep 0.2
+  # Killed, it may take a moment to leave; left running, it stays.
+  _exec_gone() { [ "$(b ps epf | grep -c 'sleep 301')" = 0 ]; }
+  wait_for _exec_gone
   n=$(b ps epf | grep -c 'sleep 301')
   assert_eq 0 "$n" "exec'd processes left running after a failed exec"
 }

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <sys/capability.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,6 +27,7 @@
 #include "common/cleanup.h"
 #include "runtime/seccomp.h"
 #include "specs/seccomp_default.h"
+#include "testskip.h"
 
 static char *no_strs[] = { NULL };
 
@@ -51,9 +55,9 @@ child_fail(int fd, const char *fmt, ...)
 
 typedef void (*child_fn)(int fd, void *arg);
 
-static void run_child(child_fn fn, void *arg)
+/* Run fn in a child; its wait status, and what it reported in msg. */
+static int child_status(child_fn fn, void *arg, char *msg, size_t size)
 {
-	char msg[600] = "";
 	int p[2], st = 0;
 	ssize_t n;
 	pid_t pid;
@@ -62,17 +66,40 @@ static void run_child(child_fn fn, void *arg)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		struct rlimit no_core = { 0, 0 };
+
 		close(p[0]);
+		/* A child the filter kills with SIGSYS leaves no core file. */
+		setrlimit(RLIMIT_CORE, &no_core);
 		fn(p[1], arg);
 		syscall(SYS_exit_group, 0);
 	}
 	close(p[1]);
-	n = read(p[0], msg, sizeof(msg) - 1);
+	n = read(p[0], msg, size - 1);
 	msg[n > 0 ? n : 0] = '\0';
 	close(p[0]);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && n <= 0,
-		      "child failed (status %#x): %s", st, msg);
+	return st;
+}
+
+static void run_child(child_fn fn, void *arg)
+{
+	char msg[600] = "";
+	int st = child_status(fn, arg, msg, sizeof(msg));
+
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0 && !*msg,
+		      "child failed (status %#x%s): %s", st,
+		      WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS ? ", killed by SIGSYS" : "", msg);
+}
+
+/* For a child whose filter must kill it (SCMP_ACT_KILL: SIGSYS). */
+static void run_child_sigsys(child_fn fn, void *arg)
+{
+	char msg[600] = "";
+	int st = child_status(fn, arg, msg, sizeof(msg));
+
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+		      "child not killed by SIGSYS (status %#x): %s", st, msg);
 }
 
 static void load_or_fail(int fd, struct rt_seccomp *f, int *notify_fd)
@@ -188,6 +215,76 @@ START_TEST(unknown_name_skipped)
 }
 END_TEST
 
+/* ---- flags and architectures ---------------------------------------- */
+
+#if defined(__x86_64__)
+/* The numbers of the calls used here under the other x86 ABIs: x32 has
+ * x86-64's with __X32_SYSCALL_BIT, i386 its own table. */
+#define X32_NR_MKDIR (0x40000000L | 83)
+#define I386_NR_GETPID 20L
+#define I386_NR_MKDIR 39L
+
+/* int 0x80 from 64-bit code, as tests/helpers/syscall.c: the raw result,
+ * -errno on failure. */
+static long i386_call(long nr, long a0, long a1)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a0), "c"(a1)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return (int)ret;
+}
+#endif
+
+struct tsync_thread {
+	int wake;          /* read end: the thread waits for a byte */
+	const char *path;
+	int err;           /* its mkdir's errno, 0 if it made the directory */
+};
+
+static void *tsync_thread_fn(void *arg)
+{
+	struct tsync_thread *t = arg;
+	char c;
+
+	(void)!read(t->wake, &c, 1);
+	t->err = mkdir(t->path, 0700) == 0 ? 0 : errno;
+	return NULL;
+}
+
+/* TSYNC: a thread that was running before the load is filtered too; the
+ * native rule holds, and under SCMP_ARCH_X32 so does its x32 number
+ * (without that architecture the filter would kill the call). */
+static void child_flags_arch(int fd, void *arg)
+{
+	struct mkdir_case *c = arg;
+	struct tsync_thread t = { .err = -1 };
+	char sub[256], other[256];
+	pthread_t th;
+	int p[2];
+
+	snprintf(sub, sizeof(sub), "%s/sub", c->dir);
+	snprintf(other, sizeof(other), "%s/thread", c->dir);
+	EXPECT(fd, pipe(p) == 0, "pipe");
+	t.wake = p[0];
+	t.path = other;
+	EXPECT(fd, pthread_create(&th, NULL, tsync_thread_fn, &t) == 0, "pthread_create");
+	load_or_fail(fd, c->f, NULL);
+	(void)!write(p[1], "x", 1);
+	EXPECT(fd, pthread_join(th, NULL) == 0, "pthread_join");
+	EXPECT(fd, t.err == EPERM, "mkdir in a thread started before the load: errno %d (0: made), want EPERM (TSYNC)",
+	       t.err);
+	errno = 0;
+	EXPECT(fd, mkdir(sub, 0700) == -1 && errno == EPERM, "mkdir: errno %d, want EPERM", errno);
+#if defined(__x86_64__)
+	errno = 0;
+	EXPECT(fd, syscall(X32_NR_MKDIR, NULL, 0700) == -1 && errno == EPERM,
+	       "x32 mkdir: errno %d, want EPERM (SCMP_ARCH_X32)", errno);
+#endif
+}
+
 START_TEST(flags_and_arch)
 {
 	char *names[] = { "mkdir", "mkdirat", NULL };
@@ -198,7 +295,7 @@ START_TEST(flags_and_arch)
 	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
 	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
 	struct mkdir_case c;
-	char dir[64];
+	char dir[64], other[80];
 
 	spec.architectures = archs;
 	spec.flags = flags;
@@ -206,9 +303,215 @@ START_TEST(flags_and_arch)
 	spec.n_syscalls = 1;
 	f = compile_ok(&spec);
 	make_tmpdir(dir, sizeof(dir));
+	snprintf(other, sizeof(other), "%s/thread", dir);
 	c = (struct mkdir_case){ .f = f, .dir = dir, .want_errno = EPERM };
-	run_child(child_mkdir, &c);
+	run_child(child_flags_arch, &c);
+	rmdir(other);
 	remove_tmpdir(dir);
+}
+END_TEST
+
+/* The flags of a filter as a tracer sees them: PTRACE_SECCOMP_GET_METADATA
+ * reports SECCOMP_FILTER_FLAG_LOG.  0, or -errno of the ptrace call. */
+static int filter_flags(struct rt_seccomp *f, uint64_t *flags)
+{
+	struct __ptrace_seccomp_metadata md = { .filter_off = 0 };
+	int st = 0, e;
+	long r;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct b_err err = { 0 };
+
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 || rt_seccomp_load(f, NULL, &err) < 0)
+			syscall(SYS_exit_group, 2);
+		raise(SIGSTOP);
+		syscall(SYS_exit_group, 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSTOPPED(st), "the child did not stop under the filter (status %#x)", st);
+	r = ptrace(PTRACE_SECCOMP_GET_METADATA, pid, (void *)sizeof(md), &md);
+	e = errno;
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	if (r < 0)
+		return -e;
+	*flags = md.flags;
+	return 0;
+}
+
+START_TEST(flag_log_kept_with_the_filter)
+{
+	char *names[] = { "mkdir", NULL };
+	char *flags[] = { "SECCOMP_FILTER_FLAG_LOG", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ERRNO };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *logged = NULL, *plain = NULL;
+	uint64_t got = 0;
+	int r;
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	plain = compile_ok(&spec);
+	spec.flags = flags;
+	logged = compile_ok(&spec);
+	r = filter_flags(plain, &got);
+	/* EACCES: no CAP_SYS_ADMIN, or this process is under seccomp itself;
+	 * EIO: a kernel without CONFIG_CHECKPOINT_RESTORE. */
+	if (r == -EACCES || r == -EIO || r == -EPERM)
+		TEST_SKIP("PTRACE_SECCOMP_GET_METADATA is not available here: %s", strerror(-r));
+	ck_assert_msg(r == 0, "PTRACE_SECCOMP_GET_METADATA: %s", strerror(-r));
+	ck_assert_msg(!(got & SECCOMP_FILTER_FLAG_LOG), "LOG set on a filter loaded without it: %#llx",
+		      (unsigned long long)got);
+	ck_assert_int_eq(filter_flags(logged, &got), 0);
+	ck_assert_msg(got & SECCOMP_FILTER_FLAG_LOG, "SECCOMP_FILTER_FLAG_LOG not on the loaded filter: %#llx",
+		      (unsigned long long)got);
+}
+END_TEST
+
+/* The speculation controls of a child after it loaded f (NULL: nothing). */
+static void spec_ctrl_after(struct rt_seccomp *f, long out[2])
+{
+	int p[2], st = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct b_err err = { 0 };
+		long v[2] = { -1, -1 };
+
+		if (!f || rt_seccomp_load(f, NULL, &err) == 0) {
+			v[0] = prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, 0, 0, 0);
+			v[1] = prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_INDIRECT_BRANCH, 0, 0, 0);
+		}
+		(void)!write(p[1], v, sizeof(v));
+		syscall(SYS_exit_group, 0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], out, 2 * sizeof(long)), (ssize_t)(2 * sizeof(long)));
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+}
+
+/* SPEC_ALLOW: a kernel that forces speculation mitigations on a task that
+ * loads a filter (spec_store_bypass_disable=seccomp, spectre_v2_user=seccomp)
+ * leaves them alone with this flag; prctl shows which. */
+START_TEST(flag_spec_allow_leaves_speculation_alone)
+{
+	char *names[] = { "mkdir", NULL };
+	char *flags[] = { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ERRNO };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *plain = NULL, *allow = NULL;
+	long none[2], with_plain[2], with_allow[2];
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	plain = compile_ok(&spec);
+	spec.flags = flags;
+	allow = compile_ok(&spec);
+	spec_ctrl_after(NULL, none);
+	spec_ctrl_after(plain, with_plain);
+	ck_assert_msg(with_plain[0] != -1 || with_plain[1] != -1 || none[0] == -1, "the child could not load the filter");
+	if (with_plain[0] == none[0] && with_plain[1] == none[1])
+		TEST_SKIP("this kernel does not force speculation mitigations on seccomp "
+			  "(store bypass %#lx, indirect branch %#lx with a filter or not): SPEC_ALLOW has nothing to show",
+			  none[0], none[1]);
+	spec_ctrl_after(allow, with_allow);
+	ck_assert_msg(with_allow[0] == none[0] && with_allow[1] == none[1],
+		      "with SPEC_ALLOW: store bypass %#lx, indirect branch %#lx; without a filter %#lx, %#lx",
+		      with_allow[0], with_allow[1], none[0], none[1]);
+}
+END_TEST
+
+/* A default-deny filter and the other ABIs' numbers: with their
+ * architecture listed the rules (and the default) apply to them, without
+ * it the filter kills the call. */
+static struct rt_seccomp *default_deny_filter(char **archs)
+{
+	static char *allowed[] = { "getpid", "write", "exit", "exit_group", NULL };
+	struct oci_seccomp_syscall sc = { .names = allowed, .action = OCI_SCMP_ACT_ALLOW };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ERRNO);
+
+	spec.architectures = archs;
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	return compile_ok(&spec);
+}
+
+#if defined(__x86_64__)
+static void child_x32_denied(int fd, void *arg)
+{
+	pid_t pid = (pid_t)syscall(SYS_getpid);
+
+	load_or_fail(fd, arg, NULL);
+	EXPECT(fd, syscall(SYS_getpid) == pid, "getpid not allowed");
+	errno = 0;
+	EXPECT(fd, syscall(X32_NR_MKDIR, NULL, 0700) == -1 && errno == EPERM, "x32 mkdir: errno %d, want EPERM", errno);
+}
+
+static void child_x32_killed(int fd, void *arg)
+{
+	load_or_fail(fd, arg, NULL);
+	syscall(X32_NR_MKDIR, NULL, 0700);
+	child_fail(fd, "an x32 call under a filter without SCMP_ARCH_X32 was not killed (errno %d)", errno);
+}
+
+static void child_i386_denied(int fd, void *arg)
+{
+	long pid = syscall(SYS_getpid), r;
+
+	load_or_fail(fd, arg, NULL);
+	r = i386_call(I386_NR_GETPID, 0, 0);
+	EXPECT(fd, r == pid, "i386 getpid: %ld, want %ld (allowed)", r, pid);
+	r = i386_call(I386_NR_MKDIR, 0, 0700);
+	EXPECT(fd, r == -EPERM, "i386 mkdir: %ld, want -EPERM", r);
+}
+
+static void child_i386_killed(int fd, void *arg)
+{
+	long r;
+
+	load_or_fail(fd, arg, NULL);
+	r = i386_call(I386_NR_GETPID, 0, 0);
+	child_fail(fd, "an i386 call under a filter without SCMP_ARCH_X86 was not killed (%ld)", r);
+}
+#endif
+
+START_TEST(default_deny_x32_numbers)
+{
+#if defined(__x86_64__)
+	char *x32[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", NULL };
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *with = default_deny_filter(x32);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *native = default_deny_filter(no_strs);
+
+	run_child(child_x32_denied, with);
+	run_child_sigsys(child_x32_killed, native);
+#else
+	TEST_SKIP("x32 is an x86-64 ABI");
+#endif
+}
+END_TEST
+
+START_TEST(default_deny_i386_numbers)
+{
+#if defined(__x86_64__)
+	char *x86[] = { "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", NULL };
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *with = NULL, *native = NULL;
+	long r = i386_call(I386_NR_GETPID, 0, 0);
+
+	if (r != getpid())
+		TEST_SKIP("this kernel runs no i386 syscalls (IA32 emulation off): int 0x80 getpid gave %ld", r);
+	with = default_deny_filter(x86);
+	native = default_deny_filter(no_strs);
+	run_child(child_i386_denied, with);
+	run_child_sigsys(child_i386_killed, native);
+#else
+	TEST_SKIP("the i386 entry point is an x86-64 one");
+#endif
 }
 END_TEST
 
@@ -677,7 +980,7 @@ START_TEST(notify_listener_with_flags)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, NULL) < 0 &&
 	    errno == EINVAL)
-		return; /* kernel < 5.19 */
+		TEST_SKIP("the kernel has no SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (before 5.19)");
 	notify_roundtrip(flags);
 }
 END_TEST
@@ -997,6 +1300,10 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, errno_custom);
 	tcase_add_test(tc, unknown_name_skipped);
 	tcase_add_test(tc, flags_and_arch);
+	tcase_add_test(tc, flag_log_kept_with_the_filter);
+	tcase_add_test(tc, flag_spec_allow_leaves_speculation_alone);
+	tcase_add_test(tc, default_deny_x32_numbers);
+	tcase_add_test(tc, default_deny_i386_numbers);
 	tcase_add_test(tc, arg_eq_allowed_under_default_errno);
 	tcase_add_test(tc, same_index_ored);
 	tcase_add_test(tc, same_index_ored_other_index_anded);

@@ -65,12 +65,16 @@ test_pause_resume_freezes() {
   sleep 1
   b pause fz || fail pause
   assert_contains "$(b state fz)" '"status": "paused"'
+  # berth pause returns once the kernel reports the cgroup frozen.
+  local cg; cg=$(cg_of fz)
+  grep -qx 'frozen 1' "$cg/cgroup.events" || fail "$cg/cgroup.events after pause: $(cat "$cg/cgroup.events")"
   local a c
   b exec fz true 2>/dev/null && fail "exec into a paused container succeeded"
   local pid; pid=$(b state fz | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
   a=$(cat /proc/$pid/root/dev/shm/counter); sleep 1; c=$(cat /proc/$pid/root/dev/shm/counter)
   assert_eq "$a" "$c" "counter while paused"
   b resume fz || fail resume
+  grep -qx 'frozen 0' "$cg/cgroup.events" || fail "$cg/cgroup.events after resume: $(cat "$cg/cgroup.events")"
   sleep 1
   c=$(cat /proc/$pid/root/dev/shm/counter)
   [ "$c" -gt "$a" ] || fail "counter did not advance after resume ($a -> $c)"
@@ -167,20 +171,37 @@ test_check_before_update_refuses_below_usage() {
   b delete -f cbu
 }
 
-test_unified_cpuset_hugetlb_io_files() {
+test_unified_cpuset_hugetlb_cpu_files() {
   make_bundle "$T_DIR/b" sleep 60
-  cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'cpus':'0','mems':'0','burst':1000,'idle':0},'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],'blockIO':{'weight':500},'unified':{'memory.high':'52428800','pids.max':'7'}}"
+  # cpu.idle 1, not the kernel's default 0, so that the value shows it was
+  # written.
+  cfg "$T_DIR/b" "c['linux']['resources']={'cpu':{'cpus':'0','mems':'0','burst':1000,'idle':1},'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],'unified':{'memory.high':'52428800','pids.max':'7'}}"
   b create --bundle "$T_DIR/b" u1 || fail create
   local cg; cg=$(cg_of u1)
   assert_eq 0 "$(cat $cg/cpuset.cpus)" cpuset.cpus
   assert_eq 0 "$(cat $cg/cpuset.mems)" cpuset.mems
+  assert_eq 1000 "$(cat $cg/cpu.max.burst)" "cpu.max.burst for cpu.burst 1000 (microseconds both)"
+  assert_eq 1 "$(cat $cg/cpu.idle)" "cpu.idle"
   assert_eq 4194304 "$(cat $cg/hugetlb.2MB.max)" hugetlb.2MB.max
   assert_eq 52428800 "$(cat $cg/memory.high)" "unified memory.high"
   assert_eq 7 "$(cat $cg/pids.max)" "unified pids.max"
-  if [ -f $cg/io.weight ]; then
-    assert_contains "$(cat $cg/io.weight)" "default 4950" "io.weight for blkio weight 500 (1 + 490*9999/990)"
-  fi
   b delete -f u1
+}
+
+# io.weight is iocost's file: a kernel without CONFIG_BLK_CGROUP_IOCOST has
+# none (and then a blockIO weight is an error, not silently dropped), which
+# the root's io.cost.qos tells.
+test_io_weight_file() {
+  grep -qw io /sys/fs/cgroup/cgroup.controllers || skip "no io controller in this guest's cgroup2"
+  [ -e /sys/fs/cgroup/io.cost.qos ] ||
+    skip "this kernel has no io.weight (no iocost: /sys/fs/cgroup/io.cost.qos is missing)"
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "c['linux']['resources']={'blockIO':{'weight':500}}"
+  b create --bundle "$T_DIR/b" io1 || fail create
+  local cg; cg=$(cg_of io1)
+  [ -f "$cg/io.weight" ] || fail "no io.weight in $cg, though the kernel has iocost"
+  assert_contains "$(cat $cg/io.weight)" "default 4950" "io.weight for blkio weight 500 (1 + 490*9999/990)"
+  b delete -f io1
 }
 
 test_unified_rejects_bad_keys() {

@@ -118,7 +118,10 @@ p["spec"]["restartPolicy"] = "Always"
 p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo inside > /tmp/marker; while :; do sleep 1; done"]
 p["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["cat", "/tmp/marker"]}, "periodSeconds": 1}'
   b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
-  wait_for test -n "$(b exec tp_c cat /tmp/marker 2>/dev/null)" || fail "exec does not see the container's files"
+  # A function, so that wait_for runs the exec on every try (a "$(...)" in
+  # its arguments would be expanded once, before the first).
+  _marker_seen() { [ "$(b exec tp_c cat /tmp/marker 2>/dev/null)" = inside ]; }
+  wait_for _marker_seen || fail "exec does not see the container's files: $(b exec tp_c cat /tmp/marker 2>&1)"
   assert_eq inside "$(b exec tp_c cat /tmp/marker)"
   local ok=
   for _ in $(seq 100); do

@@ -134,8 +134,9 @@ static int move_to_leaf(const char *dir, struct b_err *err)
 	size_t n = 0;
 	int r;
 
-	if (own_cgroup(self, sizeof(self), err) < 0 || cg_find_mount(mnt, sizeof(mnt), err) < 0)
-		return -EBUSY;
+	if ((r = own_cgroup(self, sizeof(self), err)) < 0 ||
+	    (r = cg_find_mount(mnt, sizeof(mnt), err)) < 0)
+		return r;
 	snprintf(own, sizeof(own), "%s%s", mnt, strcmp(self, "/") ? self : "");
 	if (strcmp(own, dir))
 		return b_err_set(err, EBUSY,

@@ -96,18 +96,22 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* A warning is printed; it never changes the exit code. */
+static void warn_if(struct cli *cli, const struct b_err *warn)
+{
+	if (warn->code)
+		cli_warn(cli, warn);
+}
+
 int cmd_start(struct cli *cli, int argc, char **argv)
 {
-	struct b_err err = { 0 };
-	int r;
+	struct b_err err = { 0 }, warn = { 0 };
 
 	if (argc != 2)
 		return cli_usage(cli, cli_find_command("start"), "expected exactly one container ID");
-	r = rt_start(&cli->ctx, argv[1], &err);
-	if (r < 0)
+	if (rt_start(&cli->ctx, argv[1], &warn, &err) < 0)
 		return cli_error(cli, &err);
-	if (r > 0)
-		cli_warn(cli, &err);
+	warn_if(cli, &warn);
 	return 0;
 }
 
@@ -116,9 +120,9 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	const struct command *c = cli_find_command("run");
 	struct create_args a = { 0 };
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
-	struct b_err err = { 0 };
+	struct b_err err = { 0 }, warn = { 0 };
 	char notify_dir[PATH_MAX];
-	int r, code, notify_fd = -1;
+	int code, notify_fd = -1;
 
 	if (parse_create(cli, c, argc, argv, true, &a))
 		return 1;
@@ -140,15 +144,13 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
 	}
-	r = rt_start(&cli->ctx, a.id, &err);
-	if (r < 0) {
+	if (rt_start(&cli->ctx, a.id, &warn, &err) < 0) {
 		struct b_err ignored = { 0 };
-		rt_delete(&cli->ctx, a.id, true, &ignored);
+		rt_delete(&cli->ctx, a.id, true, NULL, &ignored);
 		notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
 	}
-	if (r > 0)
-		cli_warn(cli, &err);
+	warn_if(cli, &warn);
 	if (a.detach)
 		return 0;
 	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master, notify_fd);
@@ -159,11 +161,10 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		close(out.pidfd);
 	if (!a.keep) {
 		memset(&err, 0, sizeof(err));
-		r = rt_delete(&cli->ctx, a.id, true, &err);
-		if (r < 0)
+		memset(&warn, 0, sizeof(warn));
+		if (rt_delete(&cli->ctx, a.id, true, &warn, &err) < 0)
 			cli_error(cli, &err);
-		else if (r > 0)
-			cli_warn(cli, &err);
+		warn_if(cli, &warn);
 	}
 	return code;
 }
@@ -198,9 +199,9 @@ int cmd_delete(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { 0 } };
 	const struct command *c = cli_find_command("delete");
-	struct b_err err = { 0 };
+	struct b_err err = { 0 }, warn = { 0 };
 	bool force = false;
-	int ch, r;
+	int ch;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+f", opts, NULL)) != -1) {
@@ -210,15 +211,13 @@ int cmd_delete(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage(cli, c, "expected exactly one container ID");
-	r = rt_delete(&cli->ctx, argv[optind], force, &err);
-	if (r < 0) {
+	if (rt_delete(&cli->ctx, argv[optind], force, &warn, &err) < 0) {
 		/* runc: deleting a missing container with --force succeeds. */
 		if (force && err.code == ENOENT)
 			return 0;
 		return cli_error(cli, &err);
 	}
-	if (r > 0)
-		cli_warn(cli, &err);
+	warn_if(cli, &warn);
 	return 0;
 }
 

@@ -1,8 +1,11 @@
 /* The container engine's public API: what cmd/ (the OCI CLI) and the pod
  * supervisor call.  Nothing here prints or exits; every call returns 0 or a
- * negative errno-style code and fills the error object. */
+ * negative errno-style code and fills the error object.  What is only a
+ * warning (a failed poststart or poststop hook, say: runtime-spec) never
+ * changes the return value: it goes to a separate `warn` object. */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -78,7 +81,10 @@ int rt_create_config(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 		     const struct oci_config *cfg, const char *config_json,
 		     struct rt_created *out, struct b_err *err);
 
-int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *err);
+/* Start a created container.  A failing poststart hook does not fail the
+ * start: it is reported in *warn (warn->code != 0; warn may be NULL). */
+int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *warn,
+	     struct b_err *err);
 
 /* Load the state and refresh its status from the live system. */
 int rt_state(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
@@ -86,7 +92,10 @@ int rt_state(const struct rt_ctx *ctx, const char *id, struct oci_state **out,
 
 int rt_kill(const struct rt_ctx *ctx, const char *id, int sig, bool all,
 	    struct b_err *err);
-int rt_delete(const struct rt_ctx *ctx, const char *id, bool force,
+/* Remove a stopped container (with `force`, kill it first).  Problems that
+ * do not stop the removal (a failing poststop hook, a failed kill of a
+ * leftover process) are reported in *warn (warn may be NULL). */
+int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err *warn,
 	      struct b_err *err);
 int rt_pause(const struct rt_ctx *ctx, const char *id, struct b_err *err);
 int rt_resume(const struct rt_ctx *ctx, const char *id, struct b_err *err);
@@ -145,9 +154,19 @@ static inline void rt_exec_opts_init(struct rt_exec_opts *o)
 	*o = (struct rt_exec_opts){ .stdio = { -1, -1, -1 } };
 }
 
+/* rt_exec's one fatal error.  To start a process in a container with its
+ * own pid namespace the caller joins that namespace for its children and
+ * comes back right after the clone; if coming back fails, the caller's
+ * every later child (the pod supervisor's next container) would be born in
+ * the container's namespace.  The process is then killed, rt_exec returns
+ * -RT_EXEC_PIDNS_STUCK with err->code set to it, and the caller must not
+ * create processes any more.  berth returns this code for nothing else. */
+#define RT_EXEC_PIDNS_STUCK ENOTRECOVERABLE
+
 /* Start a process inside a created or running container.  On return it
  * has exec'd (or failed with the reason in err); the caller waits on
- * out->pidfd / out->pid, which is its child. */
+ * out->pidfd / out->pid, which is its child.  -RT_EXEC_PIDNS_STUCK: see
+ * above. */
 int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
 	    struct rt_created *out, struct b_err *err);
 

@@ -268,13 +268,43 @@ static int open_exec_cgroup(const char *cg, const char *sub, int *fd, struct b_e
 	return 0;
 }
 
+/* The way back from the container's pid namespace, opened before leaving:
+ * without it there is none. */
+static int open_own_pidns(int min_fd, struct b_err *err)
+{
+	_cleanup_close_ int fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return b_err_sys(err, errno, "exec: opening /proc/self/ns/pid");
+	/* Below min_fd it would be one of the fds --preserve-fds hands over. */
+	if ((r = rt_lift_fd(&fd, min_fd)) < 0)
+		return b_err_sys(err, -r, "exec: moving fds above --preserve-fds");
+	return b_steal_fd(fd);
+}
+
+/* Every later child of the caller (the pod supervisor's next container)
+ * would be born in the container's pid namespace: the process spawned is
+ * killed and the caller told it must not go on (RT_EXEC_PIDNS_STUCK). */
+static int pidns_stuck(pid_t pid, int pidfd, int e, struct b_err *err)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return b_err_set(err, RT_EXEC_PIDNS_STUCK,
+			 "exec: returning to the caller's pid namespace: %s (its next children "
+			 "would be born in the container's)", strerror(e));
+}
+
 static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, struct b_err *err)
 {
 	struct clone_args ca = { .flags = CLONE_PIDFD, .exit_signal = SIGCHLD };
-	_cleanup_close_ int own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-
-	rt_lift_fd(&own_pidns, 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0));
-	int pidfd = -1;
+	_cleanup_close_ int own_pidns = -1;
+	int min_fd = 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0);
+	int pidfd = -1, e;
 	pid_t pid;
 
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
@@ -283,8 +313,13 @@ static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, str
 		ca.cgroup = (uint64_t)cg_fd;
 	}
 	/* Only our future children enter the container's pid namespace. */
-	if (j->join_pid && setns(j->pidfd, CLONE_NEWPID) < 0)
-		return b_err_sys(err, errno, "exec: joining the pid namespace");
+	if (j->join_pid) {
+		own_pidns = open_own_pidns(min_fd, err);
+		if (own_pidns < 0)
+			return own_pidns;
+		if (setns(j->pidfd, CLONE_NEWPID) < 0)
+			return b_err_sys(err, errno, "exec: joining the pid namespace");
+	}
 	pid = b_clone3(&ca);
 	if (pid < 0 && cg_fd >= 0) {
 		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
@@ -292,10 +327,11 @@ static int spawn_exec(struct exec_job *j, int cg_fd, struct rt_created *out, str
 	}
 	if (pid == 0)
 		exec_child(j);
-	if (own_pidns >= 0)
-		setns(own_pidns, CLONE_NEWPID);
+	e = errno;
+	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+		return pidns_stuck(pid, pidfd, errno, err);
 	if (pid < 0)
-		return b_err_sys(err, errno, "exec: clone3");
+		return b_err_sys(err, e, "exec: clone3");
 	out->pid = pid;
 	out->pidfd = pidfd;
 	return 0;
@@ -323,6 +359,18 @@ static int wait_exec_result(struct exec_job *j, struct rt_created *out, struct b
 		out->pidfd = -1;
 	}
 	return r;
+}
+
+/* What the seccomp listener is sent along with the notify fd. */
+static int notify_state(struct exec_job *j, const struct oci_state *st, struct b_err *err)
+{
+	_cleanup_free_ char *state = oci_state_to_json(st, false, false);
+
+	if (!state)
+		return b_err_set(err, ENOMEM, "out of memory");
+	return rt_seccomp_process_state(j->cfg->oci_version, st->pid,
+					j->cfg->linux.seccomp->listener_metadata, state,
+					&j->notify_state, err);
 }
 
 int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
@@ -364,14 +412,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	else if (j.cfg && j.cfg->linux.seccomp &&
 		 (r = rt_seccomp_compile(j.cfg->linux.seccomp, &j.seccomp, err)) < 0)
 		goto out;
-	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp) && j.cfg && j.cfg->linux.seccomp) {
-		_cleanup_free_ char *state = oci_state_to_json(st, false, false);
-		if (!state || rt_seccomp_process_state(j.cfg->oci_version, st->pid,
-				j.cfg->linux.seccomp->listener_metadata, state, &j.notify_state, err) < 0) {
-			r = state ? -EINVAL : b_err_set(err, ENOMEM, "out of memory");
-			goto out;
-		}
-	}
+	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp) && j.cfg && j.cfg->linux.seccomp &&
+	    (r = notify_state(&j, st, err)) < 0)
+		goto out;
 	j.pidfd = b_pidfd_open(st->pid, 0);
 	if (j.pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time)) {
 		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);

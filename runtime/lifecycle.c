@@ -101,13 +101,33 @@ static int read_start_reply(int fd, struct b_err *err)
 	return b_err_set(err, ECANCELED, "%s", buf[0] == '0' ? buf + 1 : buf);
 }
 
-int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *err)
+/* poststart failures are warnings (runtime-spec): they go to *warn. */
+static void run_poststart(struct locked *l, struct b_err *warn)
+{
+	char path[PATH_MAX + 16];
+	_cleanup_free_ char *json = NULL, *state = NULL;
+	struct oci_config *cfg = NULL;
+	struct b_err herr = { 0 };
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/config.json", l->dir);
+	if (b_read_file(path, 0, &json, &len) < 0 ||
+	    oci_config_parse("config.json", json, len, &cfg, &herr) < 0)
+		return;
+	if (cfg->hooks[OCI_HOOK_POSTSTART].n) {
+		l->st->status = "running";
+		state = oci_state_to_json(l->st, false, false);
+		if (rt_hooks_run(cfg->hooks, OCI_HOOK_POSTSTART, state, &herr) < 0 && warn)
+			*warn = herr;
+	}
+	oci_config_free(cfg);
+}
+
+int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *warn, struct b_err *err)
 {
 	struct locked l;
 	char sock[PATH_MAX + 16];
-	_cleanup_free_ char *state = NULL;
 	_cleanup_close_ int fd = -1;
-	struct oci_config *cfg = NULL;
 	int r = lock_and_load(ctx, id, &l, err);
 
 	if (r < 0)
@@ -125,30 +145,9 @@ int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *err)
 	snprintf(sock, sizeof(sock), "%s/start.sock", l.dir);
 	unlink(sock);
 	r = read_start_reply(fd, err);
-	if (r < 0)
-		goto out;
-	/* poststart failures are warnings (runtime-spec): reported as r = 1. */
-	{
-		char path[PATH_MAX + 16];
-		_cleanup_free_ char *json = NULL;
-		size_t len;
-		struct b_err herr = { 0 };
-
-		snprintf(path, sizeof(path), "%s/config.json", l.dir);
-		if (b_read_file(path, 0, &json, &len) == 0 &&
-		    oci_config_parse("config.json", json, len, &cfg, &herr) == 0 &&
-		    cfg->hooks[OCI_HOOK_POSTSTART].n) {
-			l.st->status = "running";
-			state = oci_state_to_json(l.st, false, false);
-			if (rt_hooks_run(cfg->hooks, OCI_HOOK_POSTSTART, state, &herr) < 0) {
-				*err = herr;
-				r = 1;
-			}
-		}
-	}
+	if (r == 0)
+		run_poststart(&l, warn);
 out:
-	if (cfg)
-		oci_config_free(cfg);
 	locked_release(&l);
 	return r;
 }
@@ -223,10 +222,11 @@ static void run_poststop(const char *dir, struct oci_state *st, struct b_err *wa
 	oci_config_free(cfg);
 }
 
-int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err *err)
+int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err *warn,
+	      struct b_err *err)
 {
 	struct locked l;
-	struct b_err warn = { 0 };
+	struct b_err w = { 0 };   /* the last problem that did not stop us */
 	const char *cg;
 	int r = lock_and_load(ctx, id, &l, err);
 
@@ -240,29 +240,27 @@ int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err
 	}
 	if (strcmp(l.st->status, "stopped")) {
 		if (cg)
-			cg_kill_all(cg, &warn);
+			cg_kill_all(cg, &w);
 		if (l.st->pid > 0 && rt_proc_alive(l.st->pid, l.st->pid_start_time))
 			kill(l.st->pid, SIGKILL);
 		if (cg && !strcmp(l.st->status, "paused"))
-			cg_freeze(cg, false, &warn);
+			cg_freeze(cg, false, &w);
 		wait_gone(l.st);
 	} else if (cg && !cg_is_empty(cg)) {
 		/* The init is gone but, without a pid namespace, its
 		 * children may linger: they die with the container. */
-		cg_kill_all(cg, &warn);
+		cg_kill_all(cg, &w);
 	}
 	if (cg && (r = cg_destroy(cg, err)) < 0)
 		goto out;
-	run_poststop(l.dir, l.st, &warn);
+	run_poststop(l.dir, l.st, &w);
 	r = b_rm_rf(l.dir);
 	if (r < 0) {
 		r = b_err_sys(err, -r, "removing %s", l.dir);
 		goto out;
 	}
-	if (warn.code) {
-		*err = warn;
-		r = 1;
-	}
+	if (w.code && warn)
+		*warn = w;
 out:
 	locked_release(&l);
 	return r;

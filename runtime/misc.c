@@ -23,6 +23,12 @@ static bool executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
+static int dup_path(const char *path, char **out, struct b_err *err)
+{
+	*out = strdup(path);
+	return *out ? 0 : b_err_set(err, ENOMEM, "exec: \"%s\": out of memory", path);
+}
+
 int rt_find_executable(const char *name, char *const *env, char **out, struct b_err *err)
 {
 	const char *path = DEFAULT_PATH;
@@ -34,22 +40,19 @@ int rt_find_executable(const char *name, char *const *env, char **out, struct b_
 	if (strchr(name, '/')) {
 		if (!executable(name))
 			return b_err_sys(err, errno ? errno : EACCES, "exec: \"%s\"", name);
-		*out = strdup(name);
-		return *out ? 0 : -ENOMEM;
+		return dup_path(name, out, err);
 	}
 	for (size_t i = 0; env && env[i]; i++)
 		if (!strncmp(env[i], "PATH=", 5))
 			path = env[i] + 5;
 	copy = strdup(path);
 	if (!copy)
-		return -ENOMEM;
+		return b_err_set(err, ENOMEM, "exec: \"%s\": out of memory", name);
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		char cand[4096];
 		snprintf(cand, sizeof(cand), "%s/%s", *dir ? dir : ".", name);
-		if (executable(cand)) {
-			*out = strdup(cand);
-			return *out ? 0 : -ENOMEM;
-		}
+		if (executable(cand))
+			return dup_path(cand, out, err);
 	}
 	return b_err_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
 }

@@ -104,6 +104,11 @@ static int map_action(enum oci_seccomp_action a, bool has_ret, uint32_t ret,
 				 what, ret, UINT16_MAX);
 	if (!has_ret)
 		ret = EPERM;
+	if (has_ret && a != OCI_SCMP_ACT_ERRNO && a != OCI_SCMP_ACT_TRACE)
+		return b_err_set(err, EINVAL,
+				 "seccomp: %s: errnoRet is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+				 what, action_name(a));
+	/* Every action listed, no default: a new one is a build error here. */
 	switch (a) {
 	case OCI_SCMP_ACT_ERRNO:
 		*out = SCMP_ACT_ERRNO(ret);
@@ -111,14 +116,6 @@ static int map_action(enum oci_seccomp_action a, bool has_ret, uint32_t ret,
 	case OCI_SCMP_ACT_TRACE:
 		*out = SCMP_ACT_TRACE(ret);
 		return 0;
-	default:
-		break;
-	}
-	if (has_ret)
-		return b_err_set(err, EINVAL,
-				 "seccomp: %s: errnoRet is only valid with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-				 what, action_name(a));
-	switch (a) {
 	case OCI_SCMP_ACT_KILL:
 	case OCI_SCMP_ACT_KILL_THREAD:
 		*out = SCMP_ACT_KILL_THREAD;
@@ -138,9 +135,8 @@ static int map_action(enum oci_seccomp_action a, bool has_ret, uint32_t ret,
 	case OCI_SCMP_ACT_NOTIFY:
 		*out = SCMP_ACT_NOTIFY;
 		return 0;
-	default:
-		return b_err_set(err, EINVAL, "seccomp: %s: invalid action %d", what, (int)a);
 	}
+	return b_err_set(err, EINVAL, "seccomp: %s: invalid action %d", what, (int)a);
 }
 
 static int add_arches(scmp_filter_ctx ctx, char *const *archs, struct b_err *err)

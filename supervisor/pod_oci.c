@@ -90,7 +90,13 @@ static int prepare_host_path(const struct pod_volume *v, const char *src, struct
 				return b_err_sys(err, errno, "volume %s: creating hostPath file %s", v->name, src);
 		}
 		break;
-	default:
+	/* Kubernetes checks the kind of file for all but UNSET; berth only that it exists. */
+	case POD_HOST_PATH_UNSET:
+	case POD_HOST_PATH_DIRECTORY:
+	case POD_HOST_PATH_FILE:
+	case POD_HOST_PATH_SOCKET:
+	case POD_HOST_PATH_CHAR_DEVICE:
+	case POD_HOST_PATH_BLOCK_DEVICE:
 		break;
 	}
 	if (access(src, F_OK) < 0)

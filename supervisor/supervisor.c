@@ -138,11 +138,11 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	int p[2][2] = { { -1, -1 }, { -1, -1 } };
 	_cleanup_close_ int null_fd = -1;
 	_cleanup_(sv_held_fds_close) struct sv_held_fds held = { 0 };
-	struct b_err ign = { 0 };
+	struct b_err ign = { 0 }, warn = { 0 };
 	int r;
 
 	if (c->created) {
-		rt_delete(s->ctx, c->id, true, &ign);
+		rt_delete(s->ctx, c->id, true, NULL, &ign);
 		c->created = false;
 	}
 	if (access(c->c->rootfs, X_OK) < 0) {
@@ -207,19 +207,18 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	}
 	if (c->pidfd >= 0 && (r = ep_add(s, c->pidfd, ev_data(EV_PIDFD, i, 0), err)) < 0)
 		goto fail_started;
-	r = rt_start(s->ctx, c->id, err);
+	r = rt_start(s->ctx, c->id, &warn, err);
 	if (r < 0) {
 		b_err_prefix(err, "container %s: starting", c->c->name);
 		goto fail_started;
 	}
-	if (r > 0)
-		sv_warn(s, err);
+	if (warn.code)
+		sv_warn(s, &warn);
 	c->st = CS_RUNNING;
 	c->started_ms = sv_now_ms();
 	sv_wall_time(c->started_at, sizeof(c->started_at), false);
 	sv_probes_start(s, c);
-	if (s->pod->share_process_namespace && !c->c->init && !s->pid_ns_path[0])
-{
+	if (s->pod->share_process_namespace && !c->c->init && !s->pid_ns_path[0]) {
 		snprintf(s->pid_ns_path, sizeof(s->pid_ns_path), "/proc/%d/ns/pid", (int)c->pid);
 		s->pid_owner = c;
 	}
@@ -356,17 +355,27 @@ static void drain_ctr(struct sv *s, struct sv_ctr *c)
 	}
 }
 
+/* The runtime container and its cgroup; a failure is only a warning,
+ * since the pod goes on (or is being torn down anyway). */
+static void delete_ctr(struct sv *s, struct sv_ctr *c)
+{
+	struct b_err e = { 0 }, warn = { 0 };
+
+	if (rt_delete(s->ctx, c->id, true, &warn, &e) < 0)
+		sv_warn(s, &e);
+	if (warn.code)
+		sv_warn(s, &warn);
+	c->created = false;
+}
+
 /* The runtime container, its cgroup and its writable layer. */
 static void remove_ctr(struct sv *s, struct sv_ctr *c)
 {
-	struct b_err ign = { 0 };
+	struct b_err e = { 0 };
 
-	if (rt_delete(s->ctx, c->id, true, &ign) < 0)
-		sv_warn(s, &ign);
-	c->created = false;
-	memset(&ign, 0, sizeof(ign));
-	if (sv_overlay_remove(c->dir, &ign) < 0)
-		sv_warn(s, &ign);
+	delete_ctr(s, c);
+	if (sv_overlay_remove(c->dir, &e) < 0)
+		sv_warn(s, &e);
 	drop_config(s, c);
 }
 
@@ -480,7 +489,7 @@ static void term(struct sv *s, struct sv_ctr *c)
 	struct rt_exec_opts xo;
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err e = { 0 };
-	int null_fd;
+	int null_fd, r;
 
 	if (!c->c->pre_stop) {
 		send_term(s, c);
@@ -492,9 +501,13 @@ static void term(struct sv *s, struct sv_ctr *c)
 	xo.config = c->cfg;
 	xo.seccomp = c->bpf;
 	xo.stdio[0] = xo.stdio[1] = xo.stdio[2] = null_fd;
-	if (rt_exec(s->ctx, c->id, &xo, &out, &e) < 0) {
+	r = rt_exec(s->ctx, c->id, &xo, &out, &e);
+	if (r < 0) {
 		b_err_prefix(&e, "container %s: preStop", c->c->name);
-		sv_warn(s, &e);
+		if (r == -RT_EXEC_PIDNS_STUCK)
+			sv_fatal(s, c, &e);
+		else
+			sv_warn(s, &e);
 		send_term(s, c);
 	} else {
 		c->prestop_pid = out.pid;
@@ -680,9 +693,8 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	c->pidfd = -1;
-	memset(&e, 0, sizeof(e));
-	if (c->created && rt_delete(s->ctx, c->id, true, &e) < 0)
-		sv_warn(s, &e);
+	if (c->created)
+		delete_ctr(s, c);
 	memset(&e, 0, sizeof(e));
 	if (sv_overlay_remove(c->dir, &e) < 0)
 		sv_warn(s, &e);
@@ -694,6 +706,7 @@ static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 static void teardown(struct sv *s)
 {
 	struct b_err e = { 0 };
+	int r;
 
 	sv_ctl_close(s);
 	for (size_t i = 0; i < s->n; i++)
@@ -713,8 +726,9 @@ static void teardown(struct sv *s)
 	}
 	sv_simple_event(s, "stopped", NULL);
 	cri_logfile_close(&s->events);
-	if (s->lock_fd >= 0 && b_rm_rf(s->dir) < 0 && errno != ENOENT && s->o->on_warn) {
-		b_err_sys(&e, errno, "removing %s", s->dir);
+	/* b_rm_rf returns the error; errno is whatever its last call left. */
+	if (s->lock_fd >= 0 && (r = b_rm_rf(s->dir)) < 0 && s->o->on_warn) {
+		b_err_sys(&e, -r, "removing %s", s->dir);
 		s->o->on_warn(s->o->ud, &e);
 	}
 }

@@ -39,7 +39,7 @@ static int remove_containers(const struct rt_ctx *ctx, const char *name, const c
 
 		if (strncmp(st->id, name, plen) || st->id[plen] != '_' || !under(st->bundle, dir))
 			continue;
-		if ((r = rt_delete(ctx, st->id, true, &e)) < 0 && !ret) {
+		if ((r = rt_delete(ctx, st->id, true, NULL, &e)) < 0 && !ret) {
 			*err = e;
 			ret = r;
 		}

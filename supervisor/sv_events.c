@@ -49,6 +49,17 @@ void sv_warn(struct sv *s, const struct b_err *e)
 		s->o->on_warn(s->o->ud, e);
 }
 
+void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e)
+{
+	struct sv_ev ev = { .type = "fatal", .c = c, .backoff_ms = -1, .message = e->msg };
+
+	sv_event(s, &ev);
+	if (!s->fatal.code)
+		s->fatal = *e;
+	s->failed = true;
+	sv_begin_stop(s, false);
+}
+
 /* ---- events ---------------------------------------------------------- */
 
 static void write_event(struct jw *w, struct sv *s, const struct sv_ev *e)

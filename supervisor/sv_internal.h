@@ -153,6 +153,11 @@ int64_t sv_now_ms(void);
 /* RFC 3339 UTC; `nanos` adds nine fractional digits (the log format). */
 void sv_wall_time(char *buf, size_t size, bool nanos);
 void sv_warn(struct sv *s, const struct b_err *e);
+/* The supervisor can no longer trust its own state (it is stuck in a pod's
+ * network namespace, or its children would be born in a container's pid
+ * namespace): a "fatal" event says why, the error becomes the pod's
+ * result, and the pod stops.  `c` is the container involved, or NULL. */
+void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e);
 
 /* ---- seccomp profiles (sv_seccomp.c) ---------------------------------- */
 

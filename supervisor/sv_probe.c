@@ -399,10 +399,7 @@ static void start_net(struct sv *s, struct sv_ctr *c, struct sv_probe *p)
 	if (r == -ENOTRECOVERABLE) {
 		/* Stuck in the pod's network namespace: nothing the supervisor
 		 * does from here on can be trusted. */
-		if (!s->fatal.code)
-			s->fatal = err;
-		s->failed = true;
-		sv_begin_stop(s, false);
+		sv_fatal(s, c, &err);
 		return;
 	}
 	if (r < 0) {
@@ -422,6 +419,7 @@ static void start_net(struct sv *s, struct sv_ctr *c, struct sv_probe *p)
 static void run_probe(struct sv *s, struct sv_ctr *c, struct sv_probe *p, int64_t now)
 {
 	struct b_err err = { 0 };
+	int r;
 
 	p->running = true;
 	p->began_ms = now;
@@ -430,8 +428,13 @@ static void run_probe(struct sv *s, struct sv_ctr *c, struct sv_probe *p, int64_
 		start_net(s, c, p);
 		return;
 	}
-	if (start_exec(s, c, p, &err) < 0)
+	r = start_exec(s, c, p, &err);
+	if (r == -RT_EXEC_PIDNS_STUCK) {
+		b_err_prefix(&err, "container %s: %s probe", c->c->name, kind_names[p->kind]);
+		sv_fatal(s, c, &err);
+	} else if (r < 0) {
 		finish(s, c, p, false, err.msg, strlen(err.msg));
+	}
 }
 
 /* The loop may have been busy (starting containers) past a deadline while

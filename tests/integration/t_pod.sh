@@ -192,3 +192,17 @@ for i, w in enumerate(want):
 ' || fail "restart gaps do not follow the backoff: $(events)"
   assert_pod_gone tp
 }
+
+# The pod state dir cannot be removed at the end (a mount was left in it):
+# the warning gives the reason the removal returned, not whatever errno
+# the last call inside it happened to leave.
+test_pod_teardown_warning_names_the_real_error() {
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sleep", "1000"]'
+  (exec "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >"$T_DIR/out" 2>&1) &
+  local sup=$! junk=$T_ROOT/pods/tp/junk
+  wait_event container-started
+  mkdir "$junk" && mount -t tmpfs berth-test "$junk" || fail "mounting a tmpfs in the pod state dir"
+  kill -TERM $sup; wait $sup
+  umount "$junk"; rm -rf "$T_ROOT/pods/tp"
+  assert_contains "$(cat "$T_DIR/out")" "removing $T_ROOT/pods/tp: Invalid cross-device link"
+}

@@ -285,3 +285,26 @@ p["spec"]["containers"] = [
   grep -q '^Seccomp:.*2' "$T_DIR/vol/probe" || fail "probe without seccomp: $(cat "$T_DIR/vol/probe")"
   stop_pod
 }
+
+# An exec probe after which the supervisor cannot return to its own pid
+# namespace (a shim fails that setns): every later container would be born
+# in the container's namespace, so the pod stops at once and says why.
+test_probe_exec_stuck_in_pid_namespace_is_fatal() {
+  command -v cc >/dev/null || skip "no C compiler to build the setns shim"
+  cc -shared -fPIC -O2 -o "$T_DIR/fail_pidns_return.so" \
+    "$(dirname "${BASH_SOURCE[0]}")/../helpers/fail_pidns_return.c" || fail "building the shim"
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"][0]["command"] = ["sh", "-c", "'"$LOOP"'"]
+p["spec"]["containers"][0]["livenessProbe"] = {"exec": {"command": ["true"]}, "periodSeconds": 1}'
+  local out rc=0
+  out=$(LD_PRELOAD="$T_DIR/fail_pidns_return.so" timeout 15 \
+          "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" 2>&1) || rc=$?
+  [ "$rc" -ne 124 ] || fail "the pod ran on (timeout); events: $(events | tail -5)"
+  [ "$rc" -ne 0 ] || fail "pod run succeeded: $out"
+  assert_contains "$out" "returning to the caller's pid namespace"
+  events | grep '"type":"fatal"' | grep -q '"container":"c".*liveness probe: exec: returning to the caller' ||
+    fail "no fatal event naming the probe: $(events | tail -5)"
+  assert_eq 0 "$(events | grep -c '"type":"probe-failed"')" "probe-failed events (it is no probe failure)"
+  assert_pod_gone tp
+}

@@ -298,7 +298,11 @@ p["spec"]["restartPolicy"] = "Always"
 p["spec"]["containers"][0]["command"] = ["sh", "-c", "'"$LOOP"'"]
 p["spec"]["containers"][0]["livenessProbe"] = {"exec": {"command": ["true"]}, "periodSeconds": 1}'
   local out rc=0
-  out=$(LD_PRELOAD="$T_DIR/fail_pidns_return.so" timeout 15 \
+  # Under the ASan build: the shim comes before ASan's runtime, and the
+  # supervisor ends stuck in a dead pid namespace where LeakSanitizer's own
+  # clone at exit cannot run (leaks are checked by every other test).
+  out=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0:detect_leaks=0" \
+        LD_PRELOAD="$T_DIR/fail_pidns_return.so" timeout 15 \
           "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" 2>&1) || rc=$?
   [ "$rc" -ne 124 ] || fail "the pod ran on (timeout); events: $(events | tail -5)"
   [ "$rc" -ne 0 ] || fail "pod run succeeded: $out"

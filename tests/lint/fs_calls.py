@@ -16,6 +16,8 @@ import os
 import re
 import sys
 
+from csource import calls_by_function, load_allow, strip
+
 CALLS = ("open", "openat", "open_tree", "fopen", "creat", "mkdir", "mkdirat", "b_mkdir_p",
          "mount", "umount2", "chdir", "chroot", "mknod", "mknodat", "symlink", "symlinkat",
          "unlink", "unlinkat", "rmdir", "rename", "renameat", "truncate", "access", "stat",
@@ -24,32 +26,6 @@ FOLDERS = ("runtime", "supervisor")
 EXEMPT = {"runtime/safepath.c", "runtime/safemount.c"}
 
 call_re = re.compile(r"(?<![\w.>])(%s)\s*\(" % "|".join(CALLS))
-func_re = re.compile(r"^(?:static\s+|inline\s+|__attribute__\(\(.*?\)\)\s+)*[\w\s\*]+?\b(\w+)\s*\(")
-
-
-def strip(line, in_comment):
-    """Drop comments and string literals from one line (keeps call names)."""
-    out, i = [], 0
-    while i < len(line):
-        if in_comment:
-            j = line.find("*/", i)
-            if j < 0:
-                return "".join(out), True
-            i, in_comment = j + 2, False
-        elif line.startswith("/*", i):
-            in_comment, i = True, i + 2
-        elif line.startswith("//", i):
-            break
-        elif line[i] == '"':
-            j = i + 1
-            while j < len(line) and line[j] != '"':
-                j += 2 if line[j] == "\\" else 1
-            out.append('""')
-            i = j + 1
-        else:
-            out.append(line[i])
-            i += 1
-    return "".join(out), in_comment
 
 
 def scan(root):
@@ -59,35 +35,16 @@ def scan(root):
             rel = f"{folder}/{name}"
             if not name.endswith(".c") or rel in EXEMPT:
                 continue
-            func, in_comment = None, False
-            for raw in open(os.path.join(root, rel), encoding="utf-8"):
-                line, in_comment = strip(raw.rstrip("\n"), in_comment)
-                if line and not line[0].isspace() and line[0] not in "#{}":
-                    m = func_re.match(line)
-                    if m:
-                        func = m.group(1)
-                for m in call_re.finditer(line):
-                    found.add((rel, func or "?", m.group(1)))
+            code = strip(open(os.path.join(root, rel), encoding="utf-8").read()).split("\n")
+            for _, func, call in calls_by_function(code, call_re):
+                found.add((rel, func, call))
     return found
-
-
-def load_allow(path):
-    allowed = {}
-    for n, line in enumerate(open(path, encoding="utf-8"), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split(None, 3)
-        if len(parts) < 4:
-            sys.exit(f"{path}:{n}: want 'FILE FUNCTION CALL why the path is the host's'")
-        allowed[tuple(parts[:3])] = parts[3]
-    return allowed
 
 
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
     allow_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fs_calls.allow")
-    found, allowed = scan(root), load_allow(allow_path)
+    found, allowed = scan(root), load_allow(allow_path, "<why the path is the host's>")
     bad = sorted(found - set(allowed))
     stale = sorted(set(allowed) - found)
     for f, fn, c in bad:

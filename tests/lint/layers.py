@@ -22,6 +22,8 @@ import os
 import re
 import sys
 
+from csource import func_re, load_allow, strip
+
 RANK = {"common": 0, "specs": 1, "cgroups": 2, "netns": 2, "runtime": 3, "supervisor": 4,
         "cmd": 5}
 LIBRARY = ("common", "specs", "cgroups", "netns", "runtime", "supervisor")
@@ -31,35 +33,8 @@ OUTPUT = ("printf", "vprintf", "fprintf", "vfprintf", "dprintf", "vdprintf", "pu
 ORDER = "common, specs, cgroups|netns, runtime, supervisor, cmd"
 
 call_re = re.compile(r"(?<![\w.>])(%s)\s*\(" % "|".join(OUTPUT))
-func_re = re.compile(r"^(?:static\s+|inline\s+|__attribute__\(\(.*?\)\)\s+)*[\w\s\*]+?\b(\w+)\s*\(")
 directive_re = re.compile(r"^\s*#\s*include\b")
 include_re = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
-
-
-def strip(text):
-    """The source with comments blanked and string and character literals
-    emptied; line breaks stay where they were."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        c = text[i]
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            out.append(re.sub(r"[^\n]", " ", text[i:j]))
-            i = j
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            out.append(c + c + "\n" * text.count("\n", i, j))
-            i = j + 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def include_target(root, rel, quoted, spec):
@@ -122,23 +97,10 @@ def sources(root):
                     yield os.path.relpath(os.path.join(d, name), root).replace(os.sep, "/")
 
 
-def load_allow(path):
-    allowed = {}
-    for n, line in enumerate(open(path, encoding="utf-8"), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split(None, 3)
-        if len(parts) < 4:
-            sys.exit(f"{path}:{n}: want 'FILE FUNCTION CALL why it is no output to a user'")
-        allowed[tuple(parts[:3])] = parts[3]
-    return allowed
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..")
-    allowed = load_allow(os.path.join(here, "layers.allow"))
+    allowed = load_allow(os.path.join(here, "layers.allow"), "why it is no output to a user")
     problems, seen, nfiles = [], set(), 0
     for rel in sources(root):
         nfiles += 1

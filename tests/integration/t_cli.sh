@@ -512,6 +512,10 @@ test_bad_container_ids() {
   done
   [ ! -e "$T_DIR/escape" ] && [ ! -e "$T_ROOT/a" ] || fail "a bad id created something"
   assert_eq "" "$(ls "$T_ROOT")" "state root after bad ids"
+  # <root>/pods is the pod supervisor's: a container may not take it.
+  out=$(b create -b "$T_DIR/b" pods 2>&1) && fail "create accepted the reserved id 'pods'"
+  assert_contains "$out" "reserved"
+  assert_eq "" "$(ls "$T_ROOT")" "state root after the reserved id"
 }
 
 test_custom_cgroups_path() {

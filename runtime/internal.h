@@ -19,7 +19,7 @@ struct rt_seccomp;
 
 enum rt_sync_type {
 	RT_SYNC_GO = 1,          /* parent: maps written, cgroup joined */
-	RT_SYNC_PID,             /* intermediate: the init's pid (payload: pid_t) */
+	RT_SYNC_PID,             /* intermediate: the init's pid (payload: int[2] {pid, placed in its cgroup}) */
 	RT_SYNC_HOOKS,           /* init: run prestart/createRuntime now */
 	RT_SYNC_HOOKS_DONE,      /* parent: done; payload: state JSON for createContainer */
 	RT_SYNC_READY,           /* init: fully set up, waiting for start */

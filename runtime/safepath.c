@@ -136,21 +136,6 @@ static int open_create(int root_fd, const char *path, bool leaf_file, int depth,
 	return b_steal_fd(parent);
 }
 
-int sp_dir_in_root(int root_fd, const char *path, bool create, const char *what,
-		   struct b_err *err)
-{
-	int fd = sp_open_in_root(root_fd, path, create, false, err);
-	struct stat st;
-
-	if (fd < 0)
-		return b_err_prefix(err, "%s", what);
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return b_err_set(err, ENOTDIR, "%s: %s is not a directory", what, path);
-	}
-	return fd;
-}
-
 int sp_chdir_in_root(const char *cwd, struct b_err *err)
 {
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -6,7 +6,7 @@
  * checked with fstat, and mounts are made from and onto fds with
  * open_tree/fsmount/move_mount/mount_setattr, so no name is looked up twice.
  *
- * tests/lint/fs-calls.sh keeps runtime/ and supervisor/ from calling
+ * tests/lint/fs_calls.py keeps runtime/ and supervisor/ from calling
  * mount/open/mkdir on such paths anywhere else. */
 #pragma once
 
@@ -27,11 +27,6 @@ int sp_resolve(int root_fd, const char *path);
  * Dangling symlinks are followed inside the root.  Fills err. */
 int sp_open_in_root(int root_fd, const char *path, bool create, bool leaf_file,
 		    struct b_err *err);
-
-/* A directory inside root_fd (made, with parents, when `create`): sp_open_in_root
- * plus a check that the result is a directory.  `what` names it in errors. */
-int sp_dir_in_root(int root_fd, const char *path, bool create, const char *what,
-		   struct b_err *err);
 
 /* chdir to `cwd` inside the current root ("/"), refusing magic links and
  * anything but a directory: a container cannot turn its cwd into a way out. */

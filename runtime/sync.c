@@ -15,7 +15,8 @@ int rt_sync_send(int fd, int type, int code, const void *payload, size_t len)
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
 	ssize_t n;
 
-	if (len > RT_SYNC_PAYLOAD_MAX)
+	/* The receiver keeps one byte of its buffer for a NUL. */
+	if (len >= RT_SYNC_PAYLOAD_MAX)
 		return -EMSGSIZE;
 	do
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);

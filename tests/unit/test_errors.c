@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -371,6 +372,31 @@ START_TEST(cgroup_leaf_move_returns_the_code_it_reports)
 }
 END_TEST
 
+/* ---- the parent <-> init channel ------------------------------------ */
+
+/* The receiver keeps a byte for the NUL it adds: a payload of the full
+ * RT_SYNC_PAYLOAD_MAX used to go out and come back as EPROTO. */
+START_TEST(sync_payload_that_cannot_arrive_is_refused_by_the_sender)
+{
+	struct rt_sync_msg *m = malloc(sizeof(*m));
+	char *big = calloc(1, RT_SYNC_PAYLOAD_MAX);
+	int sp[2];
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', RT_SYNC_PAYLOAD_MAX - 1);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp), 0);
+	ck_assert_int_eq(rt_sync_send(sp[0], RT_SYNC_ERROR, EIO, big, RT_SYNC_PAYLOAD_MAX), -EMSGSIZE);
+	ck_assert_int_eq(rt_sync_send(sp[0], RT_SYNC_ERROR, EIO, big, RT_SYNC_PAYLOAD_MAX - 1), 0);
+	ck_assert_int_eq(rt_sync_recv(sp[1], m), 0);
+	ck_assert_uint_eq(m->len, RT_SYNC_PAYLOAD_MAX - 1);
+	close(sp[0]);
+	close(sp[1]);
+	free(big);
+	free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("errors");
@@ -382,6 +408,7 @@ static Suite *suite(void)
 	tcase_add_test(t, exec_without_a_way_back_never_joins_the_pid_namespace);
 	tcase_add_test(t, exec_that_cannot_come_back_is_fatal_and_leaves_no_process);
 	tcase_add_test(t, cgroup_leaf_move_returns_the_code_it_reports);
+	tcase_add_test(t, sync_payload_that_cannot_arrive_is_refused_by_the_sender);
 	suite_add_tcase(s, t);
 	return s;
 }

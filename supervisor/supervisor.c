@@ -26,6 +26,7 @@
 #include "common/safedir.h"
 #include "specs/oci_write.h"
 #include "supervisor/sv_internal.h"
+#include "supervisor/sv_policy.h"
 
 static void stream_close(struct sv *s, struct sv_ctr *c, int which)
 {
@@ -266,21 +267,6 @@ static void start_or_fail(struct sv *s, size_t i)
 	}
 }
 
-static bool restart_wanted(const struct sv *s, const struct sv_ctr *c, bool ok)
-{
-	if (c->c->sidecar)
-		return true;
-	switch (s->pod->restart_policy) {
-	case POD_RESTART_ALWAYS:
-		return !c->c->init || !ok;
-	case POD_RESTART_ON_FAILURE:
-		return !ok;
-	case POD_RESTART_NEVER:
-		return false;
-	}
-	return false;
-}
-
 /* Pod-level memory.max = the sum of the containers' (current) limits,
  * when the pod cgroup has one (every container has a limit). */
 static void update_pod_memory(struct sv *s)
@@ -300,23 +286,13 @@ static void update_pod_memory(struct sv *s)
 	}
 }
 
-/* oom-policy grow: the next run gets limit x factor (page aligned), never
- * past the ceiling.  Returns whether the limit rose. */
+/* oom-policy grow (sv_policy_grown_limit): returns whether the limit rose. */
 static bool grow_memory(struct sv *s, struct sv_ctr *c)
 {
-	const struct pod_oom_grow *g = &s->pod->oom_grow;
-	double want;
-	int64_t next;
+	int64_t next = sv_policy_grown_limit(&s->pod->oom_grow, c->mem_limit);
 	struct sv_ev e = { .type = "memory-grown", .c = c, .backoff_ms = -1 };
 
-	if (!g->set || c->mem_limit <= 0 || c->mem_limit >= g->max_bytes)
-		return false;
-	want = ceil((double)c->mem_limit * g->factor);
-	next = want >= (double)g->max_bytes ? g->max_bytes : (int64_t)want;
-	next = (next + 4095) & ~(int64_t)4095;
-	if (next > g->max_bytes)
-		next = g->max_bytes;
-	if (next <= c->mem_limit)
+	if (!next)
 		return false;
 	e.from = c->mem_limit;
 	e.to = next;
@@ -379,25 +355,16 @@ static void remove_ctr(struct sv *s, struct sv_ctr *c)
 	drop_config(s, c);
 }
 
-/* The kubelet's crash-loop backoff: the first restart is immediate, the
- * next waits `initial`, doubling up to `max`; a container that ran for
- * `reset` starts over. */
+/* Back off (sv_policy_backoff, the kubelet's curve), then start again. */
 static void schedule_restart(struct sv *s, struct sv_ctr *c, int64_t ran)
 {
-	struct sv_ev e;
+	int64_t delay = sv_policy_backoff(&s->pod->backoff, &c->next_delay_ms, ran);
+	struct sv_ev e = { .type = "restarting", .c = c, .backoff_ms = delay };
 
-	if (ran >= s->pod->backoff.reset_ms)
-		c->next_delay_ms = 0;
-	e = (struct sv_ev){ .type = "restarting", .c = c, .backoff_ms = c->next_delay_ms };
 	sv_event(s, &e);
 	c->st = CS_BACKOFF;
-	c->backoff_ms = c->next_delay_ms;
-	c->restart_at_ms = sv_now_ms() + c->next_delay_ms;
-	if (c->next_delay_ms == 0)
-		c->next_delay_ms = s->pod->backoff.initial_ms;
-	else
-		c->next_delay_ms = c->next_delay_ms * 2 > s->pod->backoff.max_ms ?
-			s->pod->backoff.max_ms : c->next_delay_ms * 2;
+	c->backoff_ms = delay;
+	c->restart_at_ms = sv_now_ms() + delay;
 }
 
 static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
@@ -406,7 +373,8 @@ static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
 	/* Read before remove_ctr() deletes the container and its cgroup,
 	 * which is created afresh for every run. */
 	bool oom = c->cg[0] && cg_oom_kills(c->cg) > 0;
-	bool ok, grown = false;
+	struct sv_exit_facts f = { .oom = oom, .stopping = s->stopping };
+	bool ok;
 
 	sv_probes_stop(s, c);
 	drain_ctr(s, c);
@@ -428,17 +396,21 @@ static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
 	c->exited = true;
 	c->succeeded = ok;
 	if (oom && c->c->oom_policy == POD_OOM_GROW && !s->stopping)
-		grown = grow_memory(s, c);
-	if (s->stopping || (!grown && !restart_wanted(s, c, ok)) ||
-	    (oom && c->c->oom_policy == POD_OOM_STOP)) {
+		f.grown = grow_memory(s, c);
+	f.ok = ok;
+	switch (sv_policy_after_exit(s->pod->restart_policy, c->c, &f)) {
+	case SV_AFTER_RESTART:
+		schedule_restart(s, c, sv_now_ms() - c->started_ms);
+		return;
+	case SV_AFTER_FAIL_POD:
 		c->st = CS_DONE;
-		if (c->c->init && !c->c->sidecar && !ok && !s->stopping) {
-			s->failed = true;
-			sv_begin_stop(s, false);
-		}
+		s->failed = true;
+		sv_begin_stop(s, false);
+		return;
+	case SV_AFTER_DONE:
+		c->st = CS_DONE;
 		return;
 	}
-	schedule_restart(s, c, sv_now_ms() - c->started_ms);
 }
 
 static void reap(struct sv *s)

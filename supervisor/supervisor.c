@@ -26,7 +26,6 @@
 #include "common/safedir.h"
 #include "specs/oci_write.h"
 #include "supervisor/sv_internal.h"
-#include "supervisor/sv_policy.h"
 
 static void stream_close(struct sv *s, struct sv_ctr *c, int which)
 {
@@ -127,6 +126,19 @@ static int exec_config(const struct sv_ctr *c, const struct oci_config *cfg, cha
 	return *out ? 0 : b_err_set(err, ENOMEM, "out of memory");
 }
 
+void sv_set_state(struct sv *s, struct sv_ctr *c, enum cstate to, const char *why)
+{
+	if (!sv_policy_transition_legal(c->st, to)) {
+		struct b_err e = { 0 };
+		b_err_set(&e, EINVAL, "container %s: illegal state change %s -> %s (%s): a bug in berth",
+			  c->c->name, sv_cstate_name(c->st), sv_cstate_name(to), why);
+		sv_warn(s, &e);
+	}
+	c->st = to;
+	c->st_since_ms = sv_now_ms();
+	c->st_why = why;
+}
+
 static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 {
 	struct sv_ctr *c = &s->cs[i];
@@ -215,7 +227,7 @@ static int start_ctr(struct sv *s, size_t i, struct b_err *err)
 	}
 	if (warn.code)
 		sv_warn(s, &warn);
-	c->st = CS_RUNNING;
+	sv_set_state(s, c, CS_RUNNING, "started");
 	c->started_ms = sv_now_ms();
 	sv_wall_time(c->started_at, sizeof(c->started_at), false);
 	sv_probes_start(s, c);
@@ -260,7 +272,7 @@ static void start_or_fail(struct sv *s, size_t i)
 		sv_event(s, &ev);
 		if (!s->fatal.code)
 			s->fatal = e;
-		s->cs[i].st = CS_DONE;
+		sv_set_state(s, &s->cs[i], CS_DONE, "start failed");
 		s->cs[i].exited = true;
 		s->failed = true;
 		sv_begin_stop(s, false);
@@ -362,7 +374,7 @@ static void schedule_restart(struct sv *s, struct sv_ctr *c, int64_t ran)
 	struct sv_ev e = { .type = "restarting", .c = c, .backoff_ms = delay };
 
 	sv_event(s, &e);
-	c->st = CS_BACKOFF;
+	sv_set_state(s, c, CS_BACKOFF, "exited, restart wanted");
 	c->backoff_ms = delay;
 	c->restart_at_ms = sv_now_ms() + delay;
 }
@@ -403,12 +415,12 @@ static void handle_exit(struct sv *s, struct sv_ctr *c, int status)
 		schedule_restart(s, c, sv_now_ms() - c->started_ms);
 		return;
 	case SV_AFTER_FAIL_POD:
-		c->st = CS_DONE;
+		sv_set_state(s, c, CS_DONE, "init container failed");
 		s->failed = true;
 		sv_begin_stop(s, false);
 		return;
 	case SV_AFTER_DONE:
-		c->st = CS_DONE;
+		sv_set_state(s, c, CS_DONE, "exited for good");
 		return;
 	}
 }
@@ -505,7 +517,7 @@ void sv_begin_stop(struct sv *s, bool by_signal)
 	s->grace_deadline = sv_now_ms() + s->pod->termination_grace_period_seconds * 1000;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->cs[i].st == CS_BACKOFF || s->cs[i].st == CS_WAITING)
-			s->cs[i].st = CS_DONE;
+			sv_set_state(s, &s->cs[i], CS_DONE, "pod stopping");
 	s->stop_phase = 1;
 	/* As the kubelet: no probing of containers being stopped. */
 	for (size_t i = 0; i < s->n; i++)

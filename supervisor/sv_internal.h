@@ -11,12 +11,12 @@ struct jw;
 #include "supervisor/crilog.h"
 #include "supervisor/probe_net.h"
 #include "supervisor/supervisor.h"
+#include "supervisor/sv_policy.h"
 
 #define SV_LOG_BUF 16384
 #define SV_MAX_CONNS 8
 #define SV_TIME_LEN 40
 
-enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
 
 /* epoll data: kind << 32 | index << 1 | which. */
 enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
@@ -85,7 +85,9 @@ struct sv_ctr {
 	char id[256];
 	char dir[PATH_MAX];
 	char cg[1024];              /* cgroup directory, "" when unknown */
-	enum cstate st;
+	enum cstate st;             /* changed only by sv_set_state() */
+	int64_t st_since_ms;        /* when st last changed */
+	const char *st_why;         /* and why (static text) */
 	bool created;               /* a runtime container exists */
 	pid_t pid;
 	int pidfd;
@@ -153,6 +155,9 @@ int64_t sv_now_ms(void);
 /* RFC 3339 UTC; `nanos` adds nine fractional digits (the log format). */
 void sv_wall_time(char *buf, size_t size, bool nanos);
 void sv_warn(struct sv *s, const struct b_err *e);
+/* The one way a container's state changes: an illegal move is a bug,
+ * reported as a warning (and still made, so the pod does not wedge). */
+void sv_set_state(struct sv *s, struct sv_ctr *c, enum cstate to, const char *why);
 /* The supervisor can no longer trust its own state (it is stuck in a pod's
  * network namespace, or its children would be born in a container's pid
  * namespace): a "fatal" event says why, the error becomes the pod's

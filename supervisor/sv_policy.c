@@ -63,3 +63,33 @@ int64_t sv_policy_backoff(const struct pod_backoff *b, int64_t *next_ms, int64_t
 		*next_ms = *next_ms * 2 > b->max_ms ? b->max_ms : *next_ms * 2;
 	return now;
 }
+
+bool sv_policy_transition_legal(enum cstate from, enum cstate to)
+{
+	switch (from) {
+	case CS_WAITING:
+		return to == CS_RUNNING || to == CS_DONE;
+	case CS_RUNNING:
+		return to == CS_BACKOFF || to == CS_DONE;
+	case CS_BACKOFF:
+		return to == CS_RUNNING || to == CS_DONE;
+	case CS_DONE:
+		return false;
+	}
+	return false;
+}
+
+const char *sv_cstate_name(enum cstate st)
+{
+	switch (st) {
+	case CS_WAITING:
+		return "waiting";
+	case CS_RUNNING:
+		return "running";
+	case CS_BACKOFF:
+		return "backoff";
+	case CS_DONE:
+		return "done";
+	}
+	return "?";
+}

@@ -8,6 +8,21 @@
 
 #include "specs/pod_spec.h"
 
+/* A container's state in the supervisor.  Every change goes through
+ * sv_set_state() (supervisor.c), which checks it against
+ * sv_policy_transition_legal() and records when and why. */
+enum cstate { CS_WAITING, CS_RUNNING, CS_BACKOFF, CS_DONE };
+
+/*   WAITING -> RUNNING   started
+ *   WAITING -> DONE      could not start, or the pod stopped first
+ *   RUNNING -> BACKOFF   exited, restart wanted
+ *   RUNNING -> DONE      exited for good
+ *   BACKOFF -> RUNNING   restarted
+ *   BACKOFF -> DONE      could not restart, or the pod stopped meanwhile
+ * DONE is final. */
+bool sv_policy_transition_legal(enum cstate from, enum cstate to);
+const char *sv_cstate_name(enum cstate st);
+
 /* Does restartPolicy want container `c` run again after an exit (`ok`:
  * exit code 0)?  Sidecars always restart; an init container that
  * succeeded is done even under Always. */

@@ -115,6 +115,25 @@ START_TEST(backoff_curve_and_reset)
 }
 END_TEST
 
+/* Every pair of states: exactly the six moves of the diagram in
+ * sv_policy.h are legal; DONE is final. */
+START_TEST(state_transitions)
+{
+	static const bool legal[4][4] = {
+		/* to:          WAITING RUNNING BACKOFF DONE */
+		[CS_WAITING] = { false, true,   false,  true },
+		[CS_RUNNING] = { false, false,  true,   true },
+		[CS_BACKOFF] = { false, true,   false,  true },
+		[CS_DONE]    = { false, false,  false,  false },
+	};
+
+	for (int from = CS_WAITING; from <= CS_DONE; from++)
+		for (int to = CS_WAITING; to <= CS_DONE; to++)
+			ck_assert_msg(sv_policy_transition_legal(from, to) == legal[from][to],
+				      "%s -> %s", sv_cstate_name(from), sv_cstate_name(to));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sv_policy");
@@ -126,6 +145,7 @@ int main(void)
 	tcase_add_test(t, after_exit_odd_cases);
 	tcase_add_test(t, grown_limit_steps_and_ceiling);
 	tcase_add_test(t, backoff_curve_and_reset);
+	tcase_add_test(t, state_transitions);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

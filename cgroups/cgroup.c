@@ -14,7 +14,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
-#include "controllers.h"
+#include "resources.h"
 
 int cg_find_mount(char *buf, size_t size, struct b_err *err)
 {
@@ -79,10 +79,41 @@ static bool valid_rel(const char *p)
 	return true;
 }
 
+/* Fill out->rel and out->abs; out->mount is set.  A name that does not fit
+ * is refused: cut short, it would name another cgroup. */
+int cg_resolve_rel(const char *cgroups_path, const char *id, const char *self,
+		   struct cg_path *out, struct b_err *err)
+{
+	int n;
+
+	if (!cgroups_path || !*cgroups_path)
+		n = snprintf(out->rel, sizeof(out->rel), "/berth/%s", id);
+	else if (cgroups_path[0] == '/')
+		n = snprintf(out->rel, sizeof(out->rel), "%s", cgroups_path);
+	else
+		n = snprintf(out->rel, sizeof(out->rel), "%s/%s", strcmp(self, "/") ? self : "",
+			     cgroups_path);
+	if (n < 0 || n >= (int)sizeof(out->rel))
+		return b_err_set(err, ENAMETOOLONG, "cgroup path \"%.64s...\" is too long",
+				 cgroups_path && *cgroups_path ? cgroups_path : out->rel);
+	if (!valid_rel(out->rel))
+		return b_err_set(err, EINVAL, "cgroup path \"%s\" must not contain \".\" or \"..\" components",
+				 cgroups_path);
+	/* Collapse a trailing slash so rmdir and comparisons see one name. */
+	while (strlen(out->rel) > 1 && out->rel[strlen(out->rel) - 1] == '/')
+		out->rel[strlen(out->rel) - 1] = '\0';
+	if (!strcmp(out->rel, "/"))
+		return b_err_set(err, EINVAL, "cgroup path \"%s\" is the cgroup root; a container needs its own cgroup",
+				 cgroups_path);
+	if (snprintf(out->abs, sizeof(out->abs), "%s%s", out->mount, out->rel) >= (int)sizeof(out->abs))
+		return b_err_set(err, ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
 int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
 	       struct cg_path *out, struct b_err *err)
 {
-	char self[512];
+	char self[512] = "/";
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -98,29 +129,11 @@ int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
 	r = cg_find_mount(out->mount, sizeof(out->mount), err);
 	if (r < 0)
 		return r;
-	if (!cgroups_path || !*cgroups_path) {
-		snprintf(out->rel, sizeof(out->rel), "/berth/%s", id);
-	} else if (cgroups_path[0] == '/') {
-		snprintf(out->rel, sizeof(out->rel), "%s", cgroups_path);
-	} else {
-		r = own_cgroup(self, sizeof(self), err);
-		if (r < 0)
-			return r;
-		snprintf(out->rel, sizeof(out->rel), "%s/%s",
-			 strcmp(self, "/") ? self : "", cgroups_path);
-	}
-	if (!valid_rel(out->rel))
-		return b_err_set(err, EINVAL, "cgroup path \"%s\" must not contain \".\" or \"..\" components",
-				 cgroups_path);
-	/* Collapse a trailing slash so rmdir and comparisons see one name. */
-	while (strlen(out->rel) > 1 && out->rel[strlen(out->rel) - 1] == '/')
-		out->rel[strlen(out->rel) - 1] = '\0';
-	if (!strcmp(out->rel, "/"))
-		return b_err_set(err, EINVAL, "cgroup path \"%s\" is the cgroup root; a container needs its own cgroup",
-				 cgroups_path);
-	if (snprintf(out->abs, sizeof(out->abs), "%s%s", out->mount, out->rel) >= (int)sizeof(out->abs))
-		return b_err_set(err, ENAMETOOLONG, "cgroup path too long");
-	return 0;
+	/* Only a relative path needs the caller's own cgroup. */
+	if (cgroups_path && *cgroups_path && cgroups_path[0] != '/' &&
+	    (r = own_cgroup(self, sizeof(self), err)) < 0)
+		return r;
+	return cg_resolve_rel(cgroups_path, id, self, out, err);
 }
 
 /* The no-internal-process rule: a cgroup with processes cannot hand
@@ -169,7 +182,8 @@ static bool has_own_procs(const char *dir)
 }
 
 /* Enable `ctl` in dir/cgroup.subtree_control unless it already is. */
-static int enable_controller(const char *dir, const char *ctl, struct b_err *err)
+static int enable_controller(const struct cg_path *cg, const char *dir, const char *ctl,
+			     struct b_err *err)
 {
 	char path[1100], buf[64];
 	_cleanup_free_ char *cur = NULL;
@@ -179,6 +193,7 @@ static int enable_controller(const char *dir, const char *ctl, struct b_err *err
 	if (b_read_file(path, 0, &cur, NULL) == 0 && cg_word_in(cur, ctl))
 		return 0;
 	snprintf(buf, sizeof(buf), "+%s", ctl);
+	cg_tracef(cg, "cgroup: writing \"%s\" to %s", buf, path);
 	r = b_write_file(path, buf, strlen(buf));
 	if (r < 0)
 		return b_err_sys(err, -r, "enabling the %s controller in %s", ctl, path);
@@ -205,12 +220,15 @@ static int enable_path(const struct cg_path *cg, unsigned need, struct b_err *er
 		/* Before, not on failure: threaded-capable controllers (pids,
 		 * cpuset) are accepted next to processes but then turn the
 		 * children into unusable "domain invalid" cgroups. */
-		if (len > strlen(cg->mount) && has_own_procs(dir) && (r = move_to_leaf(dir, err)) < 0)
-			return r;
+		if (len > strlen(cg->mount) && has_own_procs(dir)) {
+			cg_tracef(cg, "cgroup: %s has processes: moving them to a leaf", dir);
+			if ((r = move_to_leaf(dir, err)) < 0)
+				return r;
+		}
 		for (unsigned i = 0; i < CG_CTRL_COUNT; i++) {
 			if (!(need & (1u << i)))
 				continue;
-			r = enable_controller(dir, cg_ctrl_name(i), err);
+			r = enable_controller(cg, dir, cg_ctrl_name(i), err);
 			if (r < 0)
 				return r;
 		}
@@ -231,6 +249,7 @@ int cg_create(const struct cg_path *cg, const struct oci_resources *res,
 	unsigned need = cg_needed_controllers(res);
 	int r, fd;
 
+	cg_tracef(cg, "cgroup: creating %s", cg->abs);
 	r = b_mkdir_p(cg->abs, 0755);
 	if (r < 0)
 		return b_err_sys(err, -r, "creating cgroup %s", cg->abs);
@@ -251,6 +270,7 @@ int cg_enter(const struct cg_path *cg, pid_t pid, struct b_err *err)
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->abs);
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	cg_tracef(cg, "cgroup: writing \"%s\" to %s", buf, path);
 	r = b_write_file(path, buf, strlen(buf));
 	if (r < 0)
 		return b_err_sys(err, -r, "moving pid %d into %s", (int)pid, path);
@@ -454,20 +474,27 @@ unsigned long long cg_oom_kills(const char *abs)
 	return p ? strtoull(p + 9, NULL, 10) : 0;
 }
 
+int cg_path_split(const char *abs, struct cg_path *out, struct b_err *err)
+{
+	size_t n = strlen(out->mount);
+
+	if (strncmp(abs, out->mount, n) || abs[n] != '/')
+		return b_err_set(err, EINVAL, "cgroup %s is not under the cgroup2 mount %s", abs, out->mount);
+	if (strlen(abs + n) >= sizeof(out->rel))
+		return b_err_set(err, ENAMETOOLONG, "cgroup %.64s... is too long", abs);
+	snprintf(out->rel, sizeof(out->rel), "%s", abs + n);
+	snprintf(out->abs, sizeof(out->abs), "%s", abs);
+	return 0;
+}
+
 int cg_path_from_abs(const char *abs, struct cg_path *out, struct b_err *err)
 {
-	size_t n;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	if ((r = cg_find_mount(out->mount, sizeof(out->mount), err)) < 0)
 		return r;
-	n = strlen(out->mount);
-	if (strncmp(abs, out->mount, n) || abs[n] != '/')
-		return b_err_set(err, EINVAL, "cgroup %s is not under the cgroup2 mount %s", abs, out->mount);
-	snprintf(out->rel, sizeof(out->rel), "%s", abs + n);
-	snprintf(out->abs, sizeof(out->abs), "%s", abs);
-	return 0;
+	return cg_path_split(abs, out, err);
 }
 
 int cg_enable(const struct cg_path *cg, const struct oci_resources *res, struct b_err *err)

@@ -13,6 +13,11 @@ struct cg_path {
 	char mount[256];   /* where cgroup2 is mounted, e.g. /sys/fs/cgroup */
 	char rel[768];     /* path inside the hierarchy, starts with '/' */
 	char abs[1024];    /* mount + rel */
+	/* Optional: told, one line each, of every directory made and file
+	 * written through this cg_path, for a debug trace.  cg_resolve and
+	 * cg_path_from_abs leave it NULL; set it after them. */
+	void (*trace)(void *ud, const char *msg);
+	void *trace_ud;
 };
 
 /* Locate the cgroup2 mount of the calling process's mount namespace. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
-#include "controllers.h"
+#include "resources.h"
 
 static const char *const ctrl_names[CG_CTRL_COUNT] = {
 	[CG_CPU] = "cpu", [CG_CPUSET] = "cpuset", [CG_MEMORY] = "memory",
@@ -111,12 +112,26 @@ unsigned long long cg_shares_to_weight(unsigned long long shares)
 	return (unsigned long long)ceil(pow(10.0, exponent));
 }
 
+void cg_tracef(const struct cg_path *cg, const char *fmt, ...)
+{
+	char msg[1400];
+	va_list ap;
+
+	if (!cg->trace)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cg->trace(cg->trace_ud, msg);
+}
+
 static int put(const struct cg_path *cg, const char *file, const char *val, struct b_err *err)
 {
 	char path[1200];
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", cg->abs, file);
+	cg_tracef(cg, "cgroup: writing \"%s\" to %s", val, path);
 	r = b_write_file(path, val, strlen(val));
 	if (r == -ENOENT)
 		return b_err_set(err, ENOENT, "cgroup: %s does not exist in %s (controller or kernel feature missing)",
@@ -244,7 +259,7 @@ static int apply_throttle(const struct cg_path *cg, const struct oci_throttle_de
 }
 
 /* blkio weight 10..1000 → io.weight 1..10000, as runc converts. */
-static uint64_t blkio_to_io_weight(uint64_t w)
+uint64_t cg_blkio_to_io_weight(uint64_t w)
 {
 	return w ? 1 + (w - 10) * 9999 / 990 : 0;
 }
@@ -255,7 +270,7 @@ static int apply_io(const struct cg_path *cg, const struct oci_resources *r, str
 	int q;
 
 	if (r->has_blkio_weight && r->blkio_weight) {
-		snprintf(buf, sizeof(buf), "default %" PRIu64, blkio_to_io_weight(r->blkio_weight));
+		snprintf(buf, sizeof(buf), "default %" PRIu64, cg_blkio_to_io_weight(r->blkio_weight));
 		if ((q = put(cg, "io.weight", buf, err)) < 0)
 			return q;
 	}
@@ -264,7 +279,7 @@ static int apply_io(const struct cg_path *cg, const struct oci_resources *r, str
 		if (!d->has_weight)
 			continue;
 		snprintf(buf, sizeof(buf), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor,
-			 blkio_to_io_weight(d->weight));
+			 cg_blkio_to_io_weight(d->weight));
 		if ((q = put(cg, "io.weight", buf, err)) < 0)
 			return q;
 	}

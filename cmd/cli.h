@@ -1,6 +1,7 @@
 /* The command line: global options, output and exit codes live here only. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -17,7 +18,7 @@ struct cli {
 	bool debug;
 	bool systemd_cgroup;
 	struct rt_ctx ctx;
-	FILE *log;          /* --log file, NULL: none */
+	FILE *log;          /* --log file (O_APPEND, written with write(2)), NULL: none */
 	char **argv0;       /* for re-exec */
 	char **envp;
 };
@@ -35,6 +36,9 @@ int cli_error(struct cli *cli, const struct b_err *e);
 int cli_errorf(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warn(struct cli *cli, const struct b_err *e);
 void cli_debug(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Point cli->ctx's trace at the --log file (stderr without one), in
+ * --log-format; debug lines only with --debug. */
+void cli_log_init(struct cli *cli);
 
 /* Usage error for a command: message + usage line, exit code 2 is runc's? runc uses 1. */
 int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
@@ -44,6 +48,10 @@ int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
  * relaying the terminal; with notify_fd >= 0, its sd_notify messages);
  * returns the exit code a shell would show (code,
  * or 128+signal). */
+/* Block the signals cli_wait_forward() forwards, before the process it
+ * will wait for exists: one sent to berth in between is then queued for
+ * the process instead of killing berth.  The child resets its mask. */
+void cli_signals_hold(sigset_t *old);
 int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd);
 
 int cmd_create(struct cli *, int, char **);

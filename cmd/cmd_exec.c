@@ -83,7 +83,8 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	uint32_t *gids = NULL;
 	size_t n_gids = 0;
 	bool detach = false;
-	int ch, rc = 1;
+	sigset_t held;
+	int ch, r, rc = 1;
 
 	rt_exec_opts_init(&o);
 	optind = 0;
@@ -160,15 +161,19 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 	o.add_gids = gids;
 	o.n_add_gids = n_gids;
 	o.want_console = !detach;
-	if (rt_exec(&cli->ctx, argv[optind], &o, &out, &err) < 0) {
+	if (!detach)
+		cli_signals_hold(&held);
+	r = rt_exec(&cli->ctx, argv[optind], &o, &out, &err);
+	if (r < 0)
 		rc = cli_error(cli, &err);
-		goto out;
-	}
-	if (detach) {
+	else if (detach)
 		rc = 0;
-	} else {
+	else
 		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1);
-	}
+	if (!detach)
+		sigprocmask(SIG_SETMASK, &held, NULL);
+	if (r < 0)
+		goto out;
 	if (out.console_master >= 0)
 		close(out.console_master);
 	if (out.pidfd >= 0)

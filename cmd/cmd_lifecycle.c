@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "notify_relay.h"
+#include "run_notify_relay.h"
 #include "common/signals.h"
 #include "common/strutil.h"
+#include "supervisor/supervisor.h"
 
 enum {
 	OPT_BUNDLE = 'b', OPT_DETACH = 'd',
@@ -89,7 +90,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 
 	if (parse_create(cli, c, argc, argv, false, &a))
 		return 1;
-	if (rt_create(&cli->ctx, &a.o, &out, &err) < 0)
+	if (sv_id_reserved(&cli->ctx, a.o.id, &err) < 0 || rt_create(&cli->ctx, &a.o, &out, &err) < 0)
 		return cli_error(cli, &err);
 	if (out.pidfd >= 0)
 		close(out.pidfd);
@@ -126,13 +127,15 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 
 	if (parse_create(cli, c, argc, argv, true, &a))
 		return 1;
+	if (sv_id_reserved(&cli->ctx, a.o.id, &err) < 0)
+		return cli_error(cli, &err);
 	a.o.keep_parent = !a.detach;
 	a.o.want_console = !a.detach;
 	/* Under systemd (Type=notify) a foreground run relays the
 	 * container's notifications; a detached one has nobody to relay. */
 	if (!a.detach) {
-		if (notify_relay_open(cli->ctx.root, a.id, notify_dir, sizeof(notify_dir), &notify_fd,
-				      &err) < 0)
+		if (run_notify_relay_open(cli->ctx.root, a.id, notify_dir, sizeof(notify_dir),
+					  &notify_fd, &err) < 0)
 			return cli_error(cli, &err);
 		if (notify_fd >= 0)
 			a.o.notify_dir = notify_dir;
@@ -141,20 +144,20 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 	if (!a.detach)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (rt_create(&cli->ctx, &a.o, &out, &err) < 0) {
-		notify_relay_close(notify_fd, notify_dir);
+		run_notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
 	}
 	if (rt_start(&cli->ctx, a.id, &warn, &err) < 0) {
 		struct b_err ignored = { 0 };
 		rt_delete(&cli->ctx, a.id, true, NULL, &ignored);
-		notify_relay_close(notify_fd, notify_dir);
+		run_notify_relay_close(notify_fd, notify_dir);
 		return cli_error(cli, &err);
 	}
 	warn_if(cli, &warn);
 	if (a.detach)
 		return 0;
 	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master, notify_fd);
-	notify_relay_close(notify_fd, notify_dir);
+	run_notify_relay_close(notify_fd, notify_dir);
 	if (out.console_master >= 0)
 		close(out.console_master);
 	if (out.pidfd >= 0)

@@ -1,11 +1,10 @@
-/* update and events. */
+/* update: change a container's resource limits (runc's flags, or a
+ * --resources JSON document); the runtime writes them to its cgroup.  The
+ * `events` command is in cmd_events.c. */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "common/arena.h"

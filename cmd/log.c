@@ -3,37 +3,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "common/strutil.h"
-#include "specs/jsonw.h"
+#include <unistd.h>
 
-/* runc's JSON log line, which containerd and conmon read back. */
-static void log_line(struct cli *cli, const char *level, const char *msg)
+#include "cli.h"
+#include "common/cleanup.h"
+#include "common/fsutil.h"
+#include "common/strutil.h"
+#include "specs/logline.h"
+
+/* One line in runc's --log-format, written with one write(2): the file is
+ * O_APPEND, so lines of berth processes sharing it stay whole. */
+static void write_line(struct cli *cli, int fd, const char *level, const char *msg)
 {
+	_cleanup_free_ char *line = NULL;
 	char ts[64];
 
-	if (!cli->log)
-		return;
 	b_now_rfc3339(ts, sizeof(ts));
-	if (cli->log_format == LOG_JSON) {
-		struct jw *w = jw_new(false);
-		char *line;
+	line = logline_format(cli->log_format == LOG_JSON, level, msg, ts);
+	if (line)
+		(void)b_write_all(fd, line, strlen(line));
+}
 
-		jw_obj_open(w);
-		jw_kstr(w, "level", level);
-		jw_kstr(w, "msg", msg);
-		jw_kstr(w, "time", ts);
-		jw_obj_close(w);
-		line = jw_finish(w, NULL);
-		jw_free(w);
-		if (line) {
-			fprintf(cli->log, "%s\n", line);
-			free(line);
-		}
-	} else {
-		fprintf(cli->log, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level, msg);
-	}
-	fflush(cli->log);
+/* Errors and warnings: stderr has them already as "berth: …". */
+static void log_line(struct cli *cli, const char *level, const char *msg)
+{
+	if (cli->log)
+		write_line(cli, fileno(cli->log), level, msg);
+}
+
+/* The trace: to --log, or to stderr as runc does without it. */
+static void trace_line(struct cli *cli, const char *level, const char *msg)
+{
+	write_line(cli, cli->log ? fileno(cli->log) : STDERR_FILENO, level, msg);
+}
+
+static void runtime_log(void *ud, enum rt_log_level level, const char *msg)
+{
+	trace_line(ud, rt_log_level_name(level), msg);
+}
+
+void cli_log_init(struct cli *cli)
+{
+	cli->ctx.log = runtime_log;
+	cli->ctx.log_ud = cli;
+	cli->ctx.log_level = cli->debug ? RT_LOG_DEBUG : RT_LOG_WARN;
 }
 
 int cli_error(struct cli *cli, const struct b_err *e)
@@ -70,10 +83,7 @@ void cli_debug(struct cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (cli->log)
-		log_line(cli, "debug", msg);
-	else
-		fprintf(stderr, "berth: debug: %s\n", msg);
+	trace_line(cli, "debug", msg);
 }
 
 int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)

@@ -48,9 +48,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: berth [global options] COMMAND [options] [args]\n\n"
 		   "global options:\n"
 		   "  --root DIR             state directory (default " RT_DEFAULT_ROOT ")\n"
-		   "  --log FILE             write errors and debug output to FILE\n"
-		   "  --log-format text|json format of the --log file (json: runc's format)\n"
-		   "  --debug                debug output\n"
+		   "  --log FILE             also write errors (and --debug output) to FILE\n"
+		   "  --log-format text|json format of log lines (json: runc's format)\n"
+		   "  --debug                trace every step (to --log, default stderr)\n"
 		   "  --systemd-cgroup       use systemd for cgroups (needs a running systemd)\n"
 		   "  -v, --version          print the version and compiled-in features\n\n"
 		   "commands:\n");
@@ -142,6 +142,7 @@ int main(int argc, char **argv, char **envp)
 		return cli_error(&cli, &err);
 	cli.ctx.root = cli.root;
 	cli.ctx.systemd_cgroup = cli.systemd_cgroup;
+	cli_log_init(&cli);
 	optind = 1;
 	opterr = 0;
 	rc = c->fn(&cli, argc - idx, argv + idx);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "notify_relay.h"
+#include "run_notify_relay.h"
 
 static int status_code(int status)
 {
@@ -52,6 +52,25 @@ static bool pump(int from, int to)
 	return true;
 }
 
+/* Every signal berth forwards: all but the ones that report its own
+ * faults. */
+static void forwarded(sigset_t *all)
+{
+	sigfillset(all);
+	sigdelset(all, SIGSEGV);
+	sigdelset(all, SIGBUS);
+	sigdelset(all, SIGILL);
+	sigdelset(all, SIGFPE);
+}
+
+void cli_signals_hold(sigset_t *old)
+{
+	sigset_t all;
+
+	forwarded(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
 int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd)
 {
 	sigset_t all, old;
@@ -59,11 +78,7 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 	bool raw = false, in_open = master >= 0, out_open = master >= 0;
 	int sfd, status = 0;
 
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
+	forwarded(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (master >= 0 && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
@@ -88,7 +103,7 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 		if (p[3].revents & (POLLIN | POLLHUP))
 			out_open = pump(master, STDOUT_FILENO);
 		if (p[4].revents & POLLIN)
-			notify_relay_pump(notify_fd);
+			run_notify_relay_pump(notify_fd);
 		while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
 				continue;

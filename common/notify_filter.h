@@ -6,8 +6,8 @@
  * RELOADING=1, ERRNO=), never change how systemd manages the unit
  * (MAINPID=, NOTIFYACCESS=, WATCHDOG_USEC=, EXTEND_TIMEOUT_USEC=,
  * WATCHDOG=trigger, FDSTORE=, ...).  docs/probes.md has the table.  Pure
- * functions: no I/O, no globals, shared by cmd/notify_relay.c and
- * supervisor/sv_relay.c. */
+ * functions: no I/O, no globals, shared by cmd/run_notify_relay.c and
+ * supervisor/sv_notify_relay.c. */
 #pragma once
 
 #include <stdbool.h>

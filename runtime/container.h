@@ -15,10 +15,46 @@
 
 #define RT_DEFAULT_ROOT "/run/berth"
 
+/* How much a trace line matters; a caller sees a level only up to
+ * rt_ctx.log_level.  The order is the filter: keep it. */
+enum rt_log_level {
+	RT_LOG_ERROR,
+	RT_LOG_WARN,
+	RT_LOG_INFO,
+	RT_LOG_DEBUG,            /* every step of create/init/start/kill/delete */
+};
+
+/* Where the runtime's trace goes.  `log` gets one complete line (no
+ * newline, valid UTF-8 when the formatted values are, at most
+ * RT_LOG_MSG_MAX - 1 bytes), only valid during the call.  It is always
+ * called in the caller's own process, never in a forked child: what the
+ * container init traces travels to the parent over the sync socket and is
+ * passed on from there, in order.  NULL: no trace at all. */
 struct rt_ctx {
 	const char *root;        /* state directory root (--root) */
 	bool systemd_cgroup;     /* --systemd-cgroup */
+	void (*log)(void *ud, enum rt_log_level level, const char *msg);
+	void *log_ud;
+	enum rt_log_level log_level;   /* the most verbose level passed to log */
 };
+
+#define RT_LOG_MSG_MAX 1024
+
+/* Whether rt_logf(ctx, level, …) would reach ctx->log; a NULL ctx is
+ * silent.  For callers whose arguments cost something to compute. */
+static inline bool rt_log_enabled(const struct rt_ctx *ctx, enum rt_log_level level)
+{
+	return ctx && ctx->log && level <= ctx->log_level;
+}
+
+/* Format one trace line and hand it to ctx->log.  Does nothing (not even
+ * the formatting) unless rt_log_enabled.  A line that does not fit is cut
+ * on a UTF-8 character boundary. */
+void rt_logf(const struct rt_ctx *ctx, enum rt_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "error", "warning", "info", "debug": runc's (logrus's) level names. */
+const char *rt_log_level_name(enum rt_log_level level);
 
 struct rt_create_opts {
 	const char *id;
@@ -58,7 +94,7 @@ void rt_seccomp_free(struct rt_seccomp *f);
 
 struct oci_config;
 /* Add the notify_dir bind mount and NOTIFY_SOCKET to a parsed config. */
-int rt_config_add_notify(struct oci_config *cfg, const char *dir, struct b_err *err);
+int rt_config_add_notify_socket(struct oci_config *cfg, const char *dir, struct b_err *err);
 
 static inline void rt_create_opts_init(struct rt_create_opts *o)
 {

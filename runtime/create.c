@@ -40,12 +40,15 @@ struct create_job {
 	int pidfd;
 	bool is_child;             /* pid is our own child (waitable) */
 	char created[64];
+	struct rt_ctx init_log;    /* the init's trace, relayed to ctx */
 };
 
 static void job_undo(struct create_job *j)
 {
 	struct b_err ignored = { 0 };
 
+	rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: undoing: init pid %d, cgroup %s, state dir %s",
+		j->o->id, (int)j->pid, j->have_cg ? j->cg.abs : "(none)", j->have_dir ? j->dir : "(none)");
 	if (j->pid > 0) {
 		if (j->pidfd >= 0)
 			b_pidfd_send_signal(j->pidfd, SIGKILL, NULL, 0);
@@ -116,6 +119,7 @@ static int resolve_rootfs(struct create_job *j, struct b_err *err)
 		return b_err_sys(err, errno, "config.json: root.path: \"%s\" (%s)", j->cfg->root_path, joined);
 	if (stat(j->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
 		return b_err_set(err, ENOTDIR, "config.json: root.path: %s is not a directory", j->rootfs);
+	rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: bundle %s, rootfs %s", j->o->id, j->bundle, j->rootfs);
 	return 0;
 }
 
@@ -133,6 +137,7 @@ static int claim_id(struct create_job *j, const char *config_json, struct b_err 
 		return b_err_sys(err, errno, "creating %s", j->dir);
 	}
 	j->have_dir = true;
+	rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: state dir %s", j->o->id, j->dir);
 	j->lock_fd = rt_state_lock(j->dir, err);
 	if (j->lock_fd < 0)
 		return j->lock_fd;
@@ -174,6 +179,9 @@ static int setup_cgroup(struct create_job *j, struct b_err *err)
 
 	if (r < 0)
 		return r;
+	rt_cg_trace(j->ctx, &j->cg);
+	rt_logf(j->ctx, RT_LOG_DEBUG, "cgroup: %s (linux.cgroupsPath \"%s\")", j->cg.abs,
+		j->cfg->linux.cgroups_path ? j->cfg->linux.cgroups_path : "");
 	if (access(j->cg.abs, F_OK) == 0 && !cg_is_empty(j->cg.abs))
 		return b_err_set(err, EBUSY, "cgroup %s already has processes in it", j->cg.abs);
 	/* Recorded before it exists: if berth is killed from here on (in a
@@ -187,6 +195,7 @@ static int setup_cgroup(struct create_job *j, struct b_err *err)
 	r = cg_apply_resources(&j->cg, j->cfg->linux.resources, err);
 	if (r < 0)
 		return r;
+	rt_logf(j->ctx, RT_LOG_DEBUG, "cgroup: attaching the device filter to %s", j->cg.abs);
 	return cg_devices_apply(j->cg.abs, j->cfg->linux.resources, j->cfg->linux.devices,
 				j->cfg->linux.n_devices, err);
 }
@@ -262,7 +271,7 @@ static pid_t clone_init(struct rt_init_args *a, uint64_t flags, int cg_fd, int *
 	return pid;
 }
 
-static int join_paths(const struct oci_config *cfg, struct b_err *err)
+static int join_paths(const struct rt_ctx *log, const struct oci_config *cfg, struct b_err *err)
 {
 	/* The user namespace first: the others are owned by it. */
 	static const enum oci_ns_kind order[] = {
@@ -276,6 +285,8 @@ static int join_paths(const struct oci_config *cfg, struct b_err *err)
 
 		if (!ns || !ns->path)
 			continue;
+		rt_logf(log, RT_LOG_DEBUG, "namespaces: joining %s namespace %s", oci_ns_name(ns->kind),
+			ns->path);
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return b_err_sys(err, errno, "config.json: linux.namespaces: opening %s namespace %s",
@@ -297,7 +308,7 @@ __attribute__((noreturn)) static void intermediate(struct rt_init_args *a, uint6
 	bool into = false;
 	pid_t pid;
 
-	if (join_paths(a->cfg, &err) < 0)
+	if (join_paths(a->log, a->cfg, &err) < 0)
 		goto fail;
 	if ((flags & CLONE_NEWTIME) &&
 	    (a->cfg->linux.time_monotonic.set || a->cfg->linux.time_boottime.set)) {
@@ -307,6 +318,7 @@ __attribute__((noreturn)) static void intermediate(struct rt_init_args *a, uint6
 		}
 		if (rt_write_time_offsets(a->cfg, &err) < 0)
 			goto fail;
+		rt_logf(a->log, RT_LOG_DEBUG, "namespaces: new time namespace, offsets written");
 		flags &= ~(uint64_t)CLONE_NEWTIME;
 	}
 	a->direct_child = false;
@@ -321,8 +333,29 @@ __attribute__((noreturn)) static void intermediate(struct rt_init_args *a, uint6
 	}
 	_exit(0);
 fail:
+	rt_logf(a->log, RT_LOG_DEBUG, "intermediate: failed: %s", err.msg);
 	rt_sync_send_err(a->sync_fd, &err);
 	_exit(1);
+}
+
+/* The trace's view of the namespaces: which are new, and how. */
+static void trace_namespaces(const struct create_job *j, uint64_t flags, bool via_intermediate)
+{
+	char buf[256];
+	size_t n = 0;
+
+	if (!rt_log_enabled(j->ctx, RT_LOG_DEBUG))
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < j->cfg->linux.n_namespaces && n < sizeof(buf); i++) {
+		const struct oci_namespace *ns = &j->cfg->linux.namespaces[i];
+		if (!ns->path)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : "",
+					      oci_ns_name(ns->kind));
+	}
+	rt_logf(j->ctx, RT_LOG_DEBUG, "namespaces: cloning the init with new %s (flags %#llx)%s",
+		n ? buf : "(none)", (unsigned long long)flags,
+		via_intermediate ? " from an intermediate process that joins the given paths" : "");
 }
 
 static int spawn(struct create_job *j, struct rt_init_args *a, int parent_sync, bool *into,
@@ -333,12 +366,15 @@ static int spawn(struct create_job *j, struct rt_init_args *a, int parent_sync, 
 	pid_t mid;
 	int status;
 
+	trace_namespaces(j, flags, needs_intermediate(j->cfg));
 	if (!needs_intermediate(j->cfg)) {
 		a->direct_child = true;
 		j->pid = clone_init(a, flags, j->cg_fd, &j->pidfd, into);
 		if (j->pid < 0)
 			return b_err_sys(err, errno, "clone3 (namespaces 0x%llx)", (unsigned long long)flags);
 		j->is_child = true;
+		rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: init is pid %d (placed in its cgroup by clone3: %s)",
+			j->o->id, (int)j->pid, *into ? "yes" : "no");
 		return 0;
 	}
 	mid = fork();
@@ -352,7 +388,7 @@ static int spawn(struct create_job *j, struct rt_init_args *a, int parent_sync, 
 		waitpid(mid, NULL, 0);
 		return b_err_set(err, ENOMEM, "out of memory");
 	}
-	status = rt_sync_expect(parent_sync, RT_SYNC_PID, m, err);
+	status = rt_sync_expect_log(j->ctx, parent_sync, RT_SYNC_PID, m, err);
 	waitpid(mid, NULL, 0);
 	if (status == 0) {
 		int payload[2];
@@ -360,6 +396,8 @@ static int spawn(struct create_job *j, struct rt_init_args *a, int parent_sync, 
 		j->pid = payload[0];
 		*into = payload[1] != 0;
 		j->pidfd = b_pidfd_open(j->pid, 0);
+		rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: init is pid %d (placed in its cgroup by clone3: %s)",
+			j->o->id, (int)j->pid, *into ? "yes" : "no");
 	}
 	free(m);
 	return status;
@@ -374,25 +412,29 @@ static int handshake(struct create_job *j, int fd, bool into_cgroup, struct b_er
 
 	if (!m)
 		return b_err_set(err, ENOMEM, "out of memory");
-	if (user && !user->path && (r = rt_write_id_maps(j->pid, j->cfg, err)) < 0)
-		goto out;
+	if (user && !user->path) {
+		rt_logf(j->ctx, RT_LOG_DEBUG, "namespaces: writing the uid/gid maps of pid %d", (int)j->pid);
+		if ((r = rt_write_id_maps(j->pid, j->cfg, err)) < 0)
+			goto out;
+	}
 	if (!into_cgroup && j->have_cg && (r = cg_enter(&j->cg, j->pid, err)) < 0)
 		goto out;
+	rt_logf(j->ctx, RT_LOG_DEBUG, "sync: sending GO to the init");
 	/* The init cannot see its own host pid from inside its pid
 	 * namespace; seccomp listeners need it. */
 	if ((r = rt_sync_send(fd, RT_SYNC_GO, 0, &j->pid, sizeof(j->pid))) < 0) {
 		r = b_err_sys(err, -r, "starting container init");
 		goto out;
 	}
-	if ((r = rt_sync_expect(fd, RT_SYNC_HOOKS, m, err)) < 0)
+	if ((r = rt_sync_expect_log(j->ctx, fd, RT_SYNC_HOOKS, m, err)) < 0)
 		goto out;
 	r = rt_state_json_for_hooks(j->cfg, j->o->id, "creating", j->pid, j->bundle, &state);
 	if (r < 0) {
 		r = b_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = rt_hooks_run(j->cfg->hooks, OCI_HOOK_PRESTART, state, err)) < 0 ||
-	    (r = rt_hooks_run(j->cfg->hooks, OCI_HOOK_CREATE_RUNTIME, state, err)) < 0)
+	if ((r = rt_hooks_run(j->ctx, j->cfg->hooks, OCI_HOOK_PRESTART, state, err)) < 0 ||
+	    (r = rt_hooks_run(j->ctx, j->cfg->hooks, OCI_HOOK_CREATE_RUNTIME, state, err)) < 0)
 		goto out;
 	/* Two documents, NUL-separated: the state as it is now (for
 	 * createContainer) and as it will be when start runs. */
@@ -413,12 +455,13 @@ static int handshake(struct create_job *j, int fd, bool into_cgroup, struct b_er
 		}
 		memcpy(both, state, a);
 		memcpy(both + a, created, b);
+		rt_logf(j->ctx, RT_LOG_DEBUG, "sync: sending HOOKS_DONE to the init");
 		if ((r = rt_sync_send(fd, RT_SYNC_HOOKS_DONE, 0, both, a + b)) < 0) {
 			r = b_err_sys(err, -r, "container init");
 			goto out;
 		}
 	}
-	r = rt_sync_expect(fd, RT_SYNC_READY, m, err);
+	r = rt_sync_expect_log(j->ctx, fd, RT_SYNC_READY, m, err);
 out:
 	free(m);
 	return r;
@@ -473,7 +516,10 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 		.no_new_keyring = j->o->no_new_keyring, .new_mntns = true,
 		.stdio = { j->o->stdio[0], j->o->stdio[1], j->o->stdio[2] },
 		.parent_fds = { j->lock_fd, j->sync_fd, j->console_ours },
+		.log = &j->init_log,
 	};
+	/* The child gets a copy of this frame: a.sync_fd stays valid there. */
+	rt_init_log_setup(&j->init_log, j->ctx, &a.sync_fd);
 	r = spawn(j, &a, j->sync_fd, &into, err);
 	close(sp[1]);
 	if (r < 0)
@@ -484,6 +530,8 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 		return r;
 	if (j->o->pid_file && (r = rt_write_pid_file(j->o->pid_file, j->pid, err)) < 0)
 		return r;
+	rt_logf(j->ctx, RT_LOG_DEBUG, "create %s: created, init pid %d waits for start", j->o->id,
+		(int)j->pid);
 	if (j->console_ours >= 0 && (r = rt_console_recv(j->console_ours, &out->console_master, err)) < 0)
 		return r;
 	out->pid = j->pid;
@@ -510,8 +558,10 @@ int rt_create_config(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 	r = run_job(&j, config_json, out, err);
 	/* On success the init outlives this call; without keep_parent the
 	 * caller's exit hands it to its reaper. */
-	if (r < 0)
+	if (r < 0) {
+		rt_logf(ctx, RT_LOG_DEBUG, "create %s: failed: %s", o->id, err ? err->msg : "");
 		job_undo(&j);
+	}
 	if (j.pidfd >= 0)
 		close(j.pidfd);
 	job_close(&j);
@@ -528,13 +578,14 @@ int rt_create(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 	int r;
 
 	snprintf(path, sizeof(path), "%s/config.json", o->bundle ? o->bundle : ".");
+	rt_logf(ctx, RT_LOG_DEBUG, "create %s: reading %s", o->id, path);
 	r = b_read_file(path, 16u << 20, &json, &len);
 	if (r < 0)
 		return b_err_sys(err, -r, "reading %s", path);
 	r = oci_config_parse("config.json", json, len, &cfg, err);
 	if (r < 0)
 		return r;
-	if (o->notify_dir && (r = rt_config_add_notify(cfg, o->notify_dir, err)) < 0) {
+	if (o->notify_dir && (r = rt_config_add_notify_socket(cfg, o->notify_dir, err)) < 0) {
 		oci_config_free(cfg);
 		return r;
 	}

@@ -373,6 +373,137 @@ static int notify_state(struct exec_job *j, const struct oci_state *st, struct b
 					&j->notify_state, err);
 }
 
+/* A terminal for the process: a pty whose master goes to the caller's
+ * --console-socket, or a pair whose master rt_exec hands back. */
+static int exec_console(struct exec_job *j, int *console_ours, struct b_err *err)
+{
+	if (!j->proc.terminal)
+		return 0;
+	if (j->o->console_socket)
+		return rt_console_connect(j->o->console_socket, &j->console_fd, err);
+	if (j->o->want_console)
+		return rt_console_pair(console_ours, &j->console_fd, err);
+	return b_err_set(err, EINVAL, "exec: --tty needs --console-socket");
+}
+
+/* The filter the caller compiled (the supervisor does it once per pod), or
+ * one compiled from the config; and, for a filter with a listener, what
+ * the listener is sent. */
+static int exec_seccomp(struct exec_job *j, const struct oci_state *st, struct b_err *err)
+{
+	int r;
+
+	if (j->o->seccomp)
+		j->seccomp = j->o->seccomp;
+	else if (j->cfg && j->cfg->linux.seccomp &&
+		 (r = rt_seccomp_compile(j->cfg->linux.seccomp, &j->seccomp, err)) < 0)
+		return r;
+	if (j->seccomp && rt_seccomp_uses_notify(j->seccomp) && j->cfg && j->cfg->linux.seccomp)
+		return notify_state(j, st, err);
+	return 0;
+}
+
+/* What needs no look at the running init: a state that allows exec, the
+ * config (the caller's, or the one saved at create), the merged process,
+ * its console and its seccomp filter.  *cfg is rt_exec's to free. */
+static int exec_prepare(const struct rt_ctx *ctx, const char *id, const struct oci_state *st,
+			struct exec_job *j, struct oci_config **cfg, struct b_arena *arena,
+			int *console_ours, struct b_err *err)
+{
+	char dir[PATH_MAX];
+	int r;
+
+	if (strcmp(st->status, "running") && strcmp(st->status, "created"))
+		return b_err_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", id,
+				 st->status);
+	rt_state_dir(ctx, id, dir, sizeof(dir));
+	if (!j->o->config && (r = load_container_config(dir, cfg, err)) < 0)
+		return r;
+	j->cfg = j->o->config ? j->o->config : *cfg;
+	if ((r = build_process(j, arena, err)) < 0 || (r = exec_console(j, console_ours, err)) < 0)
+		return r;
+	return exec_seccomp(j, st, err);
+}
+
+/* The init to join: a pidfd, taken only while the pid still has the
+ * recorded start time (not a recycled pid), and which of its namespaces
+ * differ from ours.  The pid namespace is apart: the parent joins it, for
+ * its child (spawn_exec). */
+static int exec_target(struct exec_job *j, const char *id, const struct oci_state *st,
+		       struct b_err *err)
+{
+	j->pidfd = b_pidfd_open(st->pid, 0);
+	if (j->pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time))
+		return b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+	j->ns_flags = differing_ns(st->pid);
+	j->join_pid = (j->ns_flags & CLONE_NEWPID) != 0;
+	j->ns_flags &= ~CLONE_NEWPID;
+	return 0;
+}
+
+/* The child dup2()s its stdio and the --preserve-fds range into place, so
+ * no fd of ours may sit there. */
+static int lift_exec_fds(struct exec_job *j, int sp[2], int *cg_fd, int *console_ours,
+			 struct b_err *err)
+{
+	int min = 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0);
+
+	if (rt_lift_fd(&sp[0], min) < 0 || rt_lift_fd(&sp[1], min) < 0 ||
+	    rt_lift_fd(&j->pidfd, min) < 0 || rt_lift_fd(cg_fd, min) < 0 ||
+	    rt_lift_fd(&j->root_fd, min) < 0 || rt_lift_fd(&j->console_fd, min) < 0 ||
+	    rt_lift_fd(console_ours, min) < 0)
+		return b_err_sys(err, errno, "exec: moving fds above --preserve-fds");
+	return 0;
+}
+
+/* A caller that gets an error must not find the process running anyway. */
+static void exec_undo(struct rt_created *out)
+{
+	kill(out->pid, SIGKILL);
+	waitpid(out->pid, NULL, 0);
+	if (out->pidfd >= 0)
+		close(out->pidfd);
+	if (out->console_master >= 0)
+		close(out->console_master);
+	out->pidfd = out->console_master = -1;
+}
+
+/* Start the process over the socket pair sp (the child gets sp[1]), wait
+ * until it has exec'd or failed, then collect the console master and
+ * write the pid file. */
+static int exec_run(struct exec_job *j, int cg_fd, const int sp[2], int console_ours,
+		    struct rt_created *out, struct b_err *err)
+{
+	int r;
+
+	j->sync_fd = sp[1];
+	r = spawn_exec(j, cg_fd, out, err);
+	close(sp[1]);
+	j->sync_fd = sp[0];
+	if (r == 0)
+		r = wait_exec_result(j, out, err);
+	if (r == 0 && console_ours >= 0)
+		r = rt_console_recv(console_ours, &out->console_master, err);
+	if (r == 0 && j->o->pid_file && (r = rt_write_pid_file(j->o->pid_file, out->pid, err)) < 0)
+		exec_undo(out);
+	return r;
+}
+
+/* What the job holds that rt_exec does not hand back (the sync socket is
+ * rt_exec's own to close). */
+static void exec_job_release(struct exec_job *j)
+{
+	if (j->console_fd >= 0)
+		close(j->console_fd);
+	if (j->pidfd >= 0)
+		close(j->pidfd);
+	if (j->root_fd >= 0)
+		close(j->root_fd);
+	if (j->seccomp && j->seccomp != j->o->seccomp)
+		rt_seccomp_free(j->seccomp);
+	free(j->notify_state);
+}
+
 int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
 	    struct rt_created *out, struct b_err *err)
 {
@@ -380,104 +511,33 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	struct oci_state *st = NULL;
 	struct oci_config *cfg = NULL;
 	struct b_arena arena = { 0 };
-	char dir[PATH_MAX];
+	char root[64];
 	_cleanup_close_ int cg_fd = -1;
 	int sp[2] = { -1, -1 }, r, console_ours = -1;
 
 	out->console_master = -1;
 	if ((r = rt_state_load(ctx, id, &st, err)) < 0)
 		return r;
-	if (strcmp(st->status, "running") && strcmp(st->status, "created")) {
-		r = b_err_set(err, EINVAL, "cannot exec in container \"%s\": it is %s", id, st->status);
+	if ((r = exec_prepare(ctx, id, st, &j, &cfg, &arena, &console_ours, err)) < 0 ||
+	    (r = exec_target(&j, id, st, err)) < 0)
 		goto out;
-	}
-	rt_state_dir(ctx, id, dir, sizeof(dir));
-	if (!o->config && (r = load_container_config(dir, &cfg, err)) < 0)
-		goto out;
-	j.cfg = o->config ? o->config : cfg;
-	if ((r = build_process(&j, &arena, err)) < 0)
-		goto out;
-	if (j.proc.terminal) {
-		if (o->console_socket)
-			r = rt_console_connect(o->console_socket, &j.console_fd, err);
-		else if (o->want_console)
-			r = rt_console_pair(&console_ours, &j.console_fd, err);
-		else
-			r = b_err_set(err, EINVAL, "exec: --tty needs --console-socket");
-		if (r < 0)
-			goto out;
-	}
-	if (o->seccomp)
-		j.seccomp = o->seccomp;
-	else if (j.cfg && j.cfg->linux.seccomp &&
-		 (r = rt_seccomp_compile(j.cfg->linux.seccomp, &j.seccomp, err)) < 0)
-		goto out;
-	if (j.seccomp && rt_seccomp_uses_notify(j.seccomp) && j.cfg && j.cfg->linux.seccomp &&
-	    (r = notify_state(&j, st, err)) < 0)
-		goto out;
-	j.pidfd = b_pidfd_open(st->pid, 0);
-	if (j.pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time)) {
-		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
-		goto out;
-	}
-	j.ns_flags = differing_ns(st->pid);
-	{
-		char root[64];
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)st->pid);
-		j.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
-	j.join_pid = (j.ns_flags & CLONE_NEWPID) != 0;
-	j.ns_flags &= ~CLONE_NEWPID;
-	if (st->cgroup_path && *st->cgroup_path && (r = open_exec_cgroup(st->cgroup_path, o->sub_cgroup,
-									     &cg_fd, err)) < 0)
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)st->pid);
+	j.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (st->cgroup_path && *st->cgroup_path &&
+	    (r = open_exec_cgroup(st->cgroup_path, o->sub_cgroup, &cg_fd, err)) < 0)
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = b_err_sys(err, errno, "socketpair");
 		goto out;
 	}
-	{
-		int min = 3 + (o->preserve_fds > 0 ? o->preserve_fds : 0);
-		if (rt_lift_fd(&sp[0], min) < 0 || rt_lift_fd(&sp[1], min) < 0 ||
-		    rt_lift_fd(&j.pidfd, min) < 0 || rt_lift_fd(&cg_fd, min) < 0 ||
-		    rt_lift_fd(&j.root_fd, min) < 0 ||
-		    rt_lift_fd(&j.console_fd, min) < 0 || rt_lift_fd(&console_ours, min) < 0) {
-			r = b_err_sys(err, errno, "exec: moving fds above --preserve-fds");
-			goto out;
-		}
-	}
-	j.sync_fd = sp[1];
-	r = spawn_exec(&j, cg_fd, out, err);
-	close(sp[1]);
-	j.sync_fd = sp[0];
-	if (r == 0)
-		r = wait_exec_result(&j, out, err);
-	if (r == 0 && console_ours >= 0)
-		r = rt_console_recv(console_ours, &out->console_master, err);
-	if (r == 0 && o->pid_file && (r = rt_write_pid_file(o->pid_file, out->pid, err)) < 0) {
-		/* A caller that gets an error must not find the process
-		 * running anyway. */
-		kill(out->pid, SIGKILL);
-		waitpid(out->pid, NULL, 0);
-		if (out->pidfd >= 0)
-			close(out->pidfd);
-		if (out->console_master >= 0)
-			close(out->console_master);
-		out->pidfd = out->console_master = -1;
-	}
+	if ((r = lift_exec_fds(&j, sp, &cg_fd, &console_ours, err)) == 0)
+		r = exec_run(&j, cg_fd, sp, console_ours, out, err);
 out:
 	if (sp[0] >= 0)
 		close(sp[0]);
-	if (j.console_fd >= 0)
-		close(j.console_fd);
 	if (console_ours >= 0)
 		close(console_ours);
-	if (j.pidfd >= 0)
-		close(j.pidfd);
-	if (j.root_fd >= 0)
-		close(j.root_fd);
-	if (j.seccomp && j.seccomp != o->seccomp)
-		rt_seccomp_free(j.seccomp);
-	free(j.notify_state);
+	exec_job_release(&j);
 	if (cfg)
 		oci_config_free(cfg);
 	b_arena_release(&arena);

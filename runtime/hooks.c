@@ -140,15 +140,25 @@ static int run_hook(const struct oci_hook *h, const char *kind, size_t idx,
 	return 0;
 }
 
-int rt_hooks_run(const struct oci_hook_list *hooks, enum oci_hook_kind kind,
-		 const char *state_json, struct b_err *err)
+int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		 enum oci_hook_kind kind, const char *state_json, struct b_err *err)
 {
 	const struct oci_hook_list *l = &hooks[kind];
+	const char *name = oci_hook_kind_name(kind);
 
 	for (size_t i = 0; i < l->n; i++) {
-		int r = run_hook(&l->items[i], oci_hook_kind_name(kind), i, state_json, err);
-		if (r < 0)
+		int64_t t0 = now_ms();
+		int r;
+
+		rt_logf(log, RT_LOG_DEBUG, "hooks: running %s hook #%zu: %s (timeout %d s)", name, i,
+			l->items[i].path, l->items[i].timeout);
+		r = run_hook(&l->items[i], name, i, state_json, err);
+		if (r < 0) {
+			rt_logf(log, RT_LOG_DEBUG, "hooks: failed: %s", err ? err->msg : "");
 			return r;
+		}
+		rt_logf(log, RT_LOG_DEBUG, "hooks: %s hook #%zu (%s) exited 0 after %lld ms", name, i,
+			l->items[i].path, (long long)(now_ms() - t0));
 	}
 	return 0;
 }

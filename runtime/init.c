@@ -23,6 +23,8 @@
 #include "netns/netns.h"
 #include "rlimits.h"
 #include "safepath.h"
+#include "oom_score.h"
+#include "personality.h"
 #include "sched.h"
 #include "seccomp.h"
 #include "syscalls.h"
@@ -35,6 +37,7 @@ struct init_state {
 	char *state_json;     /* state "created": startContainer hooks, notify */
 	pid_t host_pid;       /* our pid as the runtime sees it */
 	int notify_fd;        /* seccomp listener loaded early, -1 */
+	struct rt_sync_msg *m; /* during setup: the last message from the parent */
 };
 
 static void reset_signals(void)
@@ -90,19 +93,29 @@ static int namespaces_setup(const struct rt_init_args *a, struct b_err *err)
 	int r;
 
 	ns = oci_config_ns(cfg, OCI_NS_USER);
-	if (ns && !ns->path && (r = become_root_in_userns(err)) < 0)
-		return r;
+	if (ns && !ns->path) {
+		rt_logf(a->log, RT_LOG_DEBUG, "init: becoming root in the new user namespace");
+		if ((r = become_root_in_userns(err)) < 0)
+			return r;
+	}
 	if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return b_err_sys(err, errno, "init: unshare(CLONE_NEWCGROUP)");
 	ns = oci_config_ns(cfg, OCI_NS_NETWORK);
-	if (ns && !ns->path && (r = ns_loopback_up(err)) < 0)
-		return r;
+	if (ns && !ns->path) {
+		rt_logf(a->log, RT_LOG_DEBUG, "init: bringing up lo in the new network namespace");
+		if ((r = ns_loopback_up(err)) < 0)
+			return r;
+	}
 	return setup_uts(cfg, err);
 }
 
-static int process_attrs(const struct oci_process *p, struct b_err *err)
+static int process_attrs(const struct rt_ctx *log, const struct oci_process *p, struct b_err *err)
 {
 	int r;
+
+	rt_logf(log, RT_LOG_DEBUG, "init: %zu rlimits, oomScoreAdj %s%d, ioPriority %s, scheduler %s",
+		p->n_rlimits, p->has_oom_score_adj ? "" : "(unset) ", p->oom_score_adj,
+		p->io_priority ? "set" : "unset", p->scheduler ? "set" : "unset");
 
 	if (p->n_rlimits && (r = rt_rlimits_apply(p->rlimits, p->n_rlimits, err)) < 0)
 		return r;
@@ -163,10 +176,14 @@ static int security_setup(const struct rt_init_args *a, struct init_state *st, s
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it
 	 * while we still have it. */
 	if (a->seccomp && !p->no_new_privileges) {
+		rt_logf(a->log, RT_LOG_DEBUG, "init: loading the seccomp filter (before dropping privileges)");
 		r = rt_seccomp_load(a->seccomp, &st->notify_fd, err);
 		if (r < 0)
 			return r;
 	}
+	rt_logf(a->log, RT_LOG_DEBUG, "init: becoming uid %u gid %u (%zu additional groups)%s",
+		(unsigned)p->user.uid, (unsigned)p->user.gid, p->user.n_additional_gids,
+		p->no_new_privileges ? ", no_new_privs" : "");
 	r = rt_identity_apply(&p->user, p->capabilities, err);
 	if (r < 0)
 		return r;
@@ -175,59 +192,159 @@ static int security_setup(const struct rt_init_args *a, struct init_state *st, s
 	return 0;
 }
 
-static int init_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+static int step_wait_go(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
-	const struct oci_config *cfg = a->cfg;
-	const struct oci_process *p = cfg->process;
-	struct rt_sync_msg *m = malloc(sizeof(*m));
-	int r;
+	int r = rt_sync_expect(a->sync_fd, RT_SYNC_GO, st->m, err);
 
-	if (!m)
-		return b_err_set(err, ENOMEM, "out of memory");
-	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_GO, m, err)) == 0 && m->len == sizeof(pid_t))
-		memcpy(&st->host_pid, m->payload, sizeof(pid_t));
-	if (r < 0 ||
-	    (r = setup_stdio(a, err)) < 0 || (r = namespaces_setup(a, err)) < 0)
-		goto out;
-	if (a->new_mntns && (r = rt_rootfs_prepare(a, err)) < 0)
-		goto out;
-	if ((r = rt_sync_send(a->sync_fd, RT_SYNC_HOOKS, 0, NULL, 0)) < 0) {
-		r = b_err_sys(err, -r, "init: sync");
-		goto out;
-	}
+	if (r == 0 && st->m->len == sizeof(pid_t))
+		memcpy(&st->host_pid, st->m->payload, sizeof(pid_t));
+	return r;
+}
+
+static int step_stdio(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return setup_stdio(a, err);
+}
+
+static int step_namespaces(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return namespaces_setup(a, err);
+}
+
+static int step_rootfs(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return a->new_mntns ? rt_rootfs_prepare(a, err) : 0;
+}
+
+/* prestart and createRuntime run in the parent meanwhile. */
+static int step_runtime_hooks(const struct rt_init_args *a, struct init_state *st,
+			      struct b_err *err)
+{
+	struct rt_sync_msg *m = st->m;
+	int r = rt_sync_send(a->sync_fd, RT_SYNC_HOOKS, 0, NULL, 0);
+
+	if (r < 0)
+		return b_err_sys(err, -r, "init: sync");
 	if ((r = rt_sync_expect(a->sync_fd, RT_SYNC_HOOKS_DONE, m, err)) < 0)
-		goto out;
+		return r;
 	if (strlen(m->payload) + 1 < m->len)
 		st->state_json = strdup(m->payload + strlen(m->payload) + 1);
-	if (!st->state_json) {
-		r = b_err_set(err, EPROTO, "init: no state from the parent");
-		goto out;
-	}
-	if ((r = rt_hooks_run(cfg->hooks, OCI_HOOK_CREATE_CONTAINER, m->payload, err)) < 0)
-		goto out;
-	if (a->new_mntns && (r = rt_rootfs_pivot(a, err)) < 0)
-		goto out;
-	if (p->terminal && a->console_fd >= 0 && (r = rt_console_setup(a->console_fd, p, true, err)) < 0)
-		goto out;
-	if (a->new_mntns && (r = rt_rootfs_finalize(a, err)) < 0)
-		goto out;
-	if (cfg->linux.personality && (r = rt_personality_apply(cfg->linux.personality, err)) < 0)
-		goto out;
-	if ((r = check_cwd(p->cwd, err)) < 0 || (r = process_attrs(p, err)) < 0 ||
-	    (r = security_setup(a, st, err)) < 0)
-		goto out;
-	if ((r = check_cwd_access(p->cwd, err)) < 0)
-		goto out;
+	if (!st->state_json)
+		return b_err_set(err, EPROTO, "init: no state from the parent");
+	return 0;
+}
+
+static int step_container_hooks(const struct rt_init_args *a, struct init_state *st,
+				struct b_err *err)
+{
+	return rt_hooks_run(a->log, a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->m->payload, err);
+}
+
+static int step_pivot(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return a->new_mntns ? rt_rootfs_pivot(a, err) : 0;
+}
+
+static int step_console(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	const struct oci_process *p = a->cfg->process;
+
+	if (!p->terminal || a->console_fd < 0)
+		return 0;
+	return rt_console_setup(a->console_fd, p, true, err);
+}
+
+static int step_finalize(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return a->new_mntns ? rt_rootfs_finalize(a, err) : 0;
+}
+
+static int step_personality(const struct rt_init_args *a, struct init_state *st,
+			    struct b_err *err)
+{
+	const struct oci_personality *p = a->cfg->linux.personality;
+
+	return p ? rt_personality_apply(p, err) : 0;
+}
+
+static int step_cwd(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	rt_logf(a->log, RT_LOG_DEBUG, "init: process.cwd %s", a->cfg->process->cwd);
+	return check_cwd(a->cfg->process->cwd, err);
+}
+
+static int step_process_attrs(const struct rt_init_args *a, struct init_state *st,
+			      struct b_err *err)
+{
+	return process_attrs(a->log, a->cfg->process, err);
+}
+
+static int step_security(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	int r = security_setup(a, st, err);
+
+	return r < 0 ? r : check_cwd_access(a->cfg->process->cwd, err);
+}
+
+static int step_executable(const struct rt_init_args *a, struct init_state *st,
+			   struct b_err *err)
+{
+	const struct oci_process *p = a->cfg->process;
+	int r;
+
 	st->env = rt_build_env(p);
-	if (!st->env) {
-		r = b_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!st->env)
+		return b_err_set(err, ENOMEM, "out of memory");
 	if ((r = rt_find_executable(p->args[0], st->env, &st->exe, err)) < 0)
-		goto out;
-	r = prepare_fds(a, err);
-out:
-	free(m);
+		return r;
+	rt_logf(a->log, RT_LOG_DEBUG, "init: process.args[0] %s is %s", p->args[0], st->exe);
+	return 0;
+}
+
+static int step_fds(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return prepare_fds(a, err);
+}
+
+/* In the order of create-sequence.md; each name is what the trace says
+ * the init is doing, and which step failed. */
+static const struct {
+	const char *name;
+	int (*fn)(const struct rt_init_args *a, struct init_state *st, struct b_err *err);
+} init_steps[] = {
+	{ "waiting for GO", step_wait_go },
+	{ "stdio, closing the runtime's fds", step_stdio },
+	{ "namespaces", step_namespaces },
+	{ "rootfs and mounts", step_rootfs },
+	{ "waiting for the prestart and createRuntime hooks", step_runtime_hooks },
+	{ "createContainer hooks", step_container_hooks },
+	{ "pivot_root", step_pivot },
+	{ "console", step_console },
+	{ "sysctls, masked and read-only paths", step_finalize },
+	{ "personality", step_personality },
+	{ "cwd", step_cwd },
+	{ "rlimits, oomScoreAdj, ioPriority, scheduler, umask", step_process_attrs },
+	{ "keyring, seccomp, user and capabilities", step_security },
+	{ "environment and executable", step_executable },
+	{ "preserved fds", step_fds },
+};
+
+static int init_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	int r = 0;
+
+	st->m = malloc(sizeof(*st->m));
+	if (!st->m)
+		return b_err_set(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < B_ARRAY_SIZE(init_steps) && r == 0; i++) {
+		rt_logf(a->log, RT_LOG_DEBUG, "init: %s", init_steps[i].name);
+		r = init_steps[i].fn(a, st, err);
+		if (r < 0)
+			rt_logf(a->log, RT_LOG_DEBUG, "init: step \"%s\" failed: %s", init_steps[i].name,
+				err->msg);
+	}
+	free(st->m);
+	st->m = NULL;
 	return r;
 }
 
@@ -251,7 +368,7 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 	if (conn < 0)
 		_exit(127);
 	close(a->start_fd);
-	if (rt_hooks_run(a->cfg->hooks, OCI_HOOK_START_CONTAINER, st->state_json, &err) < 0)
+	if (rt_hooks_run(a->log, a->cfg->hooks, OCI_HOOK_START_CONTAINER, st->state_json, &err) < 0)
 		fail_start(conn, &err);
 	/* As close to execve as possible, so berth's own work is not
 	 * filtered. */
@@ -297,8 +414,11 @@ void rt_init_main(const struct rt_init_args *a)
 		_exit(1);
 	}
 	prctl(PR_SET_PDEATHSIG, 0);
+	rt_logf(a->log, RT_LOG_DEBUG, "init: ready, waiting for start");
 	if (rt_sync_send(a->sync_fd, RT_SYNC_READY, 0, NULL, 0) < 0)
 		_exit(1);
+	/* Nobody reads sync_fd any more, and its number may come back. */
+	a->log->log = NULL;
 	close(a->sync_fd);
 	if (a->console_fd >= 0)
 		close(a->console_fd);

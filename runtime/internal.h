@@ -24,6 +24,7 @@ enum rt_sync_type {
 	RT_SYNC_HOOKS_DONE,      /* parent: done; payload: state JSON for createContainer */
 	RT_SYNC_READY,           /* init: fully set up, waiting for start */
 	RT_SYNC_ERROR,           /* either: payload is the error message */
+	RT_SYNC_LOG,             /* init: a trace line (code: enum rt_log_level) */
 };
 
 #define RT_SYNC_PAYLOAD_MAX (64 * 1024)
@@ -39,8 +40,23 @@ int rt_sync_send(int fd, int type, int code, const void *payload, size_t len);
 int rt_sync_send_err(int fd, const struct b_err *e);
 /* Receive one message; -EPIPE on EOF. */
 int rt_sync_recv(int fd, struct rt_sync_msg *m);
-/* Receive and require `type`; an RT_SYNC_ERROR message becomes err. */
+/* Receive and require `type`; an RT_SYNC_ERROR message becomes err.
+ * RT_SYNC_LOG lines met on the way are dropped. */
 int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err);
+/* The same, passing RT_SYNC_LOG lines on to `log` (and tracing what
+ * arrived): the parent side of create. */
+int rt_sync_expect_log(const struct rt_ctx *log, int fd, int type, struct rt_sync_msg *m,
+		       struct b_err *err);
+const char *rt_sync_type_name(int type);
+
+/* ---- trace (runtime/log.c) --------------------------------------------- */
+
+/* With debug tracing on, make the cgroups layer trace what it writes on cg
+ * (cg_path.trace) through ctx. */
+void rt_cg_trace(const struct rt_ctx *ctx, struct cg_path *cg);
+/* The container init's rt_ctx: the parent's level, each line sent over
+ * *sync_fd as RT_SYNC_LOG.  Silent when the parent traces nothing. */
+void rt_init_log_setup(struct rt_ctx *init_log, const struct rt_ctx *parent, const int *sync_fd);
 
 /* ---- what the init needs ---------------------------------------------- */
 
@@ -65,6 +81,9 @@ struct rt_init_args {
 	 * thing, since a flock held through a shared file description would
 	 * outlive the parent. */
 	int parent_fds[3];
+	/* The init's trace (rt_init_log_setup), relayed over sync_fd; the
+	 * init sets log->log to NULL once it stops talking on sync_fd. */
+	struct rt_ctx *log;
 };
 
 /* The init: never returns (execs or _exits). */
@@ -99,8 +118,10 @@ int rt_devices_create(int root_fd, const struct oci_config *cfg, bool in_userns,
 
 /* ---- hooks ------------------------------------------------------------ */
 
-int rt_hooks_run(const struct oci_hook_list *hooks, enum oci_hook_kind kind,
-		 const char *state_json, struct b_err *err);
+/* Each hook of `kind` in order; the first failure stops.  `log` (may be
+ * NULL) gets each hook's path and result. */
+int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		 enum oci_hook_kind kind, const char *state_json, struct b_err *err);
 
 /* ---- console ---------------------------------------------------------- */
 

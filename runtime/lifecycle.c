@@ -102,7 +102,7 @@ static int read_start_reply(int fd, struct b_err *err)
 }
 
 /* poststart failures are warnings (runtime-spec): they go to *warn. */
-static void run_poststart(struct locked *l, struct b_err *warn)
+static void run_poststart(const struct rt_ctx *ctx, struct locked *l, struct b_err *warn)
 {
 	char path[PATH_MAX + 16];
 	_cleanup_free_ char *json = NULL, *state = NULL;
@@ -117,7 +117,7 @@ static void run_poststart(struct locked *l, struct b_err *warn)
 	if (cfg->hooks[OCI_HOOK_POSTSTART].n) {
 		l->st->status = "running";
 		state = oci_state_to_json(l->st, false, false);
-		if (rt_hooks_run(cfg->hooks, OCI_HOOK_POSTSTART, state, &herr) < 0 && warn)
+		if (rt_hooks_run(ctx, cfg->hooks, OCI_HOOK_POSTSTART, state, &herr) < 0 && warn)
 			*warn = herr;
 	}
 	oci_config_free(cfg);
@@ -137,6 +137,8 @@ int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *warn, struc
 			      l.st->status);
 		goto out;
 	}
+	rt_logf(ctx, RT_LOG_DEBUG, "start %s: init pid %d, connecting to %s/start.sock", id,
+		(int)l.st->pid, l.dir);
 	fd = connect_start(l.dir, err);
 	if (fd < 0) {
 		r = fd;
@@ -145,9 +147,13 @@ int rt_start(const struct rt_ctx *ctx, const char *id, struct b_err *warn, struc
 	snprintf(sock, sizeof(sock), "%s/start.sock", l.dir);
 	unlink(sock);
 	r = read_start_reply(fd, err);
-	if (r == 0)
-		run_poststart(&l, warn);
+	if (r == 0) {
+		rt_logf(ctx, RT_LOG_DEBUG, "start %s: the init ran its startContainer hooks and exec'd", id);
+		run_poststart(ctx, &l, warn);
+	}
 out:
+	if (r < 0)
+		rt_logf(ctx, RT_LOG_DEBUG, "start %s: failed: %s", id, err->msg);
 	locked_release(&l);
 	return r;
 }
@@ -175,6 +181,8 @@ int rt_kill(const struct rt_ctx *ctx, const char *id, int sig, bool all, struct 
 	if (r < 0)
 		return r;
 	cg = st->cgroup_path && *st->cgroup_path ? st->cgroup_path : NULL;
+	rt_logf(ctx, RT_LOG_DEBUG, "kill %s: signal %d to %s (status %s)", id, sig,
+		all && cg ? cg : "the init", st->status);
 	if (!strcmp(st->status, "stopped") && !(all && cg && !cg_is_empty(cg))) {
 		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
 	} else if (all && cg) {
@@ -203,7 +211,8 @@ static void wait_gone(const struct oci_state *st)
 		;
 }
 
-static void run_poststop(const char *dir, struct oci_state *st, struct b_err *warn)
+static void run_poststop(const struct rt_ctx *ctx, const char *dir, struct oci_state *st,
+			 struct b_err *warn)
 {
 	char path[PATH_MAX + 16];
 	_cleanup_free_ char *json = NULL, *state = NULL;
@@ -217,7 +226,7 @@ static void run_poststop(const char *dir, struct oci_state *st, struct b_err *wa
 	if (cfg->hooks[OCI_HOOK_POSTSTOP].n) {
 		st->status = "stopped";
 		state = oci_state_to_json(st, false, false);
-		rt_hooks_run(cfg->hooks, OCI_HOOK_POSTSTOP, state, warn);
+		rt_hooks_run(ctx, cfg->hooks, OCI_HOOK_POSTSTOP, state, warn);
 	}
 	oci_config_free(cfg);
 }
@@ -238,7 +247,10 @@ int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err
 			      l.st->status);
 		goto out;
 	}
+	rt_logf(ctx, RT_LOG_DEBUG, "delete %s: status %s, pid %d, cgroup %s, state dir %s", id,
+		l.st->status, (int)l.st->pid, cg ? cg : "(none)", l.dir);
 	if (strcmp(l.st->status, "stopped")) {
+		rt_logf(ctx, RT_LOG_DEBUG, "delete %s: killing what is left", id);
 		if (cg)
 			cg_kill_all(cg, &w);
 		if (l.st->pid > 0 && rt_proc_alive(l.st->pid, l.st->pid_start_time))
@@ -251,9 +263,10 @@ int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err
 		 * children may linger: they die with the container. */
 		cg_kill_all(cg, &w);
 	}
+	rt_logf(ctx, RT_LOG_DEBUG, "delete %s: removing cgroup %s", id, cg ? cg : "(none)");
 	if (cg && (r = cg_destroy(cg, err)) < 0)
 		goto out;
-	run_poststop(l.dir, l.st, &w);
+	run_poststop(ctx, l.dir, l.st, &w);
 	r = b_rm_rf(l.dir);
 	if (r < 0) {
 		r = b_err_sys(err, -r, "removing %s", l.dir);
@@ -388,8 +401,10 @@ int rt_update(const struct rt_ctx *ctx, const char *id, const struct oci_resourc
 		r = b_err_set(err, ENOTSUP, "container \"%s\" has no cgroup", id);
 		goto out;
 	}
-	if ((r = cg_path_from_abs(l.st->cgroup_path, &cg, err)) < 0 ||
-	    (r = cg_enable(&cg, res, err)) < 0)
+	if ((r = cg_path_from_abs(l.st->cgroup_path, &cg, err)) < 0)
+		goto out;
+	rt_cg_trace(ctx, &cg);
+	if ((r = cg_enable(&cg, res, err)) < 0)
 		goto out;
 	r = cg_apply_resources(&cg, res, err);
 out:

@@ -179,6 +179,24 @@ static int make_mount(const struct rt_init_args *a, const struct oci_mount *m,
 	return new_fs(m, f, mfd, err);
 }
 
+static void trace_mount(const struct rt_init_args *a, const struct oci_mount *m,
+			const struct rt_mount_flags *f, bool bind)
+{
+	char opts[512];
+	size_t n = 0;
+
+	if (!rt_log_enabled(a->log, RT_LOG_DEBUG))
+		return;
+	opts[0] = '\0';
+	for (size_t i = 0; m->options && m->options[i] && n < sizeof(opts); i++)
+		n += (size_t)snprintf(opts + n, sizeof(opts) - n, "%s%s", i ? "," : "", m->options[i]);
+	rt_logf(a->log, RT_LOG_DEBUG,
+		"mounts: %s on %s type %s (%s) options \"%s\" flags %#lx clear %#lx propagation %#lx data \"%s\"",
+		m->source ? m->source : "(none)", m->destination, m->type ? m->type : "(none)",
+		bind ? (f->rbind ? "rbind" : "bind") : "new filesystem", opts, f->flags, f->clear,
+		f->propagation, f->data ? f->data : "");
+}
+
 static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci_mount *m,
 		     struct b_err *err)
 {
@@ -190,6 +208,7 @@ static int mount_one(const struct rt_init_args *a, int root_fd, const struct oci
 	if ((r = rt_mount_flags_parse(m->options, &f, err)) < 0)
 		return b_err_prefix(err, "mounts: %s", m->destination);
 	bind = is_bind(m, &f);
+	trace_mount(a, m, &f, bind);
 	tfd = sp_open_in_root(root_fd, m->destination, true, !source_is_dir(m, bind), err);
 	r = tfd < 0 ? tfd : check_proc_dest(root_fd, tfd, m, bind, err);
 	if (r == 0)

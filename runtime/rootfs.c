@@ -40,6 +40,8 @@ int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err)
 	/* Nothing mounted from here on may propagate back to the host. */
 	if (!prop || (prop & MS_SHARED))
 		prop = MS_SLAVE | MS_REC;
+	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: propagation of / set to %#lx, binding %s onto itself",
+		prop, a->rootfs);
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return b_err_sys(err, errno, "rootfs: setting the propagation of /");
 	/* pivot_root needs the new root to be a mount point. */
@@ -52,6 +54,8 @@ int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err)
 		return r;
 	if (!dev_is_bind(cfg)) {
 		const struct oci_namespace *user = oci_config_ns(cfg, OCI_NS_USER);
+		rt_logf(a->log, RT_LOG_DEBUG, "rootfs: creating /dev nodes (%zu from linux.devices)",
+			cfg->linux.n_devices);
 		r = rt_devices_create(root_fd, cfg, user != NULL, err);
 		if (r < 0)
 			return r;
@@ -98,6 +102,8 @@ static int do_chroot(const char *rootfs, struct b_err *err)
 
 int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err)
 {
+	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: %s into %s", a->no_pivot ? "chroot" : "pivot_root",
+		a->rootfs);
 	return a->no_pivot ? do_chroot(a->rootfs, err) : do_pivot(a->rootfs, err);
 }
 
@@ -197,6 +203,8 @@ int rt_rootfs_finalize(const struct rt_init_args *a, struct b_err *err)
 	_cleanup_close_ int null_fd = -1;
 	int r;
 
+	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: %zu sysctls, masking and making read-only paths%s",
+		cfg->linux.sysctl.n, cfg->root_readonly ? ", root read-only" : "");
 	r = write_sysctls(cfg, err);
 	if (r < 0)
 		return r;

@@ -5,11 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include "common/fsutil.h"
 
 /* uapi linux/ioprio.h is only shipped by recent kernel headers. */
 #define RT_IOPRIO_WHO_PROCESS 1
@@ -33,24 +30,6 @@ struct rt_sched_attr {
 	uint64_t sched_period;
 };
 _Static_assert(sizeof(struct rt_sched_attr) == 48, "SCHED_ATTR_SIZE_VER0");
-
-int rt_oom_score_adj_apply(int adj, struct b_err *err)
-{
-	char buf[16];
-	int n, rc;
-
-	if (adj < -1000 || adj > 1000)
-		return b_err_set(err, EINVAL, "oomScoreAdj %d is out of range (-1000..1000)", adj);
-	n = snprintf(buf, sizeof(buf), "%d", adj);
-	rc = b_write_file("/proc/self/oom_score_adj", buf, (size_t)n);
-	if (rc == -EACCES || rc == -EPERM)
-		return b_err_sys(err, -rc,
-				 "oomScoreAdj %d: writing /proc/self/oom_score_adj (lowering it below the inherited value needs CAP_SYS_RESOURCE)",
-				 adj);
-	if (rc < 0)
-		return b_err_sys(err, -rc, "oomScoreAdj %d: writing /proc/self/oom_score_adj", adj);
-	return 0;
-}
 
 static const char *ioprio_class_name(int class)
 {
@@ -123,14 +102,4 @@ int rt_scheduler_apply(const struct oci_scheduler *s, struct b_err *err)
 				 name, s->priority, (int)s->nice);
 	return b_err_sys(err, errno, "scheduler %s (priority %u, nice %d, flags %#llx): sched_setattr",
 			 name, s->priority, (int)s->nice, (unsigned long long)s->flags);
-}
-
-int rt_personality_apply(const struct oci_personality *p, struct b_err *err)
-{
-	/* personality(0xffffffff) is the query form; never pass it. */
-	if (p->domain == 0xffffffffUL)
-		return b_err_set(err, EINVAL, "personality: invalid domain %#lx", p->domain);
-	if (personality(p->domain) == -1)
-		return b_err_sys(err, errno, "personality %#lx", p->domain);
-	return 0;
 }

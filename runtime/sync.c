@@ -55,17 +55,44 @@ int rt_sync_recv(int fd, struct rt_sync_msg *m)
 	return 0;
 }
 
-int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err)
+const char *rt_sync_type_name(int type)
 {
-	int r = rt_sync_recv(fd, m);
+	switch ((enum rt_sync_type)type) {
+	case RT_SYNC_GO: return "GO";
+	case RT_SYNC_PID: return "PID";
+	case RT_SYNC_HOOKS: return "HOOKS";
+	case RT_SYNC_HOOKS_DONE: return "HOOKS_DONE";
+	case RT_SYNC_READY: return "READY";
+	case RT_SYNC_ERROR: return "ERROR";
+	case RT_SYNC_LOG: return "LOG";
+	}
+	return "?";
+}
 
+/* Trace lines are not part of the protocol: they may come before any
+ * message, and are passed on (or dropped) until the real one arrives. */
+int rt_sync_expect_log(const struct rt_ctx *log, int fd, int type, struct rt_sync_msg *m,
+		       struct b_err *err)
+{
+	int r;
+
+	while ((r = rt_sync_recv(fd, m)) == 0 && m->type == RT_SYNC_LOG)
+		if (m->code >= RT_LOG_ERROR && m->code <= RT_LOG_DEBUG)
+			rt_logf(log, (enum rt_log_level)m->code, "%s", m->payload);
 	if (r == -EPIPE)
 		return b_err_set(err, EPIPE, "container init exited during setup");
 	if (r < 0)
 		return b_err_sys(err, -r, "reading from container init");
+	rt_logf(log, RT_LOG_DEBUG, "sync: received %s from the init (waiting for %s)",
+		rt_sync_type_name(m->type), rt_sync_type_name(type));
 	if (m->type == RT_SYNC_ERROR)
 		return b_err_set(err, m->code, "%s", m->payload);
 	if (m->type != type)
 		return b_err_set(err, EPROTO, "container init: unexpected message %d (wanted %d)", m->type, type);
 	return 0;
+}
+
+int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err)
+{
+	return rt_sync_expect_log(NULL, fd, type, m, err);
 }

@@ -260,26 +260,16 @@ static int build_env(struct b_arena *a, const struct sv_oci_ctx *oc,
 	return 0;
 }
 
-int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
-		 struct oci_config **out, struct b_err *err)
+/* command then args, as the kubelet joins them; the env; the user and the
+ * capabilities of the security context. */
+static int build_process(struct oci_config *cfg, const struct sv_oci_ctx *oc,
+			 const struct pod_container *c, struct b_err *err)
 {
-	const struct pod_spec *pod = oc->pod;
-	struct oci_config *cfg = calloc(1, sizeof(*cfg));
-	struct b_arena *a;
+	struct b_arena *a = &cfg->arena;
 	struct oci_process *p;
-	struct oci_resources *res;
-	size_t n_args = 0, n_cmd = 0, cap = 0, k;
-	char path[64];
+	size_t n_args = 0, n_cmd = 0, k;
 	int r;
 
-	if (!cfg)
-		return b_err_set(err, ENOMEM, "out of memory");
-	a = &cfg->arena;
-	cfg->oci_version = b_arena_strdup(a, "1.2.0");
-	cfg->root_path = b_arena_strdup(a, oc->rootfs);
-	cfg->root_readonly = c->security.read_only_root_filesystem;
-
-	/* process */
 	p = cfg->process = b_arena_calloc(a, 1, sizeof(*p));
 	while (c->command[n_cmd])
 		n_cmd++;
@@ -291,15 +281,24 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	for (size_t i = 0; i < n_args; i++)
 		p->args[k++] = b_arena_strdup(a, c->args[i]);
 	if ((r = build_env(a, oc, c, p, err)) < 0)
-		goto fail;
+		return r;
 	p->cwd = b_arena_strdup(a, c->working_dir ? c->working_dir : "/");
 	p->user.uid = c->security.run_as_user;
 	p->user.gid = c->security.run_as_group;
 	p->capabilities = b_arena_calloc(a, 1, sizeof(*p->capabilities));
 	pod_container_cap_sets(c, p->capabilities);
 	p->no_new_privileges = pod_container_no_new_privs(c);
+	return 0;
+}
 
-	/* mounts */
+/* The standard filesystems, then the pod's volumes, then the sd-notify
+ * socket's directory. */
+static int build_mounts(struct oci_config *cfg, const struct sv_oci_ctx *oc,
+			const struct pod_container *c, struct b_err *err)
+{
+	size_t cap = 0;
+	int r;
+
 	add_mount(cfg, &cap, "/proc", "proc", "proc", "nosuid,noexec,nodev");
 	add_mount(cfg, &cap, "/dev", "tmpfs", "tmpfs", "nosuid,strictatime,mode=755,size=65536k");
 	add_mount(cfg, &cap, "/dev/pts", "devpts", "devpts",
@@ -309,34 +308,52 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	add_mount(cfg, &cap, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
 	add_mount(cfg, &cap, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro");
 	if ((r = add_volume_mounts(oc, c, cfg, &cap, err)) < 0)
-		goto fail;
+		return r;
 	if (oc->notify_dir)
 		add_mount(cfg, &cap, SV_NOTIFY_DIR, "bind", oc->notify_dir, "rbind,nosuid,nodev,noexec");
+	return 0;
+}
 
-	/* linux */
+/* Join a namespace the supervisor holds open as fd (skipped when -1),
+ * through our own /proc/PID/fd. */
+static void add_held_ns(struct oci_config *cfg, enum oci_ns_kind kind, int flag, int fd)
+{
+	char path[64];
+
+	if (fd < 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
+	add_ns(cfg, kind, flag, path);
+}
+
+/* Mount and cgroup namespaces of its own, the pod's shared pid namespace
+ * unless hostPID, the pod's held net, ipc and uts namespaces; the cgroup
+ * below the pod's, the default masked and read-only paths, the sysctls. */
+static void build_linux(struct oci_config *cfg, const struct sv_oci_ctx *oc,
+			const struct pod_container *c)
+{
+	struct b_arena *a = &cfg->arena;
+
 	cfg->has_linux = true;
 	add_ns(cfg, OCI_NS_MOUNT, CLONE_NEWNS, NULL);
 	add_ns(cfg, OCI_NS_CGROUP, CLONE_NEWCGROUP, NULL);
-	if (!pod->host_pid)
+	if (!oc->pod->host_pid)
 		add_ns(cfg, OCI_NS_PID, CLONE_NEWPID, oc->pid_ns_path);
-	if (oc->ns->net >= 0) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->net);
-		add_ns(cfg, OCI_NS_NETWORK, CLONE_NEWNET, path);
-	}
-	if (oc->ns->ipc >= 0) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->ipc);
-		add_ns(cfg, OCI_NS_IPC, CLONE_NEWIPC, path);
-	}
-	if (oc->ns->uts >= 0) {
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), oc->ns->uts);
-		add_ns(cfg, OCI_NS_UTS, CLONE_NEWUTS, path);
-	}
+	add_held_ns(cfg, OCI_NS_NETWORK, CLONE_NEWNET, oc->ns->net);
+	add_held_ns(cfg, OCI_NS_IPC, CLONE_NEWIPC, oc->ns->ipc);
+	add_held_ns(cfg, OCI_NS_UTS, CLONE_NEWUTS, oc->ns->uts);
 	cfg->linux.cgroups_path = b_arena_printf(a, "%s/%s", oc->cgroup_base, c->name);
 	cfg->linux.masked_paths = strv_dup(a, oci_default_masked_paths);
 	cfg->linux.readonly_paths = strv_dup(a, oci_default_readonly_paths);
-	cfg->linux.sysctl = pod->sysctls;
+	cfg->linux.sysctl = oc->pod->sysctls;
+}
 
-	res = cfg->linux.resources = b_arena_calloc(a, 1, sizeof(*res));
+/* limits.memory, limits.cpu and requests.cpu as cgroup limits. */
+static struct oci_resources *build_resources(struct b_arena *a, const struct sv_oci_ctx *oc,
+					     const struct pod_container *c)
+{
+	struct oci_resources *res = b_arena_calloc(a, 1, sizeof(*res));
+
 	if (c->resources.memory_limit.set) {
 		res->has_memory_limit = true;
 		res->memory_limit = oc->memory_limit > 0 ? oc->memory_limit : pod_memory_limit(c);
@@ -359,6 +376,24 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		res->has_cpu_shares = true;
 		res->cpu_shares = pod_cpu_shares(c->resources.cpu_request.value);
 	}
+	return res;
+}
+
+int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
+		 struct oci_config **out, struct b_err *err)
+{
+	struct oci_config *cfg = calloc(1, sizeof(*cfg));
+	int r;
+
+	if (!cfg)
+		return b_err_set(err, ENOMEM, "out of memory");
+	cfg->oci_version = b_arena_strdup(&cfg->arena, "1.2.0");
+	cfg->root_path = b_arena_strdup(&cfg->arena, oc->rootfs);
+	cfg->root_readonly = c->security.read_only_root_filesystem;
+	if ((r = build_process(cfg, oc, c, err)) < 0 || (r = build_mounts(cfg, oc, c, err)) < 0)
+		goto fail;
+	build_linux(cfg, oc, c);
+	cfg->linux.resources = build_resources(&cfg->arena, oc, c);
 	if ((r = add_seccomp(oc, c, cfg, err)) < 0)
 		goto fail;
 	*out = cfg;

@@ -61,7 +61,12 @@ struct sv_result {
  * still runs is an error (EEXIST).  On return nothing of the pod is left:
  * no process, mount, cgroup or (without opts->keep) state directory.
  * Returns 0 when the pod ran (see *res for how it ended) or a negative
- * errno when it could not be set up. */
+ * errno when it could not be set up.
+ *
+ * It owns the calling process while it runs: it blocks SIGTERM, SIGINT and
+ * SIGCHLD (restored on return), makes the process a child subreaper (left
+ * so) and reaps every child with waitpid(-1): call it from a process whose
+ * other children nobody else waits for, with no other thread. */
 int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	       const struct sv_opts *opts, struct sv_result *res, struct b_err *err);
 
@@ -72,6 +77,12 @@ enum sv_pod_state {
 	SV_POD_RUNNING,          /* its supervisor is alive */
 	SV_POD_DEAD,             /* state left by a killed supervisor, or kept (--keep) */
 };
+
+/* The containers of pod P are named P_<container> (berth list shows them):
+ * -EEXIST when `id` has that form and pod P's state directory exists under
+ * --root, so that a hand-made container cannot take a running (or kept)
+ * pod's name. */
+int sv_id_reserved(const struct rt_ctx *ctx, const char *id, struct b_err *err);
 
 /* <root>/pods/<name>, after checking that name is a pod name. */
 int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t size,

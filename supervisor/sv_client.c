@@ -32,6 +32,23 @@ int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t siz
 	return 0;
 }
 
+int sv_id_reserved(const struct rt_ctx *ctx, const char *id, struct b_err *err)
+{
+	const char *us = strchr(id, '_');
+	char pod[256], dir[PATH_MAX];
+	struct b_err ign = { 0 };
+
+	if (!us || us == id || (size_t)(us - id) >= sizeof(pod))
+		return 0;
+	memcpy(pod, id, (size_t)(us - id));
+	pod[us - id] = '\0';
+	if (sv_pod_dir(ctx, pod, dir, sizeof(dir), &ign) < 0 || access(dir, F_OK) < 0)
+		return 0;
+	return b_err_set(err, EEXIST,
+			 "container id \"%s\" is reserved: pod \"%s\" names its containers %s_<container>; "
+			 "choose another id", id, pod, pod);
+}
+
 int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 {
 	char dir[PATH_MAX], lock[PATH_MAX + 8];

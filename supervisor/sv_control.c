@@ -20,15 +20,10 @@
 #include "common/fsutil.h"
 #include "supervisor/sv_internal.h"
 
-static uint64_t conn_data(size_t idx)
-{
-	return ((uint64_t)EV_CONN << 32) | ((uint64_t)idx << 1);
-}
-
 int sv_ctl_open(struct sv *s, struct b_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct epoll_event e = { .events = EPOLLIN, .data.u64 = (uint64_t)EV_CTL << 32 };
+	struct epoll_event e = { .events = EPOLLIN, .data.u64 = sv_tag(EV_CTL, 0, 0) };
 	char path[PATH_MAX + 16];
 
 	for (size_t i = 0; i < SV_MAX_CONNS; i++)
@@ -123,7 +118,7 @@ void sv_ctl_accept(struct sv *s)
 			close(fd);
 			continue;
 		}
-		e.data.u64 = conn_data(i);
+		e.data.u64 = sv_tag(EV_CONN, i, 0);
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &e) < 0) {
 			close(fd);
 			continue;
@@ -158,9 +153,9 @@ static void do_stop(struct sv *s, int fd, const char *arg)
 			return;
 		}
 	}
-	if (!s->stopping) {
+	if (!sv_stopping(s)) {
 		s->by_request = true;
-		sv_begin_stop(s, false);
+		sv_begin_stop(s, false, "stop requested");
 	}
 	/* As kubectl's --grace-period: replaces the pod's, longer or
 	 * shorter, counted from now. */

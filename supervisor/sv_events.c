@@ -1,6 +1,7 @@
 /* What the supervisor tells the world: events.jsonl, the containers' CRI
  * log files, and systemd's notification socket. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
-#include "common/sdnotify.h"
+#include "common/sd_notify_client.h"
 #include "specs/jsonw.h"
 #include "supervisor/sv_internal.h"
 
@@ -57,7 +58,7 @@ void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e)
 	if (!s->fatal.code)
 		s->fatal = *e;
 	s->failed = true;
-	sv_begin_stop(s, false);
+	sv_begin_stop(s, false, "fatal error");
 }
 
 /* ---- events ---------------------------------------------------------- */
@@ -166,7 +167,7 @@ void sv_notify_status(struct sv *s)
 		if (s->cs[i].c->init && !s->cs[i].c->sidecar)
 			continue;
 		total++;
-		if (s->cs[i].st == CS_RUNNING)
+		if (sv_alive(&s->cs[i]))
 			running++;
 		if (sv_ctr_ready(&s->cs[i]))
 			ready++;
@@ -174,9 +175,24 @@ void sv_notify_status(struct sv *s)
 	}
 	snprintf(msg, sizeof(msg), "STATUS=%s: %zu/%zu ready, %zu running, %d restart%s%s",
 		 sv_phase(s), ready, total, running, restarts, restarts == 1 ? "" : "s",
-		 s->stopping ? ", stopping" : "");
+		 sv_stopping(s) ? ", stopping" : "");
 	if (!strcmp(msg, s->last_status))
 		return;
 	snprintf(s->last_status, sizeof(s->last_status), "%s", msg);
 	sv_notify(msg);
+}
+
+/* ---- tracing ---------------------------------------------------------- */
+
+void sv_trace(struct sv *s, const char *fmt, ...)
+{
+	char msg[RT_LOG_MSG_MAX];
+	va_list ap;
+
+	if (!rt_log_enabled(s->ctx, RT_LOG_DEBUG))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rt_logf(s->ctx, RT_LOG_DEBUG, "supervisor: %s", msg);
 }

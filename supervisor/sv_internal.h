@@ -2,6 +2,7 @@
 #pragma once
 
 struct jw;
+struct sv_ev;
 
 #include <limits.h>
 #include <stdbool.h>
@@ -18,8 +19,19 @@ struct jw;
 #define SV_TIME_LEN 40
 
 
-/* epoll data: kind << 32 | index << 1 | which. */
-enum { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
+/* What an epoll registration is for: its data is a tag packing the kind,
+ * an index (a container, a control client, a probe slot) and one bit
+ * (stdout/stderr).  sv_tag() makes one; sv_tag_*() take it apart. */
+enum sv_ev_kind { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
+
+static inline uint64_t sv_tag(enum sv_ev_kind kind, size_t idx, int which)
+{
+	return ((uint64_t)kind << 32) | ((uint64_t)(uint32_t)idx << 1) | (uint64_t)(which & 1);
+}
+
+static inline enum sv_ev_kind sv_tag_kind(uint64_t tag) { return (enum sv_ev_kind)(tag >> 32); }
+static inline size_t sv_tag_index(uint64_t tag) { return (size_t)((tag & 0xffffffffu) >> 1); }
+static inline int sv_tag_which(uint64_t tag) { return (int)(tag & 1); }
 
 /* A seccomp profile, read, parsed and compiled once at pod setup
  * (sv_seccomp.c) and used by every run of the containers naming it. */
@@ -102,13 +114,13 @@ struct sv_ctr {
 	struct sv_probe *probes[SV_PROBE_N];   /* NULL: no such probe */
 	bool startup_done;          /* the startup probe succeeded (or there is none) */
 	bool ready;                 /* the readiness probe succeeded (or there is none) */
-	bool unhealthy;             /* being killed for a failed liveness/startup probe */
+	bool unhealthy;             /* TERMINATING because a liveness/startup probe failed */
 	int64_t kill_at_ms;         /* unhealthy: SIGKILL then, 0 */
 	char *term_message;         /* why it was killed (probe output), malloc'ed */
 	int notify_fd;              /* sd-notify relay socket, -1 */
 	struct oci_config *cfg;     /* the running container's config, NULL */
 	const struct sv_profile *profile;  /* its seccomp profile, NULL: none */
-	struct rt_seccomp *bpf;     /* profile->bpf while it runs, NULL */
+	struct rt_seccomp *seccomp; /* profile->bpf while it runs (its execs use it too), NULL */
 	bool notify_ready;          /* sd-notify: READY=1 came in this run */
 	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
@@ -141,8 +153,12 @@ struct sv {
 	struct b_arena sc_arena;
 	struct sv_profile *profiles;
 	size_t n_profiles;
-	bool main_started, ready_sent, stopping, by_signal, by_request, failed, killed, done;
-	int stop_phase;
+	enum pstate pst;            /* changed only by sv_pod_set_state() */
+	int64_t pst_since_ms;
+	const char *pst_why;
+	bool main_started;          /* the pod got past its init containers (Initialized) */
+	bool ready_sent, by_signal, by_request, failed;
+	bool killed;                /* stopping: the grace period ran out, SIGKILL was sent */
 	int64_t grace_deadline;
 	int64_t watchdog_us, next_watchdog_ms;
 	char last_status[160];      /* the last STATUS= sent */
@@ -155,9 +171,20 @@ int64_t sv_now_ms(void);
 /* RFC 3339 UTC; `nanos` adds nine fractional digits (the log format). */
 void sv_wall_time(char *buf, size_t size, bool nanos);
 void sv_warn(struct sv *s, const struct b_err *e);
-/* The one way a container's state changes: an illegal move is a bug,
- * reported as a warning (and still made, so the pod does not wedge). */
-void sv_set_state(struct sv *s, struct sv_ctr *c, enum cstate to, const char *why);
+
+/* ---- states (sv_state.c) ---------------------------------------------- */
+
+/* The one way a container's state changes: the move is checked against
+ * sv_policy_transition_legal() (an illegal one is a bug, reported as a
+ * warning and still made, so the pod does not wedge), its time and reason
+ * are recorded and traced (--debug), then `ev`, when given, is emitted. */
+void sv_set_state(struct sv *s, struct sv_ctr *c, enum cstate to, const char *why,
+		  const struct sv_ev *ev);
+/* The same for the pod. */
+void sv_pod_set_state(struct sv *s, enum pstate to, const char *why);
+
+static inline bool sv_stopping(const struct sv *s) { return s->pst >= PS_STOPPING_MAIN; }
+static inline bool sv_alive(const struct sv_ctr *c) { return sv_cstate_alive(c->st); }
 /* The supervisor can no longer trust its own state (it is stuck in a pod's
  * network namespace, or its children would be born in a container's pid
  * namespace): a "fatal" event says why, the error becomes the pod's
@@ -219,7 +246,7 @@ bool sv_pod_ready(const struct sv *s);
 const char *sv_ctr_health(const struct sv_ctr *c);
 void sv_write_probes(struct jw *w, const struct sv_ctr *c);
 
-/* ---- sd_notify relay (sv_relay.c) ------------------------------------- */
+/* ---- sd_notify relay (sv_notify_relay.c) ----------------------------- */
 
 int sv_relay_open(struct sv *s, struct sv_ctr *c, struct b_err *err);
 void sv_relay_read(struct sv *s, size_t idx);
@@ -270,8 +297,51 @@ int sv_pod_cgroup_open(const char *rel, const char *name, int state_fd, char *ab
 int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
 		   struct b_err *err);
 
+/* ---- the pod from start to end --------------------------------------- */
+
+/* <root>/pods/<name>, locked; *recovered: it was left by a dead
+ * supervisor, whose leftovers are now gone (sv_claim.c). */
+int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err);
+/* Everything before the loop, and its undoing (sv_setup.c). */
+int sv_setup(struct sv *s, struct b_err *err);
+void sv_teardown(struct sv *s);
+
+/* The loop (sv_loop.c), until the pod is DONE. */
+void sv_loop(struct sv *s);
+int sv_ep_add(struct sv *s, int fd, uint64_t tag, struct b_err *err);
+void sv_pidfd_close(struct sv *s, struct sv_ctr *c);
 /* READY=1 to systemd if the pod has just become ready. */
 void sv_check_ready(struct sv *s);
 
-/* Stop everything: called from the loop and by the control socket. */
-void sv_begin_stop(struct sv *s, bool by_signal);
+/* The pod's state machine takes every step it can (sv_progress.c). */
+void sv_progress(struct sv *s);
+
+/* Container output (sv_output.c).  sv_stream_read returns true at EOF. */
+bool sv_stream_read(struct sv *s, struct sv_ctr *c, int which);
+void sv_stream_close(struct sv *s, struct sv_ctr *c, int which);
+void sv_streams_drain(struct sv *s, struct sv_ctr *c);
+
+/* Start container i (WAITING or BACKOFF); when it cannot be started it is
+ * DONE and the pod stops (sv_start.c). */
+void sv_start_or_fail(struct sv *s, size_t i);
+/* Restart the containers whose backoff is over. */
+void sv_restarts_due(struct sv *s, int64_t now);
+void sv_ctr_drop_config(struct sv_ctr *c);
+
+/* Collect every exited child (sv_exit.c). */
+void sv_reap(struct sv *s);
+/* The runtime container; a failure is only a warning. */
+void sv_ctr_delete(struct sv *s, struct sv_ctr *c);
+
+/* Stopping (sv_stop.c).  sv_begin_stop: the pod moves to STOPPING_MAIN
+ * (once; `why` goes to the event), from the loop, the control socket or a
+ * failure. */
+void sv_begin_stop(struct sv *s, bool by_signal, const char *why);
+void sv_terminate(struct sv *s, struct sv_ctr *c);
+void sv_send_stop_signal(struct sv *s, struct sv_ctr *c);
+void sv_stop_sidecars(struct sv *s);
+/* The grace period is over: SIGKILL to every container still alive. */
+void sv_grace_check(struct sv *s, int64_t now);
+
+/* A debug line (--debug) through the runtime context's log callback. */
+void sv_trace(struct sv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -27,7 +27,7 @@ static const char *const kind_names[SV_PROBE_N] = { "startup", "liveness", "read
 
 static uint64_t probe_tag(size_t ctr, enum sv_probe_kind k)
 {
-	return ((uint64_t)EV_PROBE << 32) | ((uint64_t)(ctr * SV_PROBE_N + k) << 1);
+	return sv_tag(EV_PROBE, ctr * SV_PROBE_N + k, 0);
 }
 
 static size_t ctr_index(const struct sv *s, const struct sv_ctr *c)
@@ -69,47 +69,6 @@ void sv_probes_free(struct sv_ctr *c)
 	}
 	free(c->term_message);
 	c->term_message = NULL;
-}
-
-bool sv_ctr_ready(const struct sv_ctr *c)
-{
-	if (c->st != CS_RUNNING || !c->startup_done || c->unhealthy)
-		return false;
-	if (c->c->sd_notify && !c->notify_ready)
-		return false;
-	return c->probes[SV_PROBE_READINESS] ? c->ready : true;
-}
-
-bool sv_pod_ready(const struct sv *s)
-{
-	if (!s->main_started || s->stopping)
-		return false;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct sv_ctr *c = &s->cs[i];
-
-		if (c->c->init && !c->c->sidecar)
-			continue;
-		/* A completed container (restartPolicy Never/OnFailure) is not
-		 * ready, as in Kubernetes. */
-		if (!sv_ctr_ready(c))
-			return false;
-	}
-	return true;
-}
-
-const char *sv_ctr_health(const struct sv_ctr *c)
-{
-	const struct sv_probe *l = c->probes[SV_PROBE_LIVENESS];
-
-	if (c->st != CS_RUNNING)
-		return "";
-	if (c->unhealthy)
-		return "unhealthy";
-	if (!c->startup_done)
-		return "starting";
-	if (l)
-		return l->consec_fail ? "unhealthy" : "healthy";
-	return c->probes[SV_PROBE_READINESS] ? "healthy" : "";
 }
 
 /* ---- scheduling ------------------------------------------------------- */
@@ -225,7 +184,7 @@ int64_t sv_probes_next(const struct sv *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sv_ctr *c = &s->cs[i];
 
-		if (c->st == CS_RUNNING && c->kill_at_ms && (next < 0 || c->kill_at_ms < next))
+		if (c->st == CS_TERMINATING && c->kill_at_ms && (next < 0 || c->kill_at_ms < next))
 			next = c->kill_at_ms;
 		for (int k = 0; k < SV_PROBE_N; k++) {
 			const struct sv_probe *p = c->probes[k];
@@ -270,12 +229,15 @@ static void kill_unhealthy(struct sv *s, struct sv_ctr *c, struct sv_probe *p)
 	struct b_err err = { 0 };
 	char msg[SV_PROBE_OUT_MAX + 64];
 
+	if (c->st != CS_RUNNING)
+		return;
 	c->unhealthy = true;
 	c->kill_at_ms = sv_now_ms() + grace * 1000;
 	snprintf(msg, sizeof(msg), "%s probe failed: %s", kind_names[p->kind], p->last_output);
 	free(c->term_message);
 	c->term_message = strdup(msg);
-	sv_event(s, &e);
+	sv_set_state(s, c, CS_TERMINATING,
+		     p->kind == SV_PROBE_STARTUP ? "startup probe failed" : "liveness probe failed", &e);
 	sv_probes_stop(s, c);
 	if (rt_kill(s->ctx, c->id, SIGTERM, false, &err) < 0 && err.code != ESRCH)
 		sv_warn(s, &err);
@@ -352,7 +314,7 @@ static int start_exec(struct sv *s, struct sv_ctr *c, struct sv_probe *p, struct
 	rt_exec_opts_init(&xo);
 	xo.args = p->spec->handler.command;
 	xo.config = c->cfg;
-	xo.seccomp = c->bpf;
+	xo.seccomp = c->seccomp;
 	xo.cwd = "/";
 	xo.sub_cgroup = c->cg[0] ? PROBE_CGROUP : NULL;
 	xo.stdio[0] = null_fd;
@@ -490,7 +452,7 @@ static void unhealthy_deadline(struct sv *s, struct sv_ctr *c, int64_t now)
 {
 	struct b_err e = { 0 };
 
-	if (c->st != CS_RUNNING || !c->kill_at_ms || now < c->kill_at_ms)
+	if (c->st != CS_TERMINATING || !c->kill_at_ms || now < c->kill_at_ms)
 		return;
 	c->kill_at_ms = 0;
 	if (rt_kill(s->ctx, c->id, SIGKILL, true, &e) < 0 && e.code != ESRCH)
@@ -503,7 +465,7 @@ void sv_probes_timer(struct sv *s, int64_t now)
 		struct sv_ctr *c = &s->cs[i];
 
 		unhealthy_deadline(s, c, now);
-		for (int k = 0; k < SV_PROBE_N && c->st == CS_RUNNING && !s->stopping; k++) {
+		for (int k = 0; k < SV_PROBE_N && c->st == CS_RUNNING && !sv_stopping(s); k++) {
 			struct sv_probe *p = c->probes[k];
 
 			if (!p || !p->active)

@@ -36,7 +36,7 @@ static int64_t mem_usage(const struct sv_ctr *c)
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
-	if (!c->cg[0] || c->st != CS_RUNNING)
+	if (!c->cg[0] || !sv_alive(c))
 		return -1;
 	snprintf(path, sizeof(path), "%s/memory.current", c->cg);
 	if (b_read_file(path, 64, &buf, &len) < 0)
@@ -67,6 +67,7 @@ static void write_state(struct jw *w, const struct sv *s, const struct sv_ctr *c
 	jw_obj_open(w);
 	switch (c->st) {
 	case CS_RUNNING:
+	case CS_TERMINATING:
 		jw_key(w, "running");
 		jw_obj_open(w);
 		jw_kstr(w, "startedAt", c->started_at);
@@ -82,12 +83,15 @@ static void write_state(struct jw *w, const struct sv *s, const struct sv_ctr *c
 		jw_obj_close(w);
 		break;
 	case CS_WAITING:
+	case CS_STARTING:
 		jw_key(w, "waiting");
 		jw_obj_open(w);
 		jw_kstr(w, "reason", c->c->init || s->main_started ? "ContainerCreating" : "PodInitializing");
 		jw_obj_close(w);
 		break;
+	case CS_EXITED:
 	case CS_DONE:
+	case CS_N:
 		if (c->last.set)
 			write_term(w, &c->last);
 		break;
@@ -96,7 +100,7 @@ static void write_state(struct jw *w, const struct sv *s, const struct sv_ctr *c
 	jw_key(w, "lastState");
 	jw_obj_open(w);
 	/* A finished container's last run is its state, not its lastState. */
-	if (c->st != CS_DONE && c->last.set)
+	if (c->st != CS_DONE && c->st != CS_EXITED && c->last.set)
 		write_term(w, &c->last);
 	jw_obj_close(w);
 }
@@ -107,7 +111,7 @@ static void write_berth_ctr(struct jw *w, const struct sv_ctr *c)
 
 	jw_key(w, "berth");
 	jw_obj_open(w);
-	jw_kint(w, "pid", c->st == CS_RUNNING ? c->pid : 0);
+	jw_kint(w, "pid", sv_alive(c) ? c->pid : 0);
 	jw_kbool(w, "sidecar", c->c->sidecar);
 	jw_kstr(w, "oomPolicy", pod_oom_policy_name(c->c->oom_policy));
 	jw_key(w, "memoryUsageBytes");
@@ -136,7 +140,7 @@ static void write_ctr(struct jw *w, const struct sv *s, const struct sv_ctr *c)
 	snprintf(id, sizeof(id), "berth://%s", c->id);
 	jw_kstr(w, "containerID", id);
 	jw_kint(w, "restartCount", c->restarts);
-	jw_kbool(w, "started", c->st == CS_RUNNING && c->startup_done);
+	jw_kbool(w, "started", sv_alive(c) && c->startup_done);
 	jw_kbool(w, "ready", sv_ctr_ready(c));
 	write_state(w, s, c);
 	write_berth_ctr(w, c);
@@ -176,7 +180,7 @@ static void write_berth_pod(struct jw *w, const struct sv *s)
 	jw_key(w, "berth");
 	jw_obj_open(w);
 	jw_kint(w, "supervisorPid", getpid());
-	jw_kbool(w, "stopping", s->stopping);
+	jw_kbool(w, "stopping", sv_stopping(s) && s->pst != PS_DONE);
 	jw_kstr(w, "stateDir", s->dir);
 	jw_kstr(w, "logDir", s->log_dir);
 	jw_kstr(w, "cgroup", s->pod_cg);

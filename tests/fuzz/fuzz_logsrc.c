@@ -1,5 +1,5 @@
 /* `berth pod logs` / `pod events` reading a container's log files
- * (cmd/logsrc.c): the rotated files c.log.N ... c.log.1 then c.log, whose
+ * (supervisor/logread.c): the rotated files c.log.N ... c.log.1 then c.log, whose
  * content is what the container printed (CRI records) or the event lines.
  * logsrc works on files, so each input is written to a private directory
  * under /dev/shm (or $TMPDIR) and read back through logsrc_open/peek/pop,
@@ -19,7 +19,7 @@
 
 #include "fuzz.h"
 
-#include "cmd/logsrc.h"
+#include "supervisor/logread.h"
 
 /* Two read chunks (64 KiB each) and a bit: lines across a chunk end. */
 #define FUZZ_MAX_INPUT (160 * 1024)

@@ -1,7 +1,7 @@
 /* sd_notify datagrams from inside a container, filtered before berth (the
  * unit's main process as far as systemd knows) passes them on
- * (common/notify_filter.c, used by cmd/notify_relay.c and
- * supervisor/sv_relay.c).  A line that slips through is believed by
+ * (common/notify_filter.c, used by cmd/run_notify_relay.c and
+ * supervisor/sv_notify_relay.c).  A line that slips through is believed by
  * systemd as the unit's own word (MAINPID=, WATCHDOG_USEC=, FDSTORE=...).
  *
  * Input: byte 0 picks the relay (bit 0: pod) and the output buffer size;

@@ -279,3 +279,54 @@ test_pod_cgroup_parent_self() {
   assert_pod_gone tp
   rmdir "$unit"/* 2>/dev/null; rmdir "$unit" || fail "the unit cgroup is not empty: $(ls "$unit")"
 }
+
+# Pod tp's containers are tp_<name>, in the same id space as containers
+# made by hand: neither side may take the other's.
+test_pod_container_ids_are_reserved() {
+  make_bundle "$T_DIR/b" sleep 60
+  b create -b "$T_DIR/b" tp_c || fail "create tp_c by hand before the pod"
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sleep", "60"]'
+  local out; out=$(pod_run "$T_DIR/pod.json" 2>&1)
+  assert_eq 1 $? "exit status of a pod whose container id is taken"
+  assert_contains "$out" "the id tp_c is taken by a container that is not this pod's"
+  assert_eq created "$(status_of tp_c)" "the hand-made container after the refused pod"
+  [ ! -e "$T_ROOT/pods/tp" ] || fail "the refused pod left its state dir"
+  b delete -f tp_c || fail "delete tp_c"
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  out=$(b create -b "$T_DIR/b" tp_x 2>&1)
+  assert_eq 1 $? "exit status of create tp_x while pod tp exists"
+  assert_contains "$out" 'container id "tp_x" is reserved'
+  [ ! -e "$T_ROOT/tp_x" ] || fail "the refused create left state"
+  out=$(b run -d -b "$T_DIR/b" tp_y 2>&1)
+  assert_contains "$out" 'container id "tp_y" is reserved' "run, like create"
+  b create -b "$T_DIR/b" tpx_1 || fail "an id that only starts like the pod's"
+  b delete -f tpx_1
+  b pod stop -t 1 tp >/dev/null
+  assert_pod_gone tp
+}
+
+# --debug traces every state change of the pod and its containers, in
+# order, to --log (the supervisor's part of the debug trace).
+test_pod_debug_traces_state_changes() {
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "exit 3"]'
+  "$BERTH" --root "$T_ROOT" --debug --log "$T_DIR/trace" --log-format json \
+    pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json"
+  assert_eq 1 $? "exit status of a pod whose container failed"
+  local got
+  got=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)["msg"]
+    if m.startswith("supervisor: "):
+        print(m[len("supervisor: "):].split(" (")[0])
+' "$T_DIR/trace") || fail "trace is not JSON lines"
+  assert_eq "pod tp: initializing -> running
+container c: waiting -> starting
+container c: starting -> running
+container c: running -> exited
+container c: exited -> done
+pod tp: running -> stopping-main
+pod tp: stopping-main -> stopping-sidecars
+pod tp: stopping-sidecars -> done" "$got" "state changes traced"
+  assert_pod_gone tp
+}

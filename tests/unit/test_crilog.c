@@ -12,6 +12,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "supervisor/crilog.h"
+#include "testmain.h"
 
 /* 2026-11-25T09:00:00Z */
 #define T0 1795597200
@@ -446,13 +447,4 @@ static Suite *crilog_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(crilog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(crilog_suite)

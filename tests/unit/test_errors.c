@@ -28,6 +28,7 @@
 #include "common/fsutil.h"
 #include "runtime/container.h"
 #include "runtime/internal.h"
+#include "testmain.h"
 #include "testskip.h"
 
 /* ---- interposed libc ------------------------------------------------ */
@@ -413,13 +414,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(suite)

@@ -23,6 +23,8 @@
 #include "common/cleanup.h"
 #include "runtime/identity.h"
 #include "runtime/rlimits.h"
+#include "runtime/oom_score.h"
+#include "runtime/personality.h"
 #include "runtime/sched.h"
 #include "testskip.h"
 

@@ -6,6 +6,7 @@
 
 #include "common/cleanup.h"
 #include "common/notify_filter.h"
+#include "testmain.h"
 
 #define DROP B_NOTIFY_DROP
 #define PASS B_NOTIFY_PASS
@@ -160,13 +161,4 @@ static Suite *notify_filter_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(notify_filter_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(notify_filter_suite)

@@ -9,6 +9,7 @@
 #include "specs/oci_config.h"
 #include "specs/pod_spec.h"
 #include "testjson.h"
+#include "testmain.h"
 
 #define CAP(n) (1ULL << (n))
 #define CHOWN 0
@@ -82,19 +83,15 @@ START_TEST(privileged_root_gets_everything_non_root_nothing_unasked)
 }
 END_TEST
 
-int main(void)
+static Suite *pod_caps_suite(void)
 {
 	Suite *s = suite_create("pod_caps");
 	TCase *t = tcase_create("sets");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, cap_sets_by_user);
 	tcase_add_test(t, privileged_root_gets_everything_non_root_nothing_unasked);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+TEST_MAIN(pod_caps_suite)

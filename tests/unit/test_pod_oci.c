@@ -10,6 +10,7 @@
 #include "specs/oci_config.h"
 #include "specs/pod_spec.h"
 #include "supervisor/supervisor.h"
+#include "testmain.h"
 #include "testscale.h"
 
 static const char pod_json[] =
@@ -116,13 +117,4 @@ static Suite *pod_oci_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(pod_oci_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(pod_oci_suite)

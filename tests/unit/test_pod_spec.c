@@ -20,6 +20,7 @@
 #include "specs/pod_spec.h"
 #include "specs/seccomp_default.h"
 #include "testjson.h"
+#include "testmain.h"
 #include "testscale.h"
 
 #define BASE_DIR "/srv/pods"
@@ -1822,13 +1823,4 @@ static Suite *pod_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(pod_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(pod_suite)

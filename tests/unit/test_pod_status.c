@@ -7,6 +7,7 @@
 #include "common/cleanup.h"
 #include "specs/jsonw.h"
 #include "specs/pod_status.h"
+#include "testmain.h"
 
 static const char doc[] =
 	"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\"},"
@@ -95,20 +96,16 @@ START_TEST(pretty_empty_containers)
 }
 END_TEST
 
-int main(void)
+static Suite *pod_status_suite(void)
 {
 	Suite *s = suite_create("pod_status");
 	TCase *tc = tcase_create("pod_status");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, parse_full);
 	tcase_add_test(tc, parse_errors);
 	tcase_add_test(tc, pretty_empty_containers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+TEST_MAIN(pod_status_suite)

@@ -20,6 +20,7 @@
 #include "common/cleanup.h"
 #include "netns/netns.h"
 #include "supervisor/probe_net.h"
+#include "testmain.h"
 #include "testskip.h"
 
 /* ---- servers (forked children: plain blocking I/O) -------------------- */
@@ -763,13 +764,4 @@ static Suite *probe_net_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(probe_net_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(probe_net_suite)

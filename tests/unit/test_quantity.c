@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "specs/quantity.h"
+#include "testmain.h"
 
 enum unit { BYTES, MILLIS };
 
@@ -293,13 +294,4 @@ static Suite *quantity_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(quantity_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(quantity_suite)

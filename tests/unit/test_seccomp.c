@@ -27,6 +27,7 @@
 #include "common/cleanup.h"
 #include "runtime/seccomp.h"
 #include "specs/seccomp_default.h"
+#include "testmain.h"
 #include "testskip.h"
 
 static char *no_strs[] = { NULL };
@@ -1336,13 +1337,4 @@ static Suite *seccomp_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(seccomp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(seccomp_suite)

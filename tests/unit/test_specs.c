@@ -23,6 +23,7 @@
 #include "specs/oci_config.h"
 #include "specs/oci_default.h"
 #include "testjson.h"
+#include "testmain.h"
 #include "testscale.h"
 
 #ifndef CLONE_NEWTIME
@@ -1376,13 +1377,4 @@ static Suite *specs_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(specs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(specs_suite)

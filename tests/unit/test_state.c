@@ -8,6 +8,7 @@
 #include "common/arena.h"
 #include "common/cleanup.h"
 #include "specs/state.h"
+#include "testmain.h"
 #include "testscale.h"
 
 static struct oci_state *sample(void)
@@ -237,13 +238,4 @@ static Suite *state_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(state_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(state_suite)

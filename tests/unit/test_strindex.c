@@ -7,6 +7,7 @@
 
 #include "common/cleanup.h"
 #include "common/strindex.h"
+#include "testmain.h"
 #include "testscale.h"
 
 START_TEST(firsts_and_find)
@@ -106,13 +107,4 @@ static Suite *strindex_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(strindex_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(strindex_suite)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "supervisor/sv_policy.h"
+#include "testmain.h"
 
 #define MI (1024 * 1024)
 
@@ -115,41 +116,124 @@ START_TEST(backoff_curve_and_reset)
 }
 END_TEST
 
-/* Every pair of states: exactly the six moves of the diagram in
- * sv_policy.h are legal; DONE is final. */
+/* Every pair of container states: exactly the moves of the diagram in
+ * sv_policy.h are legal; DONE is final; nothing skips EXITED. */
 START_TEST(state_transitions)
 {
-	static const bool legal[4][4] = {
-		/* to:          WAITING RUNNING BACKOFF DONE */
-		[CS_WAITING] = { false, true,   false,  true },
-		[CS_RUNNING] = { false, false,  true,   true },
-		[CS_BACKOFF] = { false, true,   false,  true },
-		[CS_DONE]    = { false, false,  false,  false },
+	enum { W = CS_WAITING, S = CS_STARTING, R = CS_RUNNING, T = CS_TERMINATING,
+	       E = CS_EXITED, B = CS_BACKOFF, D = CS_DONE };
+	static const bool legal[CS_N][CS_N] = {
+		/* to:   W  S  R  T  E  B  D */
+		[W] = { 0, 1, 0, 0, 0, 0, 1 },
+		[S] = { 0, 0, 1, 0, 0, 0, 1 },
+		[R] = { 0, 0, 0, 1, 1, 0, 0 },
+		[T] = { 0, 0, 0, 0, 1, 0, 0 },
+		[E] = { 0, 0, 0, 0, 0, 1, 1 },
+		[B] = { 0, 1, 0, 0, 0, 0, 1 },
+		[D] = { 0, 0, 0, 0, 0, 0, 0 },
 	};
 
-	for (int from = CS_WAITING; from <= CS_DONE; from++)
-		for (int to = CS_WAITING; to <= CS_DONE; to++)
+	for (int from = 0; from < CS_N; from++)
+		for (int to = 0; to < CS_N; to++)
 			ck_assert_msg(sv_policy_transition_legal(from, to) == legal[from][to],
 				      "%s -> %s", sv_cstate_name(from), sv_cstate_name(to));
+	ck_assert(!sv_policy_transition_legal(CS_N, CS_DONE));
+	ck_assert_str_eq(sv_cstate_name(CS_N), "?");
+	for (int st = 0; st < CS_N; st++)
+		ck_assert_int_eq(sv_cstate_alive(st), st == R || st == T);
 }
 END_TEST
 
-int main(void)
+START_TEST(pod_transitions)
+{
+	enum { I = PS_INITIALIZING, R = PS_RUNNING, M = PS_STOPPING_MAIN,
+	       S = PS_STOPPING_SIDECARS, D = PS_DONE };
+	static const bool legal[PS_N][PS_N] = {
+		/* to:   I  R  M  S  D */
+		[I] = { 0, 1, 1, 0, 0 },
+		[R] = { 0, 0, 1, 0, 0 },
+		[M] = { 0, 0, 0, 1, 0 },
+		[S] = { 0, 0, 0, 0, 1 },
+		[D] = { 0, 0, 0, 0, 0 },
+	};
+
+	for (int from = 0; from < PS_N; from++)
+		for (int to = 0; to < PS_N; to++)
+			ck_assert_msg(sv_policy_pod_transition_legal(from, to) == legal[from][to],
+				      "%s -> %s", sv_pstate_name(from), sv_pstate_name(to));
+}
+END_TEST
+
+/* Sidecars outlive the others: the pod waits in STOPPING_MAIN while any
+ * non-sidecar is alive, however many sidecars are, and a sidecar that
+ * crashed during the stop (0 alive) does not make it skip a state. */
+START_TEST(stop_order)
+{
+	static const struct {
+		enum pstate st;
+		size_t others, sidecars;
+		enum pstate want;
+	} rows[] = {
+		{ PS_STOPPING_MAIN, 2, 1, PS_STOPPING_MAIN },
+		{ PS_STOPPING_MAIN, 1, 0, PS_STOPPING_MAIN },
+		{ PS_STOPPING_MAIN, 0, 2, PS_STOPPING_SIDECARS },
+		{ PS_STOPPING_MAIN, 0, 0, PS_STOPPING_SIDECARS },
+		{ PS_STOPPING_SIDECARS, 0, 1, PS_STOPPING_SIDECARS },
+		{ PS_STOPPING_SIDECARS, 0, 0, PS_DONE },
+		{ PS_RUNNING, 0, 0, PS_RUNNING },         /* not stopping: no step */
+		{ PS_INITIALIZING, 0, 0, PS_INITIALIZING },
+		{ PS_DONE, 0, 0, PS_DONE },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		ck_assert_msg(sv_policy_stop_step(rows[i].st, rows[i].others, rows[i].sidecars) ==
+				      rows[i].want, "row %zu", i);
+}
+END_TEST
+
+/* The init sequence: a plain init container holds the next one back until
+ * it succeeded (a failure under OnFailure backs off and still holds it);
+ * a sidecar releases it as soon as it was started. */
+START_TEST(init_sequence)
+{
+	static const struct {
+		const struct pod_container *c;
+		enum cstate st;
+		bool succeeded;
+		enum sv_init_step want;
+	} rows[] = {
+		{ &INIT, CS_WAITING, false, SV_INIT_START },
+		{ &INIT, CS_RUNNING, false, SV_INIT_WAIT },
+		{ &INIT, CS_TERMINATING, false, SV_INIT_WAIT },
+		{ &INIT, CS_BACKOFF, false, SV_INIT_WAIT },   /* failed, OnFailure: retried */
+		{ &INIT, CS_DONE, false, SV_INIT_WAIT },      /* failed for good: the pod stops */
+		{ &INIT, CS_DONE, true, SV_INIT_NEXT },
+		{ &SIDECAR, CS_WAITING, false, SV_INIT_START },
+		{ &SIDECAR, CS_RUNNING, false, SV_INIT_NEXT },
+		{ &SIDECAR, CS_BACKOFF, false, SV_INIT_NEXT }, /* crashed: restarts beside the rest */
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		ck_assert_msg(sv_policy_init_step(rows[i].c, rows[i].st, rows[i].succeeded) ==
+				      rows[i].want, "row %zu", i);
+}
+END_TEST
+
+static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("sv_policy");
 	TCase *t = tcase_create("policy");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, restart_wanted_by_policy_and_kind);
 	tcase_add_test(t, after_exit_odd_cases);
 	tcase_add_test(t, grown_limit_steps_and_ceiling);
 	tcase_add_test(t, backoff_curve_and_reset);
 	tcase_add_test(t, state_transitions);
+	tcase_add_test(t, pod_transitions);
+	tcase_add_test(t, stop_order);
+	tcase_add_test(t, init_sequence);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+TEST_MAIN(policy_suite)

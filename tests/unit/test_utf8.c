@@ -9,6 +9,7 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/utf8.h"
+#include "testmain.h"
 
 static const struct {
 	const char *s;
@@ -160,13 +161,4 @@ static Suite *utf8_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(utf8_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(utf8_suite)

@@ -6,13 +6,17 @@
  * life, so a shared non-blocking flock that succeeds means it is gone.
  * Its death closes the file, which inotify reports as IN_CLOSE_*; the
  * lock is then tested again on an fd this side keeps open (closing a test
- * fd would itself be an IN_CLOSE event, waking us forever). */
+ * fd would itself be an IN_CLOSE event, waking us forever).  Nothing
+ * here prints. */
 #pragma once
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
+
+struct inotify_event;
 
 struct pod_watch {
 	int ifd;                 /* inotify */
@@ -24,6 +28,9 @@ struct pod_watch {
 enum {
 	POD_WATCH_NEW_FILE = 1,  /* a file appeared in (or left) the log directory */
 	POD_WATCH_END = 2,       /* supervisor gone or state directory removed */
+	/* From pod_watch_classify only: POD_WATCH_END if no supervisor holds
+	 * the lock now (pod_watch_wait finds out and never returns it). */
+	POD_WATCH_CHECK_LOCK = 4,
 };
 
 /* Set up the watches.  Do this before reading the logs, so that nothing
@@ -37,5 +44,9 @@ bool pod_watch_alive(struct pod_watch *w);
 /* Wait for the next batch of events; returns POD_WATCH_* flags (0: only
  * writes to the logs) or a negative errno. */
 int pod_watch_wait(struct pod_watch *w, struct b_err *err);
+
+/* What a batch of events read from w->ifd (n bytes at buf) means, without
+ * looking at anything else: POD_WATCH_* flags. */
+int pod_watch_classify(const struct pod_watch *w, const void *buf, size_t n);
 
 void pod_watch_close(struct pod_watch *w);

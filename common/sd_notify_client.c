@@ -1,4 +1,4 @@
-#include "common/sdnotify.h"
+#include "common/sd_notify_client.h"
 
 #include <stddef.h>
 #include <stdlib.h>

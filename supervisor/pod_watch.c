@@ -1,6 +1,6 @@
 /* inotify watches on a pod's state and log directories and its lock file
  * (pod_watch.h). */
-#include "pod_watch.h"
+#include "supervisor/pod_watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,8 +11,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#define LOGS_EVENTS (IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
-		     IN_DELETE_SELF | IN_MOVE_SELF)
+#define LOGS_EVENTS                                                                         \
+	(IN_MODIFY | IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | \
+	 IN_MOVE_SELF)
 #define GONE_EVENTS (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)
 #define FILE_EVENTS (IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE)
 
@@ -48,7 +49,8 @@ static int watch_pod_dir(struct pod_watch *w, const char *pod_dir, struct b_err 
 
 	if (!slash || strlen(slash + 1) >= sizeof(w->name))
 		return b_err_set(err, EINVAL, "%s: not a pod state directory", pod_dir);
-	snprintf(parent, sizeof(parent), "%.*s", slash == pod_dir ? 1 : (int)(slash - pod_dir), pod_dir);
+	snprintf(parent, sizeof(parent), "%.*s", slash == pod_dir ? 1 : (int)(slash - pod_dir),
+		 pod_dir);
 	strcpy(w->name, slash + 1);
 	w->wd_pods = add_watch(w, parent, IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR, err);
 	return w->wd_pods < 0 ? w->wd_pods : 0;
@@ -85,14 +87,13 @@ bool pod_watch_alive(struct pod_watch *w)
 	return false;
 }
 
-/* What one event means. */
-static int classify(struct pod_watch *w, const struct inotify_event *ev)
+/* What one event means; the lock is looked at by the caller. */
+static int classify(const struct pod_watch *w, const struct inotify_event *ev)
 {
-	if (ev->mask & IN_Q_OVERFLOW)   /* events lost: look at everything */
-		return POD_WATCH_NEW_FILE | (pod_watch_alive(w) ? 0 : POD_WATCH_END);
+	if (ev->mask & IN_Q_OVERFLOW) /* events lost: look at everything */
+		return POD_WATCH_NEW_FILE | POD_WATCH_CHECK_LOCK;
 	if (ev->wd == w->wd_lock)
-		return ev->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) && !pod_watch_alive(w) ?
-			       POD_WATCH_END : 0;
+		return ev->mask & (IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) ? POD_WATCH_CHECK_LOCK : 0;
 	if (ev->wd == w->wd_pods)
 		return ev->len && !strcmp(ev->name, w->name) ? POD_WATCH_END : 0;
 	if (ev->wd == w->wd_logs && ev->mask & GONE_EVENTS)
@@ -102,24 +103,37 @@ static int classify(struct pod_watch *w, const struct inotify_event *ev)
 	return 0;
 }
 
-int pod_watch_wait(struct pod_watch *w, struct b_err *err)
+int pod_watch_classify(const struct pod_watch *w, const void *buf, size_t n)
 {
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
+	const char *p = buf, *end = p + n;
 	int flags = 0;
 
-	do
-		n = read(w->ifd, buf, sizeof(buf));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return b_err_sys(err, errno, "reading inotify events");
-	for (char *p = buf; p < buf + n;) {
+	while (p + sizeof(struct inotify_event) <= end) {
 		const struct inotify_event *ev = (const struct inotify_event *)p;
 
 		flags |= classify(w, ev);
 		p += sizeof(*ev) + ev->len;
 	}
 	return flags;
+}
+
+/* One look at the lock for the whole batch: it tells the state now,
+ * which is what every event in it asked about. */
+int pod_watch_wait(struct pod_watch *w, struct b_err *err)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	int flags;
+
+	do
+		n = read(w->ifd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return b_err_sys(err, errno, "reading inotify events");
+	flags = pod_watch_classify(w, buf, (size_t)n);
+	if (flags & POD_WATCH_CHECK_LOCK && !pod_watch_alive(w))
+		flags |= POD_WATCH_END;
+	return flags & ~POD_WATCH_CHECK_LOCK;
 }
 
 void pod_watch_close(struct pod_watch *w)

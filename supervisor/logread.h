@@ -1,6 +1,10 @@
 /* Reading one log of a pod (a container's CRI log, or events.jsonl) as a
  * stream of records: its rotated files oldest first (name.N ... name.1),
  * then the live file, which can then be followed across rotations.
+ *
+ * Every file is opened relative to the log directory's fd and never
+ * through a symlink: the supervisor's writer (crilog.h) never makes one,
+ * so a symlink there was planted, and root must not read where it points.
  * Nothing here prints. */
 #pragma once
 
@@ -32,7 +36,8 @@ struct log_rec {
 
 struct logsrc {
 	char *label;             /* the container, for "[label] " prefixes */
-	char path[PATH_MAX];     /* the live file */
+	int dirfd;               /* the log directory (our own dup) */
+	char path[PATH_MAX];     /* the live file, for messages */
 	size_t name_off;         /* where its name starts in path */
 	bool cri;                /* parse CRI records; otherwise lines as they are */
 	int *fds;                /* fds[cur..nfds): to read, the live file last */
@@ -49,12 +54,18 @@ struct logsrc {
 	bool has_head;
 };
 
-/* Open dir/name and its rotated files; a missing live file is fine (it
- * may appear later, see logsrc_refresh).  `label` is copied. */
+/* Open `name` and its rotated files in the directory `dirfd` (duplicated;
+ * `dir` names it in messages).  A missing live file is fine: it may
+ * appear later, see logsrc_refresh.  `label` is copied.  On failure s
+ * still needs logsrc_free. */
+int logsrc_openat(struct logsrc *s, int dirfd, const char *dir, const char *name,
+		  const char *label, bool cri, struct b_err *err);
+
+/* The same with the directory given by its path. */
 int logsrc_open(struct logsrc *s, const char *dir, const char *name, const char *label,
 		bool cri, struct b_err *err);
 
-/* When the live path now names another file (rotated away and recreated,
+/* When the live name now names another file (rotated away and recreated,
  * or created for the first time), queue it: it is read from its start
  * once the old one is drained.  Returns 1 when it queued one, else 0. */
 int logsrc_refresh(struct logsrc *s, struct b_err *err);

@@ -1,15 +1,16 @@
-/* sd_notify for a container started by `berth run` under systemd: the
- * caller owns a socket in `dir`; the container sees that directory at
- * RT_NOTIFY_DIR and NOTIFY_SOCKET pointing into it, so its messages reach
- * the caller, which passes them on (cmd/wait.c).  runc and crun pass on
- * only READY=1; the caller here relays every state change. */
+/* NOTIFY_SOCKET for a container started by `berth run` under systemd:
+ * the caller owns a socket in `dir` (cmd/run_notify_relay.c); the container
+ * sees that directory at RT_NOTIFY_DIR and NOTIFY_SOCKET pointing into it,
+ * so its messages reach the caller, which passes them on.  runc and crun
+ * pass on only READY=1; the caller here relays every state change. */
 #include <errno.h>
 #include <string.h>
 
+#include "common/notify_inbox.h"
 #include "runtime/container.h"
 #include "specs/oci_config.h"
 
-#define NOTIFY_ENV "NOTIFY_SOCKET=" RT_NOTIFY_DIR "/notify.sock"
+#define NOTIFY_ENV "NOTIFY_SOCKET=" RT_NOTIFY_DIR "/" B_NOTIFY_INBOX_SOCK
 
 static int add_env(struct oci_config *cfg, struct b_err *err)
 {
@@ -35,7 +36,7 @@ static int add_env(struct oci_config *cfg, struct b_err *err)
 	return 0;
 }
 
-int rt_config_add_notify(struct oci_config *cfg, const char *dir, struct b_err *err)
+int rt_config_add_notify_socket(struct oci_config *cfg, const char *dir, struct b_err *err)
 {
 	static const char *const opts[] = { "rbind", "nosuid", "nodev", "noexec", NULL };
 	struct oci_mount *m;

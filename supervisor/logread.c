@@ -1,5 +1,5 @@
-/* A pod log as a stream of records across its rotated files (logsrc.h). */
-#include "logsrc.h"
+/* A pod log as a stream of records across its rotated files (logread.h). */
+#include "supervisor/logread.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -83,40 +83,55 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The rotation numbers present in dir for name, ascending. */
-static int list_rotated(const char *dir, const char *name, int **out, size_t *n)
+static int add_num(int **v, size_t *n, int num)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int *v = NULL;
+	int *nv = realloc(*v, (*n + 1) * sizeof(**v));
 
-	*n = 0;
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		int num = rotation_number(de->d_name, name), *nv;
-
-		if (num <= 0)
-			continue;
-		if (!(nv = realloc(v, (*n + 1) * sizeof(*v)))) {
-			free(v);
-			closedir(d);
-			return -ENOMEM;
-		}
-		v = nv;
-		v[(*n)++] = num;
-	}
-	closedir(d);
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_int);
-	*out = v;
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	(*v)[(*n)++] = num;
 	return 0;
 }
 
-/* Open `path`; -1 with errno ENOENT when it is not there. */
-static int open_log(const char *path, struct stat *st)
+/* The rotation numbers present in dirfd for name, ascending.  The scan
+ * goes through a dup of dirfd: a DIR owns and closes its fd. */
+static int list_rotated(int dirfd, const char *name, int **out, size_t *n)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ int *v = NULL;
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3), r = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	if (fd < 0)
+		return -errno;
+	if (!(d = fdopendir(fd))) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	rewinddir(d); /* the dup shares its offset with dirfd */
+	while (r == 0 && (de = readdir(d))) {
+		int num = rotation_number(de->d_name, name);
+
+		if (num > 0)
+			r = add_num(&v, n, num);
+	}
+	closedir(d);
+	if (r < 0)
+		return r;
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_int);
+	*out = b_steal_ptr(v);
+	return 0;
+}
+
+/* Open `name` in the log directory; -1 with errno ENOENT when it is not
+ * there. */
+static int open_log(const struct logsrc *s, const char *name, struct stat *st)
+{
+	int fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd >= 0 && fstat(fd, st) < 0) {
 		int e = errno;
@@ -154,6 +169,33 @@ static void reverse_fds(struct logsrc *s, size_t from)
 	}
 }
 
+/* Take the rotated file `name` unless it is the live one or already
+ * queued: 1 when it was already open (so everything older was read), 0
+ * otherwise. */
+static int queue_one(struct logsrc *s, const char *name, const struct stat *live, struct b_err *err)
+{
+	struct stat st;
+	int fd = open_log(s, name, &st);
+
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* rotated on meanwhile: found under its next number */
+	if (fd < 0)
+		return b_err_sys(err, errno, "opening %.*s%s", (int)s->name_off, s->path, name);
+	if (live && same_file(&st, live)) {
+		close(fd);
+		return 0;
+	}
+	if (open_file(s, &st)) {
+		close(fd);
+		return 1;
+	}
+	if (push_fd(s, fd) < 0) {
+		close(fd);
+		return b_err_sys(err, ENOMEM, "%s", s->path);
+	}
+	return 0;
+}
+
 /* Queue the rotated files not read yet, oldest first.  They are opened
  * name.1, name.2, ... (newest first) right after `live` was, so that a
  * rotation meanwhile shows up as a file already open (skipped) rather
@@ -163,46 +205,27 @@ static int queue_rotated(struct logsrc *s, const struct stat *live, bool stop_at
 			 struct b_err *err)
 {
 	_cleanup_free_ int *nums = NULL;
-	char dir[PATH_MAX];
 	const char *name = s->path + s->name_off;
 	size_t n, first = s->nfds;
 	int r;
 
-	snprintf(dir, sizeof(dir), "%.*s", (int)s->name_off - 1, s->path);
-	if ((r = list_rotated(dir, name, &nums, &n)) < 0)
-		return b_err_sys(err, -r, "reading %s", dir);
+	if ((r = list_rotated(s->dirfd, name, &nums, &n)) < 0)
+		return b_err_sys(err, -r, "reading %.*s", (int)s->name_off - 1, s->path);
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX + 16];
-		struct stat st;
-		int fd;
+		char rot[NAME_MAX + 16];
 
-		snprintf(path, sizeof(path), "%s.%d", s->path, nums[i]);
-		if ((fd = open_log(path, &st)) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return b_err_sys(err, errno, "opening %s", path);
-		}
-		if (live && same_file(&st, live)) {
-			close(fd);
-			continue;
-		}
-		if (open_file(s, &st)) {
-			close(fd);
-			if (stop_at_open)
-				break;
-			continue;
-		}
-		if (push_fd(s, fd) < 0) {
-			close(fd);
-			return b_err_sys(err, ENOMEM, "%s", path);
-		}
+		snprintf(rot, sizeof(rot), "%s.%d", name, nums[i]);
+		if ((r = queue_one(s, rot, live, err)) < 0)
+			return r;
+		if (r && stop_at_open)
+			break;
 	}
 	reverse_fds(s, first);
 	return 0;
 }
 
-/* Make fd (the file now at the live path) the live file, after the rotated
- * files not read yet. */
+/* Make fd (the file now at the live name) the live file, after the
+ * rotated files not read yet. */
 static int queue_live(struct logsrc *s, int fd, const struct stat *st, bool following,
 		      struct b_err *err)
 {
@@ -218,19 +241,23 @@ static int queue_live(struct logsrc *s, int fd, const struct stat *st, bool foll
 	return 0;
 }
 
-int logsrc_open(struct logsrc *s, const char *dir, const char *name, const char *label,
-		bool cri, struct b_err *err)
+int logsrc_openat(struct logsrc *s, int dirfd, const char *dir, const char *name, const char *label,
+		  bool cri, struct b_err *err)
 {
 	int live, r;
 	struct stat st;
 
-	*s = (struct logsrc){ .cri = cri };
-	if ((size_t)snprintf(s->path, sizeof(s->path) - 16, "%s/%s", dir, name) >= sizeof(s->path) - 16)
+	*s = (struct logsrc){ .cri = cri, .dirfd = -1 };
+	if (strlen(name) > NAME_MAX || strchr(name, '/') ||
+	    (size_t)snprintf(s->path, sizeof(s->path) - 16, "%s/%s", dir, name) >=
+		    sizeof(s->path) - 16)
 		return b_err_set(err, ENAMETOOLONG, "%s/%s: path too long", dir, name);
 	s->name_off = strlen(dir) + 1;
 	if (label && !(s->label = strdup(label)))
 		return b_err_sys(err, ENOMEM, "%s", s->path);
-	if ((live = open_log(s->path, &st)) < 0) {
+	if ((s->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return b_err_sys(err, errno, "%s", dir);
+	if ((live = open_log(s, name, &st)) < 0) {
 		if (errno != ENOENT)
 			return b_err_sys(err, errno, "opening %s", s->path);
 		return queue_rotated(s, NULL, false, err);
@@ -240,14 +267,28 @@ int logsrc_open(struct logsrc *s, const char *dir, const char *name, const char 
 	return r;
 }
 
+int logsrc_open(struct logsrc *s, const char *dir, const char *name, const char *label, bool cri,
+		struct b_err *err)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0) {
+		*s = (struct logsrc){ .dirfd = -1 };
+		return b_err_sys(err, errno, "opening %s", dir);
+	}
+	return logsrc_openat(s, dirfd, dir, name, label, cri, err);
+}
+
 int logsrc_refresh(struct logsrc *s, struct b_err *err)
 {
+	const char *name = s->path + s->name_off;
 	struct stat st, cur;
 	int fd, r;
 
-	if (stat(s->path, &st) < 0 || (s->have_live && st.st_dev == s->dev && st.st_ino == s->ino))
-		return 0;   /* gone (mid-rotation, or the pod's removal) or unchanged */
-	if ((fd = open_log(s->path, &st)) < 0)
+	if (fstatat(s->dirfd, name, &st, 0) < 0 ||
+	    (s->have_live && st.st_dev == s->dev && st.st_ino == s->ino))
+		return 0; /* gone (mid-rotation, or the pod's removal) or unchanged */
+	if ((fd = open_log(s, name, &st)) < 0)
 		return errno == ENOENT ? 0 : b_err_sys(err, errno, "opening %s", s->path);
 	cur = (struct stat){ .st_dev = s->dev, .st_ino = s->ino };
 	if (s->have_live && same_file(&st, &cur)) {
@@ -269,17 +310,19 @@ void logsrc_free(struct logsrc *s)
 		close(s->fds[i]);
 	free(s->fds);
 	free(s->label);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
 	logbuf_free(&s->in);
 	for (int i = 0; i < 2; i++)
 		logbuf_free(&s->part[i].msg);
 	logbuf_free(&s->head.msg);
-	*s = (struct logsrc){ 0 };
+	*s = (struct logsrc){ .dirfd = -1 };
 }
 
 /* ---- records ----------------------------------------------------------- */
 
-static int set_rec(struct log_rec *r, const char *ts, size_t ts_len,
-		   const struct timespec *time, const char *msg, size_t len)
+static int set_rec(struct log_rec *r, const char *ts, size_t ts_len, const struct timespec *time,
+		   const char *msg, size_t len)
 {
 	if (ts_len >= sizeof(r->ts))
 		ts_len = sizeof(r->ts) - 1;

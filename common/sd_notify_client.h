@@ -1,4 +1,6 @@
-/* Sending to systemd's notification socket ($NOTIFY_SOCKET). */
+/* The sd_notify(3) client: berth telling systemd something about itself
+ * through $NOTIFY_SOCKET (the relays of a container's messages receive
+ * with common/notify_inbox.h and send with this). */
 #pragma once
 
 /* Send `msg` (one or more "KEY=VALUE" lines) to $NOTIFY_SOCKET ("@name"

@@ -518,6 +518,9 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 	out->console_master = -1;
 	if ((r = rt_state_load(ctx, id, &st, err)) < 0)
 		return r;
+	rt_logf(ctx, RT_LOG_DEBUG, "exec %s: into init pid %d, cgroup %s%s%s", id, (int)st->pid,
+		st->cgroup_path ? st->cgroup_path : "(none)", o->sub_cgroup ? "/" : "",
+		o->sub_cgroup ? o->sub_cgroup : "");
 	if ((r = exec_prepare(ctx, id, st, &j, &cfg, &arena, &console_ours, err)) < 0 ||
 	    (r = exec_target(&j, id, st, err)) < 0)
 		goto out;
@@ -531,8 +534,14 @@ int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts 
 		goto out;
 	}
 	if ((r = lift_exec_fds(&j, sp, &cg_fd, &console_ours, err)) == 0)
-		r = exec_run(&j, cg_fd, sp, console_ours, out, err);
+		r = exec_run(&j, cg_fd, sp, console_ours, out, err);  /* closes sp[1] */
+	else
+		close(sp[1]);
+	if (r == 0)
+		rt_logf(ctx, RT_LOG_DEBUG, "exec %s: process %d exec'd", id, (int)out->pid);
 out:
+	if (r < 0)
+		rt_logf(ctx, RT_LOG_DEBUG, "exec %s: failed: %s", id, err->msg);
 	if (sp[0] >= 0)
 		close(sp[0]);
 	if (console_ours >= 0)

@@ -193,6 +193,21 @@ static int parse_major_minor(struct oj *c, yajl_val v, int64_t *major, int64_t *
 	return 0;
 }
 
+/* blkio weights are 10..1000 (0: unset): anything else would map to no
+ * valid io.weight, and the kernel's refusal would not name the field. */
+static int check_blkio_weight(struct oj *c, const char *key, bool has, uint16_t w)
+{
+	size_t mark;
+	int r;
+
+	if (!has || w == 0 || (w >= 10 && w <= 1000))
+		return 0;
+	mark = oj_push_key(c, key);
+	r = oj_fail(c, "%u is out of range (10 to 1000, or 0 for none)", (unsigned)w);
+	oj_pop(c, mark);
+	return r;
+}
+
 static int parse_weight_device(struct oj *c, yajl_val v, void *item, void *ud)
 {
 	struct oci_weight_device *d = item;
@@ -200,6 +215,7 @@ static int parse_weight_device(struct oj *c, yajl_val v, void *item, void *ud)
 
 	if ((r = parse_major_minor(c, v, &d->major, &d->minor)) < 0 ||
 	    (r = opt_u16(c, v, "weight", &d->has_weight, &d->weight)) < 0 ||
+	    (r = check_blkio_weight(c, "weight", d->has_weight, d->weight)) < 0 ||
 	    (r = opt_u16(c, v, "leafWeight", &d->has_leaf_weight, &d->leaf_weight)) < 0)
 		return r;
 	return 0;
@@ -232,6 +248,7 @@ static int parse_block_io(struct oj *c, yajl_val v, struct oci_resources *res)
 	if (r <= 0)
 		return r;
 	if ((r = opt_u16(c, b, "weight", &res->has_blkio_weight, &res->blkio_weight)) < 0 ||
+	    (r = check_blkio_weight(c, "weight", res->has_blkio_weight, res->blkio_weight)) < 0 ||
 	    (r = opt_u16(c, b, "leafWeight", &res->has_blkio_leaf_weight, &res->blkio_leaf_weight)) < 0 ||
 	    (r = oj_array(c, b, "weightDevice", false, sizeof(struct oci_weight_device),
 			  (void **)&res->blkio_weight_devices, &res->n_blkio_weight_devices,

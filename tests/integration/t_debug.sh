@@ -119,3 +119,19 @@ assert last["level"] == "error" and "mounts: /data" in last["msg"], last' "$log"
   assert_contains "$all" "init: process.cwd /no/such/dir" "trace"
   assert_contains "$all" "init: step \"cwd\" failed: " "trace"
 }
+
+# exec is traced too: where it goes in, the process it started, or why not.
+test_debug_exec_traced() {
+  local log=$T_DIR/log.json all
+  make_bundle "$T_DIR/b" sleep 60
+  b run -d -b "$T_DIR/b" dx || fail "run -d"
+  b --debug --log "$log" --log-format json exec dx true || fail "exec true"
+  b --debug --log "$log" --log-format json exec dx /no/such/binary 2>/dev/null &&
+    fail "exec of a missing binary succeeded"
+  check_json_log "$log" >/dev/null
+  all=$(msgs "$log")
+  assert_contains "$all" "exec dx: into init pid $(pid_of dx)" "trace"
+  assert_contains "$all" "exec dx: process " "trace"
+  assert_contains "$all" "exec dx: failed: " "trace"
+  b delete -f dx
+}

@@ -27,6 +27,7 @@
 #include "runtime/personality.h"
 #include "runtime/sched.h"
 #include "testskip.h"
+#include "testmain.h"
 
 #define BIT(c) (1ULL << (c))
 
@@ -607,13 +608,4 @@ static Suite *identity_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(identity_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(identity_suite)

@@ -8,6 +8,7 @@
 
 #include "common/utf8.h"
 #include "specs/logline.h"
+#include "testmain.h"
 
 #define TS "2026-12-03T10:00:00.000000001Z"
 
@@ -78,13 +79,4 @@ static Suite *logline_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(logline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(logline_suite)

@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/notify_inbox.h"
+#include "testmain.h"
 
 static char tmp[64], dir[128], sock[160];
 
@@ -210,13 +211,4 @@ static Suite *notify_inbox_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(notify_inbox_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(notify_inbox_suite)

@@ -13,6 +13,7 @@
 #include "logtest.h"
 #include "supervisor/pod_watch.h"
 #include "testskip.h"
+#include "testmain.h"
 
 enum { WD_PODS = 1, WD_LOGS = 2, WD_LOCK = 3, WD_OTHER = 9 };
 
@@ -199,13 +200,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(suite)

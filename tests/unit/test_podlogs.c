@@ -10,6 +10,7 @@
 #include "logtest.h"
 #include "supervisor/logtail.h"
 #include "supervisor/podlogs.h"
+#include "testmain.h"
 
 #define T(s) "2026-01-01T00:00:0" #s ".000000000Z"
 
@@ -363,13 +364,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(suite)

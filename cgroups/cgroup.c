@@ -243,16 +243,46 @@ static int enable_path(const struct cg_path *cg, unsigned need, struct b_err *er
 	return 0;
 }
 
-int cg_create(const struct cg_path *cg, const struct oci_resources *res,
-	      int *dirfd, struct b_err *err)
+/* Make the missing directories of cg->rel, top-down, below the mount (never
+ * the mount or anything above it).  cg->made counts the trailing run of
+ * them this call made: a directory found already there (made by a racing
+ * create, say) resets it, so undo never removes what is not ours. */
+static int make_dirs(struct cg_path *cg, struct b_err *err)
+{
+	char dir[sizeof(cg->abs)];
+
+	snprintf(dir, sizeof(dir), "%s", cg->abs);
+	cg->made = 0;
+	for (char *p = dir + strlen(cg->mount) + 1;; p++) {
+		char c = *p;
+
+		if (c && c != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) == 0) {
+			cg->made++;
+			cg_tracef(cg, "cgroup: made %s", dir);
+		} else if (errno == EEXIST) {
+			cg->made = 0;
+		} else {
+			return b_err_sys(err, errno, "creating cgroup %s", dir);
+		}
+		if (!c)
+			return 0;
+		*p = c;
+	}
+}
+
+int cg_create(struct cg_path *cg, const struct oci_resources *res, int *dirfd,
+	      struct b_err *err)
 {
 	unsigned need = cg_needed_controllers(res);
 	int r, fd;
 
 	cg_tracef(cg, "cgroup: creating %s", cg->abs);
-	r = b_mkdir_p(cg->abs, 0755);
+	r = make_dirs(cg, err);
 	if (r < 0)
-		return b_err_sys(err, -r, "creating cgroup %s", cg->abs);
+		return r;
 	r = enable_path(cg, need, err);
 	if (r < 0)
 		return r;
@@ -459,6 +489,30 @@ int cg_destroy(const char *abs, struct b_err *err)
 	if (rmdir(abs) < 0 && errno != ENOENT)
 		return b_err_sys(err, errno, "removing cgroup %s", abs);
 	return 0;
+}
+
+int cg_destroy_made(const struct cg_path *cg, struct b_err *err)
+{
+	char dir[sizeof(cg->abs)];
+	size_t top = strlen(cg->mount);
+	int r = cg_destroy(cg->abs, err);
+
+	snprintf(dir, sizeof(dir), "%s", cg->abs);
+	/* The leaf was one of them; each parent goes only while empty. */
+	for (unsigned i = 1; r == 0 && i < cg->made; i++) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || (size_t)(slash - dir) <= top)
+			break;
+		*slash = '\0';
+		cg_tracef(cg, "cgroup: removing %s, made for this cgroup", dir);
+		if (rmdir(dir) < 0 && errno != ENOENT) {
+			if (errno == EBUSY || errno == ENOTEMPTY)
+				break;
+			r = b_err_sys(err, errno, "removing cgroup %s", dir);
+		}
+	}
+	return r;
 }
 
 unsigned long long cg_oom_kills(const char *abs)

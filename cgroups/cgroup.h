@@ -18,6 +18,9 @@ struct cg_path {
 	 * cg_path_from_abs leave it NULL; set it after them. */
 	void (*trace)(void *ud, const char *msg);
 	void *trace_ud;
+	/* Set by cg_create: how many of rel's last components it made (the
+	 * leaf and the parents it needed), for cg_destroy_made. */
+	unsigned made;
 };
 
 /* Locate the cgroup2 mount of the calling process's mount namespace. */
@@ -31,9 +34,10 @@ int cg_resolve(const char *cgroups_path, const char *id, bool systemd,
 
 /* Create the cgroup (and parents), enabling in each ancestor's
  * cgroup.subtree_control the controllers `res` needs.  Returns an O_PATH
- * directory fd usable with CLONE_INTO_CGROUP in *dirfd. */
-int cg_create(const struct cg_path *cg, const struct oci_resources *res,
-	      int *dirfd, struct b_err *err);
+ * directory fd usable with CLONE_INTO_CGROUP in *dirfd.  Records in
+ * cg->made the directories it made, even when it fails. */
+int cg_create(struct cg_path *cg, const struct oci_resources *res, int *dirfd,
+	      struct b_err *err);
 
 /* The cg_path of an absolute cgroup directory (update of a live
  * container). */
@@ -75,6 +79,10 @@ bool cg_is_empty(const char *abs);
 
 /* Remove the cgroup directory (only it; parents stay). Missing is fine. */
 int cg_destroy(const char *abs, struct b_err *err);
+/* Undo of a cg_create: cg_destroy, then the parents that cg_create made
+ * (cg->made), deepest first, stopping at one that is not empty.  Never a
+ * parent that was there before, never the mount or above it. */
+int cg_destroy_made(const struct cg_path *cg, struct b_err *err);
 
 /* memory.events oom_kill counter, 0 when the file is missing. */
 unsigned long long cg_oom_kills(const char *abs);

@@ -59,7 +59,7 @@ static void job_undo(struct create_job *j)
 	}
 	if (j->have_cg) {
 		cg_kill_all(j->cg.abs, &ignored);
-		cg_destroy(j->cg.abs, &ignored);
+		cg_destroy_made(&j->cg, &ignored);
 	}
 	if (j->have_dir)
 		b_rm_rf(j->dir);
@@ -83,6 +83,7 @@ static void job_close(struct create_job *j)
 static int validate_for_create(const struct oci_config *cfg, struct b_err *err)
 {
 	const struct oci_process *p = cfg->process;
+	int r;
 
 	if (!p)
 		return b_err_set(err, EINVAL, "config.json: process: required to create a container");
@@ -92,17 +93,10 @@ static int validate_for_create(const struct oci_config *cfg, struct b_err *err)
 	if (p->selinux_label && *p->selinux_label)
 		return b_err_set(err, ENOTSUP,
 			"config.json: process.selinuxLabel: SELinux is not supported by berth (remove the field)");
-	if (!oci_config_ns(cfg, OCI_NS_MOUNT))
-		return b_err_set(err, EINVAL,
-			"config.json: linux.namespaces: a mount namespace is required (berth sets up the rootfs in it)");
-	if ((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname)) {
-		const struct oci_namespace *uts = oci_config_ns(cfg, OCI_NS_UTS);
-		if (!uts || uts->path)
-			return b_err_set(err, EINVAL,
-				"config.json: hostname: setting the hostname needs a new uts namespace");
-	}
 	if (p->terminal && !p->args)
 		return b_err_set(err, EINVAL, "config.json: process.args: required");
+	if ((r = rt_namespaces_validate(cfg, err)) < 0)
+		return r;
 	return rt_sysctl_validate(cfg, err);
 }
 
@@ -513,7 +507,8 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 		.cgroup_abs = j->have_cg ? j->cg.abs : NULL, .sync_fd = sp[1],
 		.start_fd = j->start_fd, .console_fd = j->console_fd, .seccomp = j->seccomp,
 		.preserve_fds = j->o->preserve_fds, .no_pivot = j->o->no_pivot,
-		.no_new_keyring = j->o->no_new_keyring, .new_mntns = true,
+		.no_new_keyring = j->o->no_new_keyring,
+		.new_mntns = oci_config_ns(cfg, OCI_NS_MOUNT) != NULL,
 		.stdio = { j->o->stdio[0], j->o->stdio[1], j->o->stdio[2] },
 		.parent_fds = { j->lock_fd, j->sync_fd, j->console_ours },
 		.log = &j->init_log,

@@ -111,12 +111,8 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 	if (p->has_oom_score_adj && (r = rt_oom_score_adj_apply(p->oom_score_adj, err)) < 0)
 		return r;
 	umask(p->user.has_umask ? (mode_t)p->user.umask : 022);
-	if (j->seccomp && !p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
-		return r;
-	if ((r = rt_identity_apply(&p->user, p->capabilities, err)) < 0)
-		return r;
-	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
-		return r;
+	/* Before any filter: a filter loaded without noNewPrivileges leaves
+	 * berth only the credential changes (which it must allow) and execve. */
 	*env = rt_build_env(p);
 	if (!*env)
 		return b_err_set(err, ENOMEM, "out of memory");
@@ -127,6 +123,12 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 	}
+	if (j->seccomp && !p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
+		return r;
+	if ((r = rt_identity_apply(&p->user, p->capabilities, err)) < 0)
+		return r;
+	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
+		return r;
 	if (j->seccomp && p->no_new_privileges && (r = rt_seccomp_load(j->seccomp, &notify, err)) < 0)
 		return r;
 	if (notify >= 0) {

@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
+#include "common/utf8.h"
 #include "internal.h"
 #include "syscalls.h"
 
@@ -140,25 +141,70 @@ static int run_hook(const struct oci_hook *h, const char *kind, size_t idx,
 	return 0;
 }
 
+/* One hook, with its start and result in the trace. */
+static int run_logged(const struct rt_ctx *log, const struct oci_hook *h, const char *name,
+		      size_t i, const char *state_json, struct b_err *err)
+{
+	int64_t t0 = now_ms();
+	int r;
+
+	rt_logf(log, RT_LOG_DEBUG, "hooks: running %s hook #%zu: %s (timeout %d s)", name, i,
+		h->path, h->timeout);
+	r = run_hook(h, name, i, state_json, err);
+	if (r < 0) {
+		rt_logf(log, RT_LOG_DEBUG, "hooks: failed: %s", err->msg);
+		return r;
+	}
+	rt_logf(log, RT_LOG_DEBUG, "hooks: %s hook #%zu (%s) exited 0 after %lld ms", name, i,
+		h->path, (long long)(now_ms() - t0));
+	return 0;
+}
+
 int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
 		 enum oci_hook_kind kind, const char *state_json, struct b_err *err)
 {
 	const struct oci_hook_list *l = &hooks[kind];
-	const char *name = oci_hook_kind_name(kind);
+	struct b_err local = { 0 };
+	int r;
+
+	for (size_t i = 0; i < l->n; i++)
+		if ((r = run_logged(log, &l->items[i], oci_hook_kind_name(kind), i, state_json,
+				    err ? err : &local)) < 0)
+			return r;
+	return 0;
+}
+
+/* Add one failure to the warning: the first one as is, later ones after
+ * "; ", so that the caller's single warning names every hook that failed. */
+static void warn_add(struct b_err *warn, const struct b_err *e)
+{
+	size_t n = strlen(warn->msg), add = strlen(e->msg);
+
+	if (!warn->code) {
+		*warn = *e;
+		return;
+	}
+	if (n + 3 >= sizeof(warn->msg))
+		return;
+	memcpy(warn->msg + n, "; ", 2);
+	n += 2;
+	/* Cut, if it must be, on a character boundary. */
+	if (add > sizeof(warn->msg) - 1 - n)
+		add = b_utf8_trim(e->msg, sizeof(warn->msg) - 1 - n);
+	memcpy(warn->msg + n, e->msg, add);
+	warn->msg[n + add] = '\0';
+}
+
+void rt_hooks_run_all(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		      enum oci_hook_kind kind, const char *state_json, struct b_err *warn)
+{
+	const struct oci_hook_list *l = &hooks[kind];
 
 	for (size_t i = 0; i < l->n; i++) {
-		int64_t t0 = now_ms();
-		int r;
+		struct b_err e = { 0 };
+		int r = run_logged(log, &l->items[i], oci_hook_kind_name(kind), i, state_json, &e);
 
-		rt_logf(log, RT_LOG_DEBUG, "hooks: running %s hook #%zu: %s (timeout %d s)", name, i,
-			l->items[i].path, l->items[i].timeout);
-		r = run_hook(&l->items[i], name, i, state_json, err);
-		if (r < 0) {
-			rt_logf(log, RT_LOG_DEBUG, "hooks: failed: %s", err ? err->msg : "");
-			return r;
-		}
-		rt_logf(log, RT_LOG_DEBUG, "hooks: %s hook #%zu (%s) exited 0 after %lld ms", name, i,
-			l->items[i].path, (long long)(now_ms() - t0));
+		if (r < 0 && warn)
+			warn_add(warn, &e);
 	}
-	return 0;
 }

@@ -142,9 +142,8 @@ static int prepare_fds(const struct rt_init_args *a, struct b_err *err)
 			return b_err_sys(err, errno, "init: preserving fd %d", fd);
 	}
 	/* The runtime's fds were closed at the start and what it opened since
-	 * is O_CLOEXEC: this pass only guards against a library that forgot,
-	 * so a seccomp profile that denies close_range must not fail it. */
-	(void)b_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC);
+	 * is O_CLOEXEC: this pass only guards against a library that forgot. */
+	rt_cloexec_from((int)first);
 	return 0;
 }
 
@@ -157,17 +156,29 @@ static int check_cwd(const char *cwd, struct b_err *err)
 	return r < 0 ? b_err_prefix(err, "init") : 0;
 }
 
-/* As the final user: a cwd root may enter but the user not. */
-static int check_cwd_access(const char *cwd, struct b_err *err)
+/* As the final user: a cwd root may enter but the user not.  When the
+ * container's filter is already loaded (noNewPrivileges false) it may
+ * refuse chdir itself; only EACCES then says the user may not enter. */
+static int check_cwd_access(const char *cwd, bool filtered, struct b_err *err)
 {
-	if (chdir(".") < 0)
+	if (chdir(".") < 0 && (errno == EACCES || !filtered))
 		return b_err_sys(err, errno, "init: process.cwd %s", cwd);
+	return 0;
+}
+
+/* args[0] was found before the filter, as root: whether the final user may
+ * run it is known only now.  Same rule as for the cwd under a filter. */
+static int check_exe_access(const char *exe, bool filtered, struct b_err *err)
+{
+	if (access(exe, X_OK) < 0 && (errno == EACCES || !filtered))
+		return b_err_sys(err, errno, "exec: \"%s\"", exe);
 	return 0;
 }
 
 static int security_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
 	const struct oci_process *p = a->cfg->process;
+	bool filtered;
 	int r;
 
 	if (!a->no_new_keyring && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id) < 0 &&
@@ -189,7 +200,10 @@ static int security_setup(const struct rt_init_args *a, struct init_state *st, s
 		return r;
 	if (p->no_new_privileges && (r = rt_no_new_privs(err)) < 0)
 		return r;
-	return 0;
+	filtered = a->seccomp && !p->no_new_privileges;
+	if ((r = check_cwd_access(p->cwd, filtered, err)) < 0)
+		return r;
+	return check_exe_access(st->exe, filtered, err);
 }
 
 static int step_wait_go(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
@@ -240,9 +254,10 @@ static int step_container_hooks(const struct rt_init_args *a, struct init_state 
 	return rt_hooks_run(a->log, a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->m->payload, err);
 }
 
+/* With or without a mount namespace: the container's / is root.path. */
 static int step_pivot(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
-	return a->new_mntns ? rt_rootfs_pivot(a, err) : 0;
+	return rt_rootfs_pivot(a, err);
 }
 
 static int step_console(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
@@ -251,7 +266,8 @@ static int step_console(const struct rt_init_args *a, struct init_state *st, str
 
 	if (!p->terminal || a->console_fd < 0)
 		return 0;
-	return rt_console_setup(a->console_fd, p, true, err);
+	/* The /dev/console bind would be made in the runtime's namespace. */
+	return rt_console_setup(a->console_fd, p, a->new_mntns, err);
 }
 
 static int step_finalize(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
@@ -281,9 +297,7 @@ static int step_process_attrs(const struct rt_init_args *a, struct init_state *s
 
 static int step_security(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
-	int r = security_setup(a, st, err);
-
-	return r < 0 ? r : check_cwd_access(a->cfg->process->cwd, err);
+	return security_setup(a, st, err);
 }
 
 static int step_executable(const struct rt_init_args *a, struct init_state *st,
@@ -324,9 +338,12 @@ static const struct {
 	{ "personality", step_personality },
 	{ "cwd", step_cwd },
 	{ "rlimits, oomScoreAdj, ioPriority, scheduler, umask", step_process_attrs },
-	{ "keyring, seccomp, user and capabilities", step_security },
+	/* Last, because without noNewPrivileges it loads the container's
+	 * seccomp filter: under it berth then only changes credentials (which
+	 * the filter has to allow anyway), answers start and execs. */
 	{ "environment and executable", step_executable },
 	{ "preserved fds", step_fds },
+	{ "keyring, seccomp, user and capabilities", step_security },
 };
 
 static int init_setup(const struct rt_init_args *a, struct init_state *st, struct b_err *err)

@@ -74,7 +74,7 @@ struct rt_init_args {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool unshare_cgroupns;       /* CLONE_NEWCGROUP after joining the cgroup */
-	bool new_mntns;              /* the init has a mount namespace of its own */
+	bool new_mntns;              /* the init has a mount namespace other than the runtime's */
 	bool direct_child;           /* cloned by the caller itself (no intermediate) */
 	int stdio[3];
 	/* The parent's own fds (state lock, its sync end): closed first
@@ -122,6 +122,11 @@ int rt_devices_create(int root_fd, const struct oci_config *cfg, bool in_userns,
  * NULL) gets each hook's path and result. */
 int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
 		 enum oci_hook_kind kind, const char *state_json, struct b_err *err);
+/* poststart and poststop: a failure is only a warning and the remaining
+ * hooks still run (runtime-spec).  Every failure is added to *warn (may be
+ * NULL), which keeps what it already held. */
+void rt_hooks_run_all(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		      enum oci_hook_kind kind, const char *state_json, struct b_err *warn);
 
 /* ---- console ---------------------------------------------------------- */
 
@@ -171,9 +176,17 @@ char **rt_build_env(const struct oci_process *p);
 /* Namespaced sysctl check: is `key` isolated by the config's namespaces? */
 int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err);
 
+/* What the config's namespaces allow: without a mount entry, nothing that
+ * would mount in the runtime's namespace; a hostname or domainname only
+ * with a uts entry (new or joined by path). */
+int rt_namespaces_validate(const struct oci_config *cfg, struct b_err *err);
+
 /* Move *fd (close-on-exec) to a number >= min: berth's own fds must stay
  * above the --preserve-fds range. */
 int rt_lift_fd(int *fd, int min);
+/* Every fd from first up close-on-exec: close_range, or fd by fd where
+ * the kernel or a seccomp filter refuses it.  Best effort, no errors. */
+void rt_cloexec_from(int first);
 
 /* pid file, written atomically; relative to the cwd. */
 int rt_write_pid_file(const char *path, pid_t pid, struct b_err *err);

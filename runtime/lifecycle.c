@@ -101,7 +101,8 @@ static int read_start_reply(int fd, struct b_err *err)
 	return b_err_set(err, ECANCELED, "%s", buf[0] == '0' ? buf + 1 : buf);
 }
 
-/* poststart failures are warnings (runtime-spec): they go to *warn. */
+/* poststart failures are warnings (runtime-spec): they go to *warn and the
+ * remaining hooks still run. */
 static void run_poststart(const struct rt_ctx *ctx, struct locked *l, struct b_err *warn)
 {
 	char path[PATH_MAX + 16];
@@ -117,8 +118,7 @@ static void run_poststart(const struct rt_ctx *ctx, struct locked *l, struct b_e
 	if (cfg->hooks[OCI_HOOK_POSTSTART].n) {
 		l->st->status = "running";
 		state = oci_state_to_json(l->st, false, false);
-		if (rt_hooks_run(ctx, cfg->hooks, OCI_HOOK_POSTSTART, state, &herr) < 0 && warn)
-			*warn = herr;
+		rt_hooks_run_all(ctx, cfg->hooks, OCI_HOOK_POSTSTART, state, warn);
 	}
 	oci_config_free(cfg);
 }
@@ -226,7 +226,7 @@ static void run_poststop(const struct rt_ctx *ctx, const char *dir, struct oci_s
 	if (cfg->hooks[OCI_HOOK_POSTSTOP].n) {
 		st->status = "stopped";
 		state = oci_state_to_json(st, false, false);
-		rt_hooks_run(ctx, cfg->hooks, OCI_HOOK_POSTSTOP, state, warn);
+		rt_hooks_run_all(ctx, cfg->hooks, OCI_HOOK_POSTSTOP, state, warn);
 	}
 	oci_config_free(cfg);
 }

@@ -33,16 +33,17 @@ static bool dev_is_bind(const struct oci_config *cfg)
 int rt_rootfs_prepare(const struct rt_init_args *a, struct b_err *err)
 {
 	const struct oci_config *cfg = a->cfg;
-	unsigned long prop = cfg->linux.rootfs_propagation;
 	_cleanup_close_ int root_fd = -1;
 	int r;
 
-	/* Nothing mounted from here on may propagate back to the host. */
-	if (!prop || (prop & MS_SHARED))
-		prop = MS_SLAVE | MS_REC;
-	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: propagation of / set to %#lx, binding %s onto itself",
-		prop, a->rootfs);
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	/* Always rslave here, whatever rootfsPropagation asks: nothing
+	 * mounted from here on may propagate back to the host, the rootfs
+	 * (under "/") could not be bound if "/" were unbindable, and
+	 * pivot_root refuses a shared parent.  The requested propagation is
+	 * applied to the container's own "/" after the root switch
+	 * (rt_rootfs_finalize). */
+	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: / made rslave, binding %s onto itself", a->rootfs);
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return b_err_sys(err, errno, "rootfs: setting the propagation of /");
 	/* pivot_root needs the new root to be a mount point. */
 	if (mount(a->rootfs, a->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -87,11 +88,14 @@ static int do_pivot(const char *rootfs, struct b_err *err)
 	return 0;
 }
 
-static int do_chroot(const char *rootfs, struct b_err *err)
+/* Without a mount namespace of its own (move false) the init must mount
+ * nothing: that would be in the runtime's namespace.  A plain chroot, as
+ * runc does then. */
+static int do_chroot(const char *rootfs, bool move, struct b_err *err)
 {
 	if (chdir(rootfs) < 0)
 		return b_err_sys(err, errno, "chdir %s", rootfs);
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+	if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return b_err_sys(err, errno, "moving %s to /", rootfs);
 	if (chroot(".") < 0)
 		return b_err_sys(err, errno, "chroot %s", rootfs);
@@ -100,11 +104,24 @@ static int do_chroot(const char *rootfs, struct b_err *err)
 	return 0;
 }
 
+static int write_sysctls(const struct oci_config *cfg, struct b_err *err);
+
 int rt_rootfs_pivot(const struct rt_init_args *a, struct b_err *err)
 {
+	int r;
+
+	if (!a->new_mntns) {
+		rt_logf(a->log, RT_LOG_DEBUG, "rootfs: no mount namespace: %zu sysctls, chroot into %s",
+			a->cfg->linux.sysctl.n, a->rootfs);
+		/* Through the runtime's /proc while it is still in reach:
+		 * root.path may have no procfs. */
+		if ((r = write_sysctls(a->cfg, err)) < 0)
+			return r;
+		return do_chroot(a->rootfs, false, err);
+	}
 	rt_logf(a->log, RT_LOG_DEBUG, "rootfs: %s into %s", a->no_pivot ? "chroot" : "pivot_root",
 		a->rootfs);
-	return a->no_pivot ? do_chroot(a->rootfs, err) : do_pivot(a->rootfs, err);
+	return a->no_pivot ? do_chroot(a->rootfs, true, err) : do_pivot(a->rootfs, err);
 }
 
 /* Masked and read-only paths are resolved after pivot_root, inside "/",
@@ -222,8 +239,11 @@ int rt_rootfs_finalize(const struct rt_init_args *a, struct b_err *err)
 		if (r < 0)
 			return b_err_sys(err, -r, "remounting the root read-only");
 	}
+	/* "/" is the container's root by now, so this changes only its own
+	 * mount tree. */
 	if (cfg->linux.rootfs_propagation &&
 	    mount(NULL, "/", NULL, cfg->linux.rootfs_propagation, NULL) < 0)
-		return b_err_sys(err, errno, "setting rootfsPropagation");
+		return b_err_sys(err, errno, "setting rootfsPropagation %#lx on /",
+				 cfg->linux.rootfs_propagation);
 	return 0;
 }

@@ -1,5 +1,6 @@
-/* Checks of config values the parser cannot make alone: container ids and
- * which sysctls the config's namespaces isolate. */
+/* Checks of config values the parser cannot make alone: container ids,
+ * which sysctls the config's namespaces isolate, and what needs which
+ * namespace (mount, uts). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -65,4 +66,66 @@ int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err)
 		}
 	}
 	return 0;
+}
+
+/* Only when the config lists no mount namespace: the container then keeps
+ * berth's own (an unlisted namespace is the runtime's, as the runtime spec
+ * says) and berth only chroots into root.path, as runc does.  runc refuses
+ * maskedPaths and readonlyPaths there ("unable to restrict sys entries
+ * without a private MNT namespace").  The other fields below would have
+ * runc mount, remount or change propagation in its own namespace, so on the
+ * host, where it outlives the container (opencontainers/runc#4767, and the
+ * rslave of the host's "/"); berth refuses them instead. */
+static const char *needs_own_mounts(const struct oci_config *cfg, const char **why)
+{
+	const struct oci_linux *l = &cfg->linux;
+
+	*why = "runc requires one too: \"unable to restrict sys entries without a private MNT namespace\"";
+	if (l->masked_paths && l->masked_paths[0])
+		return "linux.maskedPaths";
+	if (l->readonly_paths && l->readonly_paths[0])
+		return "linux.readonlyPaths";
+	*why = "without one it would be mounted in berth's own mount namespace and outlive the container";
+	if (cfg->n_mounts)
+		return "mounts";
+	if (l->n_devices)
+		return "linux.devices";
+	*why = "without one the root would be remounted read-only for the host";
+	if (cfg->root_readonly)
+		return "root.readonly";
+	*why = "without one it would change the propagation of the host's /";
+	if (l->rootfs_propagation)
+		return "linux.rootfsPropagation";
+	return NULL;
+}
+
+/* runc's rule: a hostname or domainname needs a uts entry, either a new
+ * namespace or one joined by path (it is then set in that namespace); with
+ * none it would be the host's. */
+static int check_uts(const struct oci_config *cfg, struct b_err *err)
+{
+	const char *field = NULL;
+
+	if (oci_config_ns(cfg, OCI_NS_UTS))
+		return 0;
+	if (cfg->hostname && *cfg->hostname)
+		field = "hostname";
+	else if (cfg->domainname && *cfg->domainname)
+		field = "domainname";
+	if (!field)
+		return 0;
+	return b_err_set(err, EINVAL,
+		"config.json: %s: needs a uts namespace, new or joined by path (add {\"type\": \"uts\"} to linux.namespaces); without one it would be the host's, which runc refuses too",
+		field);
+}
+
+int rt_namespaces_validate(const struct oci_config *cfg, struct b_err *err)
+{
+	const char *field, *why;
+
+	if (!oci_config_ns(cfg, OCI_NS_MOUNT) && (field = needs_own_mounts(cfg, &why)))
+		return b_err_set(err, EINVAL,
+			"config.json: %s: needs a mount namespace (add {\"type\": \"mount\"} to linux.namespaces): %s",
+			field, why);
+	return check_uts(cfg, err);
 }

@@ -1,17 +1,21 @@
 /* cgroups/: the parts that need no cgroup hierarchy.  Where a
  * linux.cgroupsPath leads (cg_resolve_rel, with the mount and the caller's
  * own cgroup given), which absolute paths lie below the mount
- * (cg_path_split), and the OCI → cgroup v2 weight conversions.  Nothing
+ * (cg_path_split), the OCI → cgroup v2 weight conversions, and what the
+ * undo of a failed create removes (on plain directories in /tmp).  Nothing
  * here reads or writes /sys/fs/cgroup. */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cgroups/cgroup.h"
 #include "cgroups/resources.h"
 #include "common/cleanup.h"
+#include "common/fsutil.h"
 #include "testmain.h"
 
 #define MNT "/sys/fs/cgroup"
@@ -259,11 +263,101 @@ START_TEST(blkio_out_of_range_stays_invalid)
 }
 END_TEST
 
+/* ---- undo of a create: a tree of plain directories plays the hierarchy */
+
+/* A temp dir as the "mount" holding a pre-existing /p, and cg = /p/a/b/c. */
+static void undo_tree(struct cg_path *cg, char *p, size_t size)
+{
+	memset(cg, 0, sizeof(*cg));
+	snprintf(cg->mount, sizeof(cg->mount), "/tmp/berth-ut-cg.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(cg->mount));
+	snprintf(cg->rel, sizeof(cg->rel), "/p/a/b/c");
+	snprintf(cg->abs, sizeof(cg->abs), "%s%s", cg->mount, cg->rel);
+	snprintf(p, size, "%s/p", cg->mount);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+}
+
+static bool is_dir(const char *base, const char *sub)
+{
+	char path[1200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", base, sub);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Only what the create made goes, deepest first; the parent that was
+ * there before stays. */
+START_TEST(undo_removes_made_parents_only)
+{
+	struct cg_path cg;
+	struct b_err err = { 0 };
+	char p[300];
+	int fd = -1;
+
+	undo_tree(&cg, p, sizeof(p));
+	ck_assert_int_eq(cg_create(&cg, NULL, &fd, &err), 0);
+	close(fd);
+	ck_assert_uint_eq(cg.made, 3);
+	ck_assert(is_dir(cg.abs, ""));
+	ck_assert_int_eq(cg_destroy_made(&cg, &err), 0);
+	ck_assert(!is_dir(p, "/a"));
+	ck_assert(is_dir(p, ""));
+	ck_assert_int_eq(rmdir(p), 0);
+	ck_assert_int_eq(rmdir(cg.mount), 0);
+}
+END_TEST
+
+/* A cgroup made next to ours since then (by another create) keeps the
+ * parent it lives in, and so every one above: the walk stops at the first
+ * parent that is not empty. */
+START_TEST(undo_stops_at_a_parent_in_use)
+{
+	struct cg_path cg;
+	struct b_err err = { 0 };
+	char p[300], other[400];
+	int fd = -1;
+
+	undo_tree(&cg, p, sizeof(p));
+	ck_assert_int_eq(cg_create(&cg, NULL, &fd, &err), 0);
+	close(fd);
+	snprintf(other, sizeof(other), "%s/a/b/other", p);
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	ck_assert_int_eq(cg_destroy_made(&cg, &err), 0);
+	ck_assert(!is_dir(cg.abs, ""));
+	ck_assert(is_dir(p, "/a/b/other"));
+	ck_assert_int_eq(rmdir(other), 0);
+	b_rm_rf(cg.mount);
+}
+END_TEST
+
+/* Nothing made (the leaf was there, empty): only the leaf goes, as
+ * before; its parents stay. */
+START_TEST(undo_of_an_existing_leaf_keeps_its_parents)
+{
+	struct cg_path cg;
+	struct b_err err = { 0 };
+	char p[300];
+	int fd = -1;
+
+	undo_tree(&cg, p, sizeof(p));
+	ck_assert_int_eq(b_mkdir_p(cg.abs, 0755), 0);
+	ck_assert_int_eq(cg_create(&cg, NULL, &fd, &err), 0);
+	close(fd);
+	ck_assert_uint_eq(cg.made, 0);
+	ck_assert_int_eq(cg_destroy_made(&cg, &err), 0);
+	ck_assert(!is_dir(cg.abs, ""));
+	ck_assert(is_dir(p, "/a/b"));
+	b_rm_rf(cg.mount);
+}
+END_TEST
+
 static Suite *cgroups_suite(void)
 {
 	Suite *s = suite_create("cgroups");
 	TCase *paths = tcase_create("paths");
 	TCase *weights = tcase_create("weights");
+	TCase *undo = tcase_create("undo");
 
 	tcase_add_loop_test(paths, resolve_table, 0, (int)B_ARRAY_SIZE(resolve_cases));
 	tcase_add_test(paths, resolve_too_long);
@@ -276,6 +370,10 @@ static Suite *cgroups_suite(void)
 	tcase_add_loop_test(weights, blkio_table, 0, (int)B_ARRAY_SIZE(blkio_cases));
 	tcase_add_test(weights, blkio_out_of_range_stays_invalid);
 	suite_add_tcase(s, weights);
+	tcase_add_test(undo, undo_removes_made_parents_only);
+	tcase_add_test(undo, undo_stops_at_a_parent_in_use);
+	tcase_add_test(undo, undo_of_an_existing_leaf_keeps_its_parents);
+	suite_add_tcase(s, undo);
 	return s;
 }
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/internal.h"
 #include "runtime/seccomp.h"
 #include "specs/seccomp_default.h"
 #include "testmain.h"
@@ -1040,6 +1041,55 @@ START_TEST(send_listener_errors)
 }
 END_TEST
 
+/* rt_cloexec_from under a filter that refuses close_range (and, with
+ * also_open, the open of /proc/self/fd): fds opened without O_CLOEXEC get
+ * the flag anyway, the one below `first` does not. */
+struct cloexec_case {
+	struct rt_seccomp *f;
+	bool also_open;
+};
+
+static void child_cloexec(int fd, void *arg)
+{
+	const struct cloexec_case *c = arg;
+	int below = dup(0), a = dup(0), b;
+
+	EXPECT(fd, below >= 0 && a >= 0, "dup: %s", strerror(errno));
+	b = fcntl(a, F_DUPFD, 200);
+	EXPECT(fd, b >= 0, "F_DUPFD: %s", strerror(errno));
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	load_or_fail(fd, c->f, NULL);
+	EXPECT(fd, syscall(SYS_close_range, 3U, ~0U, 4U) < 0 && errno == EPERM,
+	       "close_range was not refused");
+	EXPECT(fd, !c->also_open || (open("/proc/self/fd", O_RDONLY | O_DIRECTORY) < 0 && errno == EPERM),
+	       "open was not refused");
+	rt_cloexec_from(below + 1);
+	EXPECT(fd, !(fcntl(below, F_GETFD) & FD_CLOEXEC), "fd %d below the range was marked", below);
+	EXPECT(fd, fcntl(a, F_GETFD) & FD_CLOEXEC, "fd %d not marked close-on-exec", a);
+	EXPECT(fd, fcntl(b, F_GETFD) & FD_CLOEXEC, "fd %d not marked close-on-exec", b);
+}
+
+START_TEST(cloexec_without_close_range)
+{
+	char *names[] = { "close_range", "open", "openat", NULL };
+	struct oci_seccomp_syscall sc = { .names = names, .action = OCI_SCMP_ACT_ERRNO };
+	struct oci_seccomp spec = base_spec(OCI_SCMP_ACT_ALLOW);
+	_cleanup_(rt_seccomp_freep) struct rt_seccomp *f = NULL;
+	struct cloexec_case c = { 0 };
+
+	spec.syscalls = &sc;
+	spec.n_syscalls = 1;
+	names[1] = NULL; /* close_range only: the /proc/self/fd walk */
+	c.f = compile_ok(&spec);
+	run_child(child_cloexec, &c);
+	rt_seccomp_free(c.f);
+	names[1] = "open"; /* no procfs either: the walk over every number */
+	c.f = f = compile_ok(&spec);
+	c.also_open = true;
+	run_child(child_cloexec, &c);
+}
+END_TEST
+
 static void child_large(int fd, void *arg)
 {
 	pid_t pid = getpid();
@@ -1320,6 +1370,7 @@ static Suite *seccomp_suite(void)
 	tcase_add_test(tc, notify_listener);
 	tcase_add_test(tc, notify_listener_with_flags);
 	tcase_add_test(tc, load_needs_nnp_or_cap_sys_admin);
+	tcase_add_test(tc, cloexec_without_close_range);
 	tcase_add_test(tc, send_listener_errors);
 	tcase_add_test(tc, process_state_json);
 	tcase_add_test(tc, large_profile);

@@ -1,11 +1,13 @@
 /* runtime/validate.c: which container ids are accepted (they name a
- * directory under --root), and which linux.sysctl keys a config may set
- * (only those its own namespaces isolate). */
+ * directory under --root), which linux.sysctl keys a config may set
+ * (only those its own namespaces isolate), and which fields need a mount
+ * or uts namespace. */
 #include <check.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "common/cleanup.h"
 #include "runtime/container.h"
@@ -191,11 +193,68 @@ START_TEST(sysctl_every_key)
 }
 END_TEST
 
+/* Which fields need which namespace (rt_namespaces_validate): each case
+ * adds one field to a config with the namespaces `ns`. */
+static const struct ns_case {
+	enum oci_ns_kind ns[OCI_NS_KINDS + 1];
+	enum oci_ns_kind joined;      /* OCI_NS_KINDS: none joined */
+	int field;                    /* what the case sets, see set_field */
+	const char *refusal;          /* NULL: accepted; else the message's start */
+} ns_cases[] = {
+	{ NONE, OCI_NS_KINDS, 0, NULL },  /* no namespace at all, nothing that needs one */
+	{ NO_UTS, OCI_NS_KINDS, 0, NULL },
+	{ ALL_NS, OCI_NS_KINDS, 1, NULL },
+	{ ALL_NS, OCI_NS_UTS, 1, NULL },  /* set in the joined namespace */
+	{ ALL_NS, OCI_NS_UTS, 2, NULL },
+	{ NO_UTS, OCI_NS_KINDS, 1, "config.json: hostname: needs a uts namespace" },
+	{ NO_UTS, OCI_NS_KINDS, 2, "config.json: domainname: needs a uts namespace" },
+	{ ALL_NS, OCI_NS_MOUNT, 3, NULL },  /* a joined mount namespace is not the runtime's */
+	{ ALL_NS, OCI_NS_KINDS, 3, NULL },
+	{ NONE, OCI_NS_KINDS, 3, "config.json: linux.maskedPaths: needs a mount namespace" },
+	{ NONE, OCI_NS_KINDS, 4, "config.json: linux.readonlyPaths: needs a mount namespace" },
+	{ NONE, OCI_NS_KINDS, 5, "config.json: mounts: needs a mount namespace" },
+	{ NONE, OCI_NS_KINDS, 6, "config.json: root.readonly: needs a mount namespace" },
+	{ NONE, OCI_NS_KINDS, 7, "config.json: linux.rootfsPropagation: needs a mount namespace" },
+	{ NONE, OCI_NS_KINDS, 8, "config.json: linux.devices: needs a mount namespace" },
+};
+
+START_TEST(ns_table)
+{
+	static char *paths[] = { "/proc/kcore", NULL };
+	static char *none[] = { NULL };
+	static struct oci_mount mount = { .destination = "/tmp", .type = "tmpfs" };
+	const struct ns_case *t = &ns_cases[_i];
+	struct sysctl_cfg c;
+	struct b_err err = { 0 };
+	int r;
+
+	make_cfg(&c, "unused", t->ns, t->joined);
+	c.cfg.linux.sysctl.n = 0;
+	c.cfg.linux.masked_paths = t->field == 3 ? paths : none;
+	c.cfg.linux.readonly_paths = t->field == 4 ? paths : none;
+	c.cfg.hostname = t->field == 1 ? "h" : NULL;
+	c.cfg.domainname = t->field == 2 ? "d" : NULL;
+	c.cfg.mounts = t->field == 5 ? &mount : NULL;
+	c.cfg.n_mounts = t->field == 5;
+	c.cfg.root_readonly = t->field == 6;
+	c.cfg.linux.rootfs_propagation = t->field == 7 ? MS_PRIVATE : 0;
+	c.cfg.linux.n_devices = t->field == 8;
+	r = rt_namespaces_validate(&c.cfg, &err);
+	if (!t->refusal) {
+		ck_assert_msg(r == 0, "case %d refused: %s", _i, err.msg);
+		return;
+	}
+	ck_assert_msg(r == -EINVAL, "case %d: got %d, want -EINVAL", _i, r);
+	ck_assert_msg(!strncmp(err.msg, t->refusal, strlen(t->refusal)), "case %d: \"%s\"", _i, err.msg);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
 	TCase *ids = tcase_create("ids");
 	TCase *sysctls = tcase_create("sysctls");
+	TCase *nss = tcase_create("namespaces");
 
 	tcase_add_loop_test(ids, id_table, 0, (int)B_ARRAY_SIZE(id_cases));
 	tcase_add_test(ids, id_null_and_length);
@@ -203,6 +262,8 @@ static Suite *validate_suite(void)
 	tcase_add_loop_test(sysctls, sysctl_table, 0, (int)B_ARRAY_SIZE(sysctl_cases));
 	tcase_add_test(sysctls, sysctl_every_key);
 	suite_add_tcase(s, sysctls);
+	tcase_add_loop_test(nss, ns_table, 0, (int)B_ARRAY_SIZE(ns_cases));
+	suite_add_tcase(s, nss);
 	return s;
 }
 

@@ -159,6 +159,8 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 		return cli_usage(cli, c, "expected one pod file");
 	if (pod_spec_load(argv[optind], &pod, &err) < 0)
 		return cli_error(cli, &err);
+	if (cli->ctx.no_cgroup)
+		return cli_errorf(cli, "pod run: a pod needs cgroups (not --cgroup-manager disabled)");
 	if (detached) {
 		/* Made absolute for the child, which leaves the cwd, but not
 		 * resolved: the supervisor checks the path as given (a

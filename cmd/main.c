@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		   "  --log-format text|json format of log lines (json: runc's format)\n"
 		   "  --debug                trace every step (to --log, default stderr)\n"
 		   "  --systemd-cgroup       use systemd for cgroups (needs a running systemd)\n"
+		   "  --cgroup-manager M     cgroupfs (default), systemd (= --systemd-cgroup) or\n"
+		   "                         disabled (no cgroup: containers stay in berth's own)\n"
 		   "  -v, --version          print the version and compiled-in features\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -65,7 +67,20 @@ static void version(void)
 	printf("features: +CGROUPV2 +SECCOMP +CAP +USERNS +TIMENS +PIDFD +CLONE3 +OPENAT2 -APPARMOR -SELINUX -SYSTEMD-CGROUP -CRIU\n");
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_CGROUP_MANAGER,
+       OPT_ROOTLESS, OPT_CRIU };
+
+/* crun's --cgroup-manager, which podman passes (--cgroups=disabled). */
+static int cgroup_manager(struct cli *cli, const char *m)
+{
+	if (!strcmp(m, "systemd"))
+		cli->systemd_cgroup = true;
+	else if (!strcmp(m, "disabled"))
+		cli->ctx.no_cgroup = true;
+	else if (strcmp(m, "cgroupfs"))
+		return cli_errorf(cli, "--cgroup-manager: \"%s\" is not cgroupfs, systemd or disabled", m);
+	return 0;
+}
 
 static int parse_global(struct cli *cli, int argc, char **argv)
 {
@@ -75,6 +90,7 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+		{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
 		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
 		{ "criu", required_argument, NULL, OPT_CRIU },
 		{ "version", no_argument, NULL, 'v' },
@@ -100,6 +116,10 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_DEBUG: cli->debug = true; break;
 		case OPT_SYSTEMD: cli->systemd_cgroup = true; break;
+		case OPT_CGROUP_MANAGER:
+			if (cgroup_manager(cli, optarg))
+				return -1;
+			break;
 		case OPT_ROOTLESS: case OPT_CRIU: break; /* accepted for compatibility */
 		case 'v': version(); exit(0);
 		case 'h': usage(stdout); exit(0);

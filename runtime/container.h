@@ -33,6 +33,7 @@ enum rt_log_level {
 struct rt_ctx {
 	const char *root;        /* state directory root (--root) */
 	bool systemd_cgroup;     /* --systemd-cgroup */
+	bool no_cgroup;          /* --cgroup-manager disabled: containers stay in the caller's cgroup */
 	void (*log)(void *ud, enum rt_log_level level, const char *msg);
 	void *log_ud;
 	enum rt_log_level log_level;   /* the most verbose level passed to log */

@@ -169,9 +169,16 @@ static int save_state(struct create_job *j, const char *status, struct b_err *er
 
 static int setup_cgroup(struct create_job *j, struct b_err *err)
 {
-	int r = cg_resolve(j->cfg->linux.cgroups_path, j->o->id, j->ctx->systemd_cgroup, &j->cg, err);
+	int r;
 
-	if (r < 0)
+	/* crun's --cgroup-manager disabled (podman --cgroups=disabled): no
+	 * cgroup, so no limit or device rule can be applied. */
+	if (j->ctx->no_cgroup) {
+		if (j->cfg->linux.resources)
+			rt_logf(j->ctx, RT_LOG_WARN, "linux.resources ignored: --cgroup-manager disabled");
+		return 0;
+	}
+	if ((r = cg_resolve(j->cfg->linux.cgroups_path, j->o->id, j->ctx->systemd_cgroup, &j->cg, err)) < 0)
 		return r;
 	rt_cg_trace(j->ctx, &j->cg);
 	rt_logf(j->ctx, RT_LOG_DEBUG, "cgroup: %s (linux.cgroupsPath \"%s\")", j->cg.abs,

@@ -436,7 +436,7 @@ static int exec_target(struct exec_job *j, const char *id, const struct oci_stat
 {
 	j->pidfd = b_pidfd_open(st->pid, 0);
 	if (j->pidfd < 0 || !rt_proc_alive(st->pid, st->pid_start_time))
-		return b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+		return b_err_set(err, ESRCH, "container \"%s\": container not running", id);
 	j->ns_flags = differing_ns(st->pid);
 	j->join_pid = (j->ns_flags & CLONE_NEWPID) != 0;
 	j->ns_flags &= ~CLONE_NEWPID;

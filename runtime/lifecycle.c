@@ -166,7 +166,7 @@ static int signal_init(const struct oci_state *st, int sig, struct b_err *err)
 		return b_err_sys(err, errno, "container \"%s\": init pid %d", st->id, (int)st->pid);
 	/* The pidfd pins the process: check it is still ours, then signal. */
 	if (!rt_proc_alive(st->pid, st->pid_start_time))
-		return b_err_set(err, ESRCH, "container \"%s\" is not running", st->id);
+		return b_err_set(err, ESRCH, "container \"%s\": container not running", st->id);
 	if (b_pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
 		return b_err_sys(err, errno, "sending signal %d to container \"%s\"", sig, st->id);
 	return 0;
@@ -184,7 +184,7 @@ int rt_kill(const struct rt_ctx *ctx, const char *id, int sig, bool all, struct 
 	rt_logf(ctx, RT_LOG_DEBUG, "kill %s: signal %d to %s (status %s)", id, sig,
 		all && cg ? cg : "the init", st->status);
 	if (!strcmp(st->status, "stopped") && !(all && cg && !cg_is_empty(cg))) {
-		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+		r = b_err_set(err, ESRCH, "container \"%s\": container not running", id);
 	} else if (all && cg) {
 		r = sig == SIGKILL ? cg_kill_all(cg, err) : cg_signal_all(cg, sig, err);
 		/* A frozen cgroup delivers nothing until thawed. */
@@ -420,7 +420,7 @@ int rt_stats(const struct rt_ctx *ctx, const char *id, struct cg_stats *out, str
 	if (r < 0)
 		return r;
 	if (!strcmp(st->status, "stopped"))
-		r = b_err_set(err, ESRCH, "container \"%s\" is not running", id);
+		r = b_err_set(err, ESRCH, "container \"%s\": container not running", id);
 	else if (!st->cgroup_path || !*st->cgroup_path)
 		r = b_err_set(err, ENOTSUP, "container \"%s\" has no cgroup", id);
 	else

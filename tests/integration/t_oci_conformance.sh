@@ -408,3 +408,50 @@ c['linux']['seccomp']={'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
   out=$(b start exf 2>&1) && fail "start of an executable uid 1000 may not run succeeded"
   assert_contains "$out" "/bin/x: Permission denied"
 }
+
+# ---- what the shims and podman parse (issue 11, real clients) ----
+
+# containerd's shim reads the last JSON error line of --log, and maps a
+# kill error containing "container not running" or "does not exist" to
+# not-found: both must be there, word for word.
+test_oci_kill_errors_as_the_shims_read_them() {
+  local log=$T_DIR/log.json out
+  make_bundle "$T_DIR/b" true
+  b create -b "$T_DIR/b" kx && b start kx || fail "create and start"
+  wait_status kx stopped
+  out=$(b --log "$log" --log-format json kill kx KILL 2>&1)
+  assert_eq 1 $? "exit status of kill of a stopped container"
+  assert_contains "$out" "container not running"
+  out=$(b --log "$log" --log-format json kill nosuch KILL 2>&1)
+  assert_contains "$out" "does not exist"
+  python3 - "$log" <<'PY' || fail "log: $(cat "$log")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert [l["level"] for l in lines] == ["error", "error"], lines
+assert "container not running" in lines[0]["msg"], lines
+assert "does not exist" in lines[1]["msg"], lines
+PY
+  b delete kx
+}
+
+# crun's global --cgroup-manager, which podman passes: cgroupfs is the
+# default, systemd is --systemd-cgroup, disabled leaves the container in
+# berth's own cgroup (and says that limits cannot apply).
+test_oci_cgroup_manager_option() {
+  local out mine
+  b --cgroup-manager cgroupfs list >/dev/null || fail "--cgroup-manager cgroupfs"
+  out=$(b --cgroup-manager bogus list 2>&1)
+  assert_eq 1 $? "exit status of --cgroup-manager bogus"
+  assert_contains "$out" '"bogus" is not cgroupfs, systemd or disabled'
+  make_bundle "$T_DIR/b" cat /proc/self/cgroup
+  # No cgroup namespace, and so no cgroup2 mount (there is no cgroup of
+  # its own to show): /proc/self/cgroup then gives the real path.
+  cfg "$T_DIR/b" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']"
+  cfg "$T_DIR/b" "c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/sys/fs/cgroup']"
+  cfg "$T_DIR/b" "c['linux']['resources'] = {'pids': {'limit': 10}}"
+  out=$(b --cgroup-manager disabled run -b "$T_DIR/b" cm 2>"$T_DIR/err") || fail "run: $(cat "$T_DIR/err")"
+  mine=$(grep '^0::' /proc/self/cgroup)
+  assert_eq "$mine" "$(printf '%s\n' "$out" | grep '^0::')" "the container's cgroup v2 path"
+  assert_contains "$(cat "$T_DIR/err")" "linux.resources ignored: --cgroup-manager disabled"
+  assert_gone cm
+}

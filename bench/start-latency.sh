@@ -14,7 +14,10 @@
 #   BENCH_ROUND=20        containers per runtime per round
 #   BENCH_WARMUP=10       warm-up containers per runtime per mode (discarded)
 #   BENCH_MODES="run lifecycle"
-#   BENCH_RUNTIMES="berth crun runc berth-hostns"
+#   BENCH_RUNTIMES="berth crun runc berth-hostns berth-ro"
+#                         berth-ro: the same berth installed on a read-only
+#                         bind mount (in the private namespace), where it
+#                         skips its CVE-2019-5736 copy (runtime/selfexe.c)
 #   BERTH_VARIANTS="NAME=PATH[,VAR=VAL...] ..."
 #                         extra berth binaries, measured as runtime
 #                         "berth-NAME" in the private namespace alongside the
@@ -28,7 +31,7 @@ N=${1:-200}
 ROUND=${BENCH_ROUND:-20}
 WARMUP=${BENCH_WARMUP:-10}
 MODES=${BENCH_MODES:-"run lifecycle"}
-RUNTIMES=${BENCH_RUNTIMES:-"berth crun runc berth-hostns"}
+RUNTIMES=${BENCH_RUNTIMES:-"berth crun runc berth-hostns berth-ro"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 BERTH_SRC=${BERTH:-$REPO/build/cmd/berth}
@@ -44,7 +47,7 @@ log() { echo "# $*" >&2; }
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer (got '$N')"
 [[ $ROUND =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUND must be a positive integer"
 [ "$(id -u)" = 0 ] || die "must run as root (containers with namespaces and cgroups)"
-for t in gcc python3 unshare mount; do
+for t in gcc python3 unshare nsenter mount; do
   command -v "$t" >/dev/null || die "$t is required"
 done
 [ -x "$BERTH_SRC" ] || die "no berth binary at $BERTH_SRC (run tools/build.sh)"
@@ -52,7 +55,7 @@ done
 declare -A VAR_PATH VAR_ENV
 for v in ${BERTH_VARIANTS:-}; do
   name=${v%%=*}; rest=${v#*=}
-  [[ $name =~ ^[a-z0-9]+$ && $name != hostns && $v == *=* ]] || die "bad BERTH_VARIANTS entry '$v'"
+  [[ $name =~ ^[a-z0-9]+$ && $name != hostns && $name != ro && $v == *=* ]] || die "bad BERTH_VARIANTS entry '$v'"
   VAR_PATH[$name]=${rest%%,*}
   VAR_ENV[$name]=
   if [[ $rest == *,* ]]; then VAR_ENV[$name]=$(echo "${rest#*,}" | tr , ' '); fi
@@ -89,6 +92,7 @@ ns_opt() {   # measure options: mount namespace (and environment) of runtime $1
 rt_cmd() {   # command prefix (binary + --root) of runtime $1
   case $1 in
     berth|berth-hostns) echo "$BERTH --root $WORK/root/$1" ;;
+    berth-ro) echo "$WORK/ro/berth --root $WORK/root/$1" ;;
     berth-*) echo "$WORK/bin/$1 --root $WORK/root/$1" ;;
     crun) echo "$CRUN --root $WORK/root/crun" ;;
     runc) echo "$RUNC --root $WORK/root/runc" ;;
@@ -144,6 +148,13 @@ bench_make_bundle "$BUNDLE" "$BERTH" "$BUSYBOX"
 # setns()es into it in the forked child just before exec, so entering it
 # costs the runtimes nothing.
 bench_start_ns "$WORK" || die "private mount namespace setup failed"
+if [[ " $RUNTIMES " == *" berth-ro "* ]]; then
+  # Read-only in the private namespace only: the host never sees it.
+  mkdir -p "$WORK/robin" "$WORK/ro"
+  cp "$BERTH" "$WORK/robin/berth"
+  nsenter --mount="$NS" sh -c 'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"' \
+    _ "$WORK/robin" "$WORK/ro" || die "read-only bind for berth-ro failed"
+fi
 
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
@@ -218,6 +229,7 @@ echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/meta.txt"
   for rt in "${RTS[@]}"; do
     case $rt in
       berth-hostns) where="host mount namespace (hybrid; cgroup2 at /sys/fs/cgroup/unified)" ;;
+      berth-ro) where="private mount namespace (pure cgroup2 at /sys/fs/cgroup); the berth binary on a read-only bind mount" ;;
       berth-*) where="private mount namespace (pure cgroup2 at /sys/fs/cgroup); variant binary ${VAR_PATH[${rt#berth-}]}, env: ${VAR_ENV[${rt#berth-}]:-none}" ;;
       *) where="private mount namespace (pure cgroup2 at /sys/fs/cgroup)" ;;
     esac

@@ -35,6 +35,42 @@ test_init_exe_is_sealed_memfd() {
   assert_eq /bin/busybox "$(readlink /proc/$pid/exe)" "executable after start"
 }
 
+# Installed on a read-only mount, berth is not copied: the link leads to
+# that file, and it cannot be opened for writing through it (EROFS).
+test_init_exe_on_a_read_only_mount_stays_unwritable() {
+  make_bundle "$T_DIR/b" sleep 60
+  mkdir -p "$T_DIR/bin" "$T_DIR/ro"
+  cp "$BERTH" "$T_DIR/bin/berth"
+  local sum pid
+  sum=$(md5sum < "$T_DIR/bin/berth")
+  # The read-only bind lives in a mount namespace of this test only.
+  unshare -m --propagation private sh -c '
+    mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" &&
+    exec "$2/berth" --root "$3" create -b "$4" --pid-file "$5" roexe' \
+    _ "$T_DIR/bin" "$T_DIR/ro" "$T_ROOT" "$T_DIR/b" "$T_DIR/pid" || fail "create from a read-only mount"
+  pid=$(cat "$T_DIR/pid")
+  # The link's text is relative to a mount this namespace cannot see:
+  # compare the file itself.
+  assert_eq "$(stat -c %d:%i "$T_DIR/bin/berth")" "$(stat -L -c %d:%i /proc/$pid/exe)" \
+    "/proc/PID/exe of the init is the installed file (no memfd copy)"
+  # The 2019 exploit: hold the link open (O_PATH) while berth runs, then
+  # reopen it for writing once nothing executes the file any more.
+  python3 - "$pid" "$BERTH" "$T_ROOT" <<'PY' || fail "the berth file could be reopened for writing"
+import errno, os, subprocess, sys
+pid, berth, root = sys.argv[1:]
+fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+subprocess.run([berth, "--root", root, "start", "roexe"], check=True)
+assert os.readlink(f"/proc/{pid}/exe") == "/bin/busybox"
+try:
+    os.open(f"/proc/self/fd/{fd}", os.O_WRONLY | os.O_APPEND)
+except OSError as e:
+    sys.exit(0 if e.errno == errno.EROFS else f"reopen: {e}")
+sys.exit("reopened for writing")
+PY
+  assert_eq "$sum" "$(md5sum < "$T_DIR/bin/berth")" "the installed berth binary"
+  b delete -f roexe
+}
+
 test_cwd_cannot_escape_root() {
   make_bundle "$T_DIR/b" sh -c 'pwd; ls ../../../../..'
   local n out

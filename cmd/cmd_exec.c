@@ -16,6 +16,7 @@ enum {
 	OPT_PROCESS = 'p', OPT_TTY = 't', OPT_DETACH = 'd', OPT_ENV = 'e', OPT_USER = 'u',
 	OPT_CAP = 'c', OPT_CWD = 400, OPT_PIDFILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NNP,
 	OPT_IGNORED,
+	OPT_APPARMOR,
 };
 
 static int parse_user(const char *s, struct rt_exec_opts *o)
@@ -66,7 +67,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
-		{ "apparmor", required_argument, NULL, OPT_IGNORED },
+		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
 		{ "process-label", required_argument, NULL, OPT_IGNORED },
 		{ "additional-gids", required_argument, NULL, 'g' },
 		{ 0 },
@@ -141,6 +142,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			}
 			break;
 		case OPT_IGNORED: break;
+		case OPT_APPARMOR: o.apparmor_profile = optarg; break;
 		default:
 			rc = cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
 			goto out;

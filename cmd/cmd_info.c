@@ -217,7 +217,7 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 	str_array(w, "knownFlags", flags);
 	str_array(w, "supportedFlags", flags);
 	jw_obj_close(w);
-	jw_key(w, "apparmor"); jw_obj_open(w); jw_kbool(w, "enabled", false); jw_obj_close(w);
+	jw_key(w, "apparmor"); jw_obj_open(w); jw_kbool(w, "enabled", true); jw_obj_close(w);
 	jw_key(w, "selinux"); jw_obj_open(w); jw_kbool(w, "enabled", false); jw_obj_close(w);
 	jw_key(w, "intelRdt"); jw_obj_open(w); jw_kbool(w, "enabled", false); jw_obj_close(w);
 	jw_key(w, "mountExtensions");

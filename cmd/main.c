@@ -64,7 +64,7 @@ static void version(void)
 {
 	printf("berth version %s\n", BERTH_VERSION);
 	printf("spec: 1.3.0 (accepts 1.0.0 to 1.3.x)\n");
-	printf("features: +CGROUPV2 +SECCOMP +CAP +USERNS +TIMENS +PIDFD +CLONE3 +OPENAT2 -APPARMOR -SELINUX -SYSTEMD-CGROUP -CRIU\n");
+	printf("features: +CGROUPV2 +SECCOMP +CAP +USERNS +TIMENS +PIDFD +CLONE3 +OPENAT2 +APPARMOR -SELINUX -SYSTEMD-CGROUP -CRIU\n");
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_CGROUP_MANAGER,

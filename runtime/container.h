@@ -170,6 +170,7 @@ struct rt_exec_opts {
 	bool tty;
 	bool want_console;           /* tty without console_socket: see rt_create_opts */
 	bool no_new_privs;
+	const char *apparmor_profile;  /* --apparmor: instead of the config's, NULL */
 	const char *console_socket;
 	const char *pid_file;
 	int preserve_fds;

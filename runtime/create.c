@@ -87,9 +87,8 @@ static int validate_for_create(const struct oci_config *cfg, struct b_err *err)
 
 	if (!p)
 		return b_err_set(err, EINVAL, "config.json: process: required to create a container");
-	if (p->apparmor_profile && *p->apparmor_profile)
-		return b_err_set(err, ENOTSUP,
-			"config.json: process.apparmorProfile: AppArmor is not supported by berth (remove the field)");
+	if ((r = rt_apparmor_check(p->apparmor_profile, err)) < 0)
+		return b_err_prefix(err, "config.json");
 	if (p->selinux_label && *p->selinux_label)
 		return b_err_set(err, ENOTSUP,
 			"config.json: process.selinuxLabel: SELinux is not supported by berth (remove the field)");

@@ -102,7 +102,9 @@ static int exec_child_setup(struct exec_job *j, char **exe, char ***env, struct 
 	const struct oci_process *p = &j->proc;
 	int notify = -1, r;
 
-	if ((r = exec_enter(j, err)) < 0)
+	/* While /proc is still ours, not the container's. */
+	if ((r = rt_apparmor_exec_profile(p->apparmor_profile, err)) < 0 ||
+	    (r = exec_enter(j, err)) < 0)
 		return r;
 	if (p->terminal && (r = rt_console_setup(j->console_fd, p, false, err)) < 0)
 		return r;
@@ -193,10 +195,11 @@ static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *er
 	const struct rt_exec_opts *o = j->o;
 	const struct oci_process *base = j->cfg ? j->cfg->process : NULL;
 	static char *const default_env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	int r;
 
 	if (o->process) {
 		j->proc = *o->process;
-		return 0;
+		return rt_apparmor_check(j->proc.apparmor_profile, err);
 	}
 	if (!o->args || !o->args[0])
 		return b_err_set(err, EINVAL, "exec: a command (or --process FILE) is required");
@@ -206,6 +209,10 @@ static int build_process(struct exec_job *j, struct b_arena *a, struct b_err *er
 	j->proc.env = merge_env(a, base ? base->env : default_env, o->env);
 	j->proc.terminal = o->tty;
 	j->proc.has_console_size = false;
+	if (o->apparmor_profile)
+		j->proc.apparmor_profile = (char *)o->apparmor_profile;
+	if ((r = rt_apparmor_check(j->proc.apparmor_profile, err)) < 0)
+		return b_err_prefix(err, "exec");
 	if (o->cwd)
 		j->proc.cwd = (char *)o->cwd;
 	if (!j->proc.cwd)

@@ -255,6 +255,11 @@ static int step_container_hooks(const struct rt_init_args *a, struct init_state 
 }
 
 /* With or without a mount namespace: the container's / is root.path. */
+static int step_apparmor(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
+{
+	return rt_apparmor_exec_profile(a->cfg->process->apparmor_profile, err);
+}
+
 static int step_pivot(const struct rt_init_args *a, struct init_state *st, struct b_err *err)
 {
 	return rt_rootfs_pivot(a, err);
@@ -332,6 +337,8 @@ static const struct {
 	{ "rootfs and mounts", step_rootfs },
 	{ "waiting for the prestart and createRuntime hooks", step_runtime_hooks },
 	{ "createContainer hooks", step_container_hooks },
+	/* Still the host's /proc; the hooks above are not confined by it. */
+	{ "AppArmor profile", step_apparmor },
 	{ "pivot_root", step_pivot },
 	{ "console", step_console },
 	{ "sysctls, masked and read-only paths", step_finalize },

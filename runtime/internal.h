@@ -169,6 +169,13 @@ bool rt_proc_alive(pid_t pid, uint64_t start_time);
  * current root.  *out is malloc'd. */
 int rt_find_executable(const char *name, char *const *env, char **out, struct b_err *err);
 
+/* process.apparmorProfile (apparmor.c): rt_apparmor_check refuses a
+ * profile where AppArmor is off (at create); rt_apparmor_exec_profile
+ * makes the caller's next execve enter it, through the host's /proc (call
+ * it before the container's /proc is the one at /proc). */
+int rt_apparmor_check(const char *profile, struct b_err *err);
+int rt_apparmor_exec_profile(const char *profile, struct b_err *err);
+
 /* The process environment, plus HOME from the root's /etc/passwd when
  * it is missing (as runc does). */
 char **rt_build_env(const struct oci_process *p);

@@ -9,6 +9,12 @@ pkgs=(
   # test rootfs, integration and VM lanes (libc6-dev above also gives the
   # static libc for tests/helpers/sdnotify.c)
   busybox-static iproute2 procps util-linux python3 cpio qemu-system-x86
+  # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
+  # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
+  podman conmon containerd
+  # AppArmor's profile loader, for the VM lane's tests/vm/t_apparmor.sh (the
+  # guest kernel has AppArmor; the profiles are loaded there, not here)
+  apparmor
   # benchmark peers
   crun runc
   # fuzz lane (tools/fuzz.sh): clang with libFuzzer and the sanitizer
@@ -23,3 +29,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+# The tests start their own containerd on a private socket inside the VM
+# guest; a host-wide one the package may have started is not needed.
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now containerd.service >/dev/null 2>&1 || true
+fi

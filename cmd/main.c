@@ -156,10 +156,15 @@ int main(int argc, char **argv, char **envp)
 	c = cli_find_command(argv[idx]);
 	if (!c)
 		return cli_errorf(&cli, "unknown command \"%s\" (see berth --help)", argv[idx]);
-	/* Of the pod subcommands only `run` starts containers. */
-	if (c->enters_container && (strcmp(c->name, "pod") || (idx + 1 < argc && !strcmp(argv[idx + 1], "run"))) &&
-	    rt_ensure_sealed_self(argv, envp, &err) < 0)
+	/* The supervisor starts containers for as long as it lives: it runs
+	 * from a sealed copy of berth once, and its containers need no exec
+	 * stub.  create, run and exec decide once they know the process
+	 * (runtime/exe_guard.c), and may come back here through reexec_argv. */
+	if (c->enters_container && !strcmp(c->name, "pod") && idx + 1 < argc &&
+	    !strcmp(argv[idx + 1], "run") && rt_ensure_sealed_self(argv, envp, &err) < 0)
 		return cli_error(&cli, &err);
+	cli.ctx.reexec_argv = argv;
+	cli.ctx.reexec_envp = envp;
 	cli.ctx.root = cli.root;
 	cli.ctx.systemd_cgroup = cli.systemd_cgroup;
 	cli_log_init(&cli);

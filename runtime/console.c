@@ -167,3 +167,18 @@ int rt_console_recv(int fd, int *master, struct b_err *err)
 	memcpy(master, CMSG_DATA(c), sizeof(int));
 	return 0;
 }
+
+int rt_console_for_create(bool terminal, const char *console_socket, bool want_console, int *ours,
+			  int *theirs, struct b_err *err)
+{
+	if (!terminal)
+		return console_socket ? b_err_set(err, EINVAL,
+						  "--console-socket given but process.terminal is false")
+				      : 0;
+	if (console_socket)
+		return rt_console_connect(console_socket, theirs, err);
+	if (want_console)
+		return rt_console_pair(ours, theirs, err);
+	return b_err_set(err, EINVAL,
+			 "config.json: process.terminal is true: --console-socket is required (or set it to false)");
+}

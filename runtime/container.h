@@ -37,6 +37,11 @@ struct rt_ctx {
 	void (*log)(void *ud, enum rt_log_level level, const char *msg);
 	void *log_ud;
 	enum rt_log_level log_level;   /* the most verbose level passed to log */
+	/* The command line to re-execute from a sealed copy of berth when the
+	 * exec stub cannot protect berth's binary (runtime/exe_guard.c); NULL
+	 * makes such a create or exec fail instead. */
+	char **reexec_argv;
+	char **reexec_envp;
 };
 
 #define RT_LOG_MSG_MAX 1024

@@ -33,7 +33,7 @@ struct create_job {
 	char dir[PATH_MAX];        /* state directory */
 	struct cg_path cg;
 	bool have_dir, have_cg;
-	int lock_fd, cg_fd, start_fd, console_fd, sync_fd;
+	int lock_fd, cg_fd, start_fd, console_fd, sync_fd, stub_fd;
 	int console_ours;          /* our end of the console socketpair */
 	struct rt_seccomp *seccomp;
 	pid_t pid;
@@ -68,7 +68,7 @@ static void job_undo(struct create_job *j)
 static void job_close(struct create_job *j)
 {
 	int *fds[] = { &j->lock_fd, &j->cg_fd, &j->start_fd, &j->console_fd, &j->sync_fd,
-			&j->console_ours };
+			&j->console_ours, &j->stub_fd };
 
 	for (size_t i = 0; i < B_ARRAY_SIZE(fds); i++)
 		if (*fds[i] >= 0) {
@@ -475,7 +475,9 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 	int sp[2], r, min_fd = 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0);
 	bool into = false;
 
+	/* The guard may re-execute berth: before anything is made. */
 	if ((r = validate_for_create(cfg, err)) < 0 || (r = resolve_rootfs(j, err)) < 0 ||
+	    (r = rt_exe_guard_prepare(j->ctx, cfg->process, NULL, &j->stub_fd, err)) < 0 ||
 	    (r = claim_id(j, config_json, err)) < 0)
 		return r;
 	b_now_rfc3339(j->created, sizeof(j->created));
@@ -487,31 +489,23 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 		return r;
 	if ((r = setup_cgroup(j, err)) < 0 || (r = listen_start_socket(j, err)) < 0)
 		return r;
-	if (cfg->process->terminal) {
-		if (j->o->console_socket)
-			r = rt_console_connect(j->o->console_socket, &j->console_fd, err);
-		else if (j->o->want_console)
-			r = rt_console_pair(&j->console_ours, &j->console_fd, err);
-		else
-			return b_err_set(err, EINVAL,
-				"config.json: process.terminal is true: --console-socket is required (or set it to false)");
-		if (r < 0)
-			return r;
-	} else if (j->o->console_socket) {
-		return b_err_set(err, EINVAL, "--console-socket given but process.terminal is false");
-	}
+	if ((r = rt_console_for_create(cfg->process->terminal, j->o->console_socket, j->o->want_console,
+					&j->console_ours, &j->console_fd, err)) < 0)
+		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return b_err_sys(err, errno, "socketpair");
 	j->sync_fd = sp[0];
 	if (rt_lift_fd(&sp[1], min_fd) < 0 || rt_lift_fd(&j->start_fd, min_fd) < 0 ||
-	    rt_lift_fd(&j->console_fd, min_fd) < 0 || rt_lift_fd(&j->cg_fd, min_fd) < 0) {
+	    rt_lift_fd(&j->console_fd, min_fd) < 0 || rt_lift_fd(&j->cg_fd, min_fd) < 0 ||
+	    rt_lift_fd(&j->stub_fd, min_fd) < 0) {
 		close(sp[1]);
 		return b_err_sys(err, errno, "moving fds above --preserve-fds");
 	}
 	a = (struct rt_init_args){
 		.cfg = cfg, .id = j->o->id, .rootfs = j->rootfs, .bundle = j->bundle,
 		.cgroup_abs = j->have_cg ? j->cg.abs : NULL, .sync_fd = sp[1],
-		.start_fd = j->start_fd, .console_fd = j->console_fd, .seccomp = j->seccomp,
+		.start_fd = j->start_fd, .console_fd = j->console_fd, .stub_fd = j->stub_fd,
+		.seccomp = j->seccomp,
 		.preserve_fds = j->o->preserve_fds, .no_pivot = j->o->no_pivot,
 		.no_new_keyring = j->o->no_new_keyring,
 		.new_mntns = oci_config_ns(cfg, OCI_NS_MOUNT) != NULL,
@@ -547,7 +541,7 @@ int rt_create_config(const struct rt_ctx *ctx, const struct rt_create_opts *o,
 	struct create_job j = {
 		.ctx = ctx, .o = o, .cfg = cfg,
 		.lock_fd = -1, .cg_fd = -1, .start_fd = -1, .console_fd = -1, .sync_fd = -1,
-		.pidfd = -1, .console_ours = -1,
+		.stub_fd = -1, .pidfd = -1, .console_ours = -1,
 	};
 	int r = rt_validate_id(o->id, err);
 

@@ -63,6 +63,7 @@ struct exec_job {
 	bool join_pid;
 	int sync_fd;
 	int console_fd;
+	int stub_fd;                  /* the exec stub (rt_exe_guard_prepare), -1 */
 	char *notify_state;           /* seccomp listener message, NULL */
 };
 
@@ -73,7 +74,7 @@ struct exec_job {
  * (CVE-2024-21626). */
 static int exec_enter(struct exec_job *j, struct b_err *err)
 {
-	const int keep[] = { j->sync_fd, j->console_fd };
+	const int keep[] = { j->sync_fd, j->console_fd, j->stub_fd };
 	int r;
 
 	for (int i = 0; i < 3; i++)
@@ -158,8 +159,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_job *j)
 		_exit(127);
 	}
 	prctl(PR_SET_PDEATHSIG, 0);
-	execve(exe, j->proc.args, env);
-	b_err_sys(&err, errno, "exec %s", exe);
+	b_err_sys(&err, -rt_guarded_execve(j->stub_fd, j->sync_fd, exe, j->proc.args, env), "exec %s",
+		  exe);
 	rt_sync_send_err(j->sync_fd, &err);
 	_exit(127);
 }
@@ -356,8 +357,8 @@ static int wait_exec_result(struct exec_job *j, struct rt_created *out, struct b
 	r = rt_sync_recv(j->sync_fd, m);
 	if (r == -EPIPE) {
 		r = 0; /* close-on-exec closed the child's end: it exec'd */
-	} else if (r == 0 && m->type == RT_SYNC_ERROR) {
-		r = b_err_set(err, m->code, "%s", m->payload);
+	} else if (r == 0 && (m->type == RT_SYNC_ERROR || m->type == RT_SYNC_EXEC_ERROR)) {
+		r = rt_sync_error_of(m, err);
 	} else {
 		r = b_err_sys(err, r < 0 ? -r : EPROTO, "exec: reading from the child");
 	}
@@ -414,7 +415,7 @@ static int exec_seccomp(struct exec_job *j, const struct oci_state *st, struct b
 
 /* What needs no look at the running init: a state that allows exec, the
  * config (the caller's, or the one saved at create), the merged process,
- * its console and its seccomp filter.  *cfg is rt_exec's to free. */
+ * the exec stub, its console and its seccomp filter.  *cfg is rt_exec's to free. */
 static int exec_prepare(const struct rt_ctx *ctx, const char *id, const struct oci_state *st,
 			struct exec_job *j, struct oci_config **cfg, struct b_arena *arena,
 			int *console_ours, struct b_err *err)
@@ -429,7 +430,10 @@ static int exec_prepare(const struct rt_ctx *ctx, const char *id, const struct o
 	if (!j->o->config && (r = load_container_config(dir, cfg, err)) < 0)
 		return r;
 	j->cfg = j->o->config ? j->o->config : *cfg;
-	if ((r = build_process(j, arena, err)) < 0 || (r = exec_console(j, console_ours, err)) < 0)
+	/* The guard may re-execute berth: before anything is connected. */
+	if ((r = build_process(j, arena, err)) < 0 ||
+	    (r = rt_exe_guard_prepare(ctx, &j->proc, j->cfg, &j->stub_fd, err)) < 0 ||
+	    (r = exec_console(j, console_ours, err)) < 0)
 		return r;
 	return exec_seccomp(j, st, err);
 }
@@ -460,7 +464,7 @@ static int lift_exec_fds(struct exec_job *j, int sp[2], int *cg_fd, int *console
 	if (rt_lift_fd(&sp[0], min) < 0 || rt_lift_fd(&sp[1], min) < 0 ||
 	    rt_lift_fd(&j->pidfd, min) < 0 || rt_lift_fd(cg_fd, min) < 0 ||
 	    rt_lift_fd(&j->root_fd, min) < 0 || rt_lift_fd(&j->console_fd, min) < 0 ||
-	    rt_lift_fd(console_ours, min) < 0)
+	    rt_lift_fd(console_ours, min) < 0 || rt_lift_fd(&j->stub_fd, min) < 0)
 		return b_err_sys(err, errno, "exec: moving fds above --preserve-fds");
 	return 0;
 }
@@ -508,6 +512,8 @@ static void exec_job_release(struct exec_job *j)
 		close(j->pidfd);
 	if (j->root_fd >= 0)
 		close(j->root_fd);
+	if (j->stub_fd >= 0)
+		close(j->stub_fd);
 	if (j->seccomp && j->seccomp != j->o->seccomp)
 		rt_seccomp_free(j->seccomp);
 	free(j->notify_state);
@@ -516,7 +522,8 @@ static void exec_job_release(struct exec_job *j)
 int rt_exec(const struct rt_ctx *ctx, const char *id, const struct rt_exec_opts *o,
 	    struct rt_created *out, struct b_err *err)
 {
-	struct exec_job j = { .o = o, .pidfd = -1, .root_fd = -1, .sync_fd = -1, .console_fd = -1 };
+	struct exec_job j = { .o = o, .pidfd = -1, .root_fd = -1, .sync_fd = -1, .console_fd = -1,
+			      .stub_fd = -1 };
 	struct oci_state *st = NULL;
 	struct oci_config *cfg = NULL;
 	struct b_arena arena = { 0 };

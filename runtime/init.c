@@ -57,7 +57,7 @@ static void reset_signals(void)
  * looked up (CVE-2024-21626). */
 static int setup_stdio(const struct rt_init_args *a, struct b_err *err)
 {
-	const int keep[] = { a->sync_fd, a->start_fd, a->console_fd };
+	const int keep[] = { a->sync_fd, a->start_fd, a->console_fd, a->stub_fd };
 	int r;
 
 	for (int i = 0; i < 3; i++)
@@ -412,8 +412,8 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 	}
 	if (send(conn, "0", 1, MSG_NOSIGNAL) != 1)
 		_exit(127);
-	execve(st->exe, p->args, st->env);
-	b_err_sys(&err, errno, "exec %s", st->exe);
+	b_err_sys(&err, -rt_guarded_execve(a->stub_fd, conn, st->exe, p->args, st->env), "exec %s",
+		  st->exe);
 	fail_start(conn, &err);
 }
 

@@ -25,6 +25,7 @@ enum rt_sync_type {
 	RT_SYNC_READY,           /* init: fully set up, waiting for start */
 	RT_SYNC_ERROR,           /* either: payload is the error message */
 	RT_SYNC_LOG,             /* init: a trace line (code: enum rt_log_level) */
+	RT_SYNC_EXEC_ERROR,      /* exec stub: execve failed (code: errno; payload "exec PATH") */
 };
 
 #define RT_SYNC_PAYLOAD_MAX (64 * 1024)
@@ -48,6 +49,30 @@ int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err);
 int rt_sync_expect_log(const struct rt_ctx *log, int fd, int type, struct rt_sync_msg *m,
 		       struct b_err *err);
 const char *rt_sync_type_name(int type);
+/* An RT_SYNC_ERROR or RT_SYNC_EXEC_ERROR message as err; -EPROTO for others. */
+int rt_sync_error_of(const struct rt_sync_msg *m, struct b_err *err);
+/* buf holds one RT_SYNC_EXEC_ERROR frame written by the exec stub: make it
+ * err.  false (err untouched) if it is anything else. */
+bool rt_sync_exec_error_frame(const void *buf, size_t len, struct b_err *err);
+
+/* ---- CVE-2019-5736 (runtime/exe_guard.c, runtime/selfexe.c) ----------- */
+
+/* berth runs from a sealed memfd or from a read-only mount. */
+bool rt_self_exe_protected(void);
+/* Why the exec stub must not start p (in the container of cfg, NULL for
+ * create), or NULL when it may. */
+const char *rt_exe_stub_unusable(const struct oci_process *p, const struct oci_config *cfg);
+/* A sealed, close-on-exec memfd with data (or len bytes of src_fd). */
+int rt_memfd_sealed(const char *name, const void *data, size_t len, int src_fd, struct b_err *err);
+/* Before anything is made: *stub_fd gets the exec stub (or -1 when berth is
+ * protected already), or berth re-executes from a sealed copy of itself
+ * (ctx->reexec_argv) and this does not return. */
+int rt_exe_guard_prepare(const struct rt_ctx *ctx, const struct oci_process *p,
+			 const struct oci_config *cfg, int *stub_fd, struct b_err *err);
+/* execve exe, through the stub when stub_fd >= 0, which reports its own
+ * failure on err_fd.  Returns -errno when no execve happened. */
+int rt_guarded_execve(int stub_fd, int err_fd, const char *exe, char *const argv[],
+		      char *const envp[]);
 
 /* ---- trace (runtime/log.c) --------------------------------------------- */
 
@@ -69,6 +94,7 @@ struct rt_init_args {
 	int sync_fd;
 	int start_fd;                /* listening socket `start` connects to */
 	int console_fd;              /* connected --console-socket, -1 */
+	int stub_fd;                 /* the exec stub (rt_exe_guard_prepare), -1 */
 	struct rt_seccomp *seccomp;  /* compiled filter, NULL */
 	int preserve_fds;
 	bool no_pivot;
@@ -139,6 +165,10 @@ int rt_console_connect(const char *path, int *fd, struct b_err *err);
  * socketpair stands in for the socket; rt_console_recv() then takes the
  * master from the caller's end. */
 int rt_console_pair(int *ours, int *theirs, struct b_err *err);
+/* create's console: connected to console_socket, or a pair (want_console),
+ * when the process has a terminal; a socket without one is an error. */
+int rt_console_for_create(bool terminal, const char *console_socket, bool want_console, int *ours,
+			  int *theirs, struct b_err *err);
 int rt_console_recv(int fd, int *master, struct b_err *err);
 
 /* ---- state store ------------------------------------------------------- */

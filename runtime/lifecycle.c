@@ -75,10 +75,11 @@ static int connect_start(const char *dir, struct b_err *err)
 }
 
 /* The init answers "0" once hooks and seccomp are done, then its end closes
- * on a successful execve (close-on-exec); anything else is an error text. */
+ * on a successful execve (close-on-exec); anything else is an error text,
+ * or after "0" the exec stub's binary report (rt_sync_exec_error_frame). */
 static int read_start_reply(int fd, struct b_err *err)
 {
-	char buf[B_ERR_MSG_MAX];
+	char buf[B_ERR_MSG_MAX + 4096 + 64];
 	size_t len = 0;
 
 	for (;;) {
@@ -98,6 +99,8 @@ static int read_start_reply(int fd, struct b_err *err)
 		return 0;
 	if (len == 0)
 		return b_err_set(err, EPIPE, "the container init exited before starting the process");
+	if (buf[0] == '0' && rt_sync_exec_error_frame(buf + 1, len - 1, err))
+		return -err->code;
 	return b_err_set(err, ECANCELED, "%s", buf[0] == '0' ? buf + 1 : buf);
 }
 

@@ -4,10 +4,15 @@
 #include <sys/uio.h>
 
 #include "internal.h"
+#include "runtime/stub/proto.h"
+
+/* The stub writes this header itself (runtime/stub/stub.c). */
+struct sync_hdr { int type; int code; size_t len; };
+_Static_assert(sizeof(struct sync_hdr) == sizeof(struct rt_stub_frame), "sync frame layout");
 
 int rt_sync_send(int fd, int type, int code, const void *payload, size_t len)
 {
-	struct { int type; int code; size_t len; } hdr = { type, code, len };
+	struct sync_hdr hdr = { type, code, len };
 	struct iovec iov[2] = {
 		{ &hdr, sizeof(hdr) },
 		{ (void *)payload, len },
@@ -31,7 +36,7 @@ int rt_sync_send_err(int fd, const struct b_err *e)
 
 int rt_sync_recv(int fd, struct rt_sync_msg *m)
 {
-	struct { int type; int code; size_t len; } hdr;
+	struct sync_hdr hdr;
 	struct iovec iov[2] = {
 		{ &hdr, sizeof(hdr) },
 		{ m->payload, sizeof(m->payload) - 1 },
@@ -65,6 +70,7 @@ const char *rt_sync_type_name(int type)
 	case RT_SYNC_READY: return "READY";
 	case RT_SYNC_ERROR: return "ERROR";
 	case RT_SYNC_LOG: return "LOG";
+	case RT_SYNC_EXEC_ERROR: return "EXEC_ERROR";
 	}
 	return "?";
 }
@@ -85,8 +91,8 @@ int rt_sync_expect_log(const struct rt_ctx *log, int fd, int type, struct rt_syn
 		return b_err_sys(err, -r, "reading from container init");
 	rt_logf(log, RT_LOG_DEBUG, "sync: received %s from the init (waiting for %s)",
 		rt_sync_type_name(m->type), rt_sync_type_name(type));
-	if (m->type == RT_SYNC_ERROR)
-		return b_err_set(err, m->code, "%s", m->payload);
+	if (m->type == RT_SYNC_ERROR || m->type == RT_SYNC_EXEC_ERROR)
+		return rt_sync_error_of(m, err);
 	if (m->type != type)
 		return b_err_set(err, EPROTO, "container init: unexpected message %d (wanted %d)", m->type, type);
 	return 0;
@@ -95,4 +101,28 @@ int rt_sync_expect_log(const struct rt_ctx *log, int fd, int type, struct rt_syn
 int rt_sync_expect(int fd, int type, struct rt_sync_msg *m, struct b_err *err)
 {
 	return rt_sync_expect_log(NULL, fd, type, m, err);
+}
+
+int rt_sync_error_of(const struct rt_sync_msg *m, struct b_err *err)
+{
+	if (m->type == RT_SYNC_ERROR)
+		return b_err_set(err, m->code, "%s", m->payload);
+	if (m->type == RT_SYNC_EXEC_ERROR)
+		return b_err_sys(err, m->code, "%s", m->payload);
+	return b_err_set(err, EPROTO, "unexpected message %s", rt_sync_type_name(m->type));
+}
+
+bool rt_sync_exec_error_frame(const void *buf, size_t len, struct b_err *err)
+{
+	struct sync_hdr h;
+	const char *text = (const char *)buf + sizeof(h);
+
+	if (len <= sizeof(h))
+		return false;
+	memcpy(&h, buf, sizeof(h));
+	if (h.type != RT_SYNC_EXEC_ERROR || h.len == 0 || h.len > len - sizeof(h) ||
+	    memchr(text, '\0', h.len) != text + h.len - 1)
+		return false;
+	b_err_sys(err, h.code, "%s", text);
+	return true;
 }

@@ -28,7 +28,7 @@ struct command {
 	int (*fn)(struct cli *cli, int argc, char **argv);
 	const char *summary;
 	const char *usage;
-	bool enters_container;   /* run from a sealed copy of ourselves */
+	bool enters_container;   /* may re-execute from a sealed copy (runtime/exe_guard.c) */
 };
 
 /* Report an error (stderr, and the --log file in its format); returns 1. */

@@ -11,7 +11,9 @@ trap cleanup_containers EXIT
 # whose interpreter is /proc/self/exe, and the container's own library
 # (here LD_PRELOAD) runs in whatever binary that turns out to be, holds
 # it open and looks for a way to write it.  The host's /usr is lent to the
-# container read-only, so that berth, were it reached, could run there.
+# container read-only, so that berth, were it reached, could run there
+# (if it is linked dynamically; a static berth would show itself by its
+# error message).
 test_cve_2019_5736_entry_point_reaches_no_host_binary() {
   command -v gcc >/dev/null || skip "gcc is needed to build the exploit's library"
   make_bundle "$T_DIR/b" /evil
@@ -48,6 +50,9 @@ c['mounts'].append({'destination': '/usr', 'type': 'bind', 'source': '/usr', 'op
   cfg "$T_DIR/b" "c['process']['args'] = ['/usr/bin/env', 'true']"
   assert_contains "$(b run -b "$T_DIR/b" evil1 2>&1)" "EXE " "the library loaded into a dynamic program"
   assert_not_contains "$out" "EXE $host" "what the entry point /evil reached"
+  # A static berth loads no library: reached, it would at least speak (and
+  # a sibling process could open its /proc/PID/exe meanwhile).
+  assert_not_contains "$out" "berth:" "what the entry point /evil reached"
   assert_eq "$sum" "$(md5sum < "$BERTH")" "host berth binary"
   assert_gone evil0
 }

@@ -6,7 +6,7 @@
 # start-latency.sh, under a system-wide `perf record -g -e cpu-clock`, and
 # prints CPU ms per container by bucket (syscall, exec/ld.so, page faults,
 # user code) for the runtime's own processes (the container's /bin/true is
-# not included).  Environment: BERTH=path (default <repo>/build/cmd/berth),
+# not included; the exec stub shows as its fd number).  Environment: BERTH=path (default <repo>/build/cmd/berth),
 # PERF_FREQ (default 10000), BENCH_KEEP=1 keeps the work dir (perf.data).
 set -euo pipefail
 
@@ -24,7 +24,7 @@ die() { echo "profile: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 command -v perf >/dev/null || die "perf is required"
 case $RT in
-  berth) CMD="$BERTH_SRC"; COMM='^(berth|memfd:berth)$' ;;
+  berth) CMD="$BERTH_SRC"; COMM='^(berth|memfd:berth|[0-9]+)$' ;;
   crun) CMD=$(command -v crun); COMM='^crun$' ;;
   runc) CMD=$(command -v runc); COMM='^runc' ;;
   *) die "RUNTIME must be berth, crun or runc" ;;

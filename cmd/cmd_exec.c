@@ -128,9 +128,16 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 			}
 			break;
 		case OPT_NNP: o.no_new_privs = true; break;
-		case 'g':
-			/* comma-separated list, like runc */
-			for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t;
+		case 'g': {
+			/* comma-separated list, like runc; tokenised in a copy,
+			 * as argv may be executed again (runtime/exe_guard.c) */
+			_cleanup_free_ char *list = strdup(optarg);
+
+			if (!list) {
+				rc = cli_errorf(cli, "out of memory");
+				goto out;
+			}
+			for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
 			     t = strtok_r(NULL, ",", &save)) {
 				int g;
 				if (b_parse_int(t, &g) < 0 || g < 0) {
@@ -141,6 +148,7 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
 				gids[n_gids++] = (uint32_t)g;
 			}
 			break;
+		}
 		case OPT_IGNORED: break;
 		case OPT_APPARMOR: o.apparmor_profile = optarg; break;
 		default:

@@ -163,8 +163,12 @@ int main(int argc, char **argv, char **envp)
 	if (c->enters_container && !strcmp(c->name, "pod") && idx + 1 < argc &&
 	    !strcmp(argv[idx + 1], "run") && rt_ensure_sealed_self(argv, envp, &err) < 0)
 		return cli_error(&cli, &err);
-	cli.ctx.reexec_argv = argv;
-	cli.ctx.reexec_envp = envp;
+	/* Not for the supervisor: starting `pod run` over in the middle of a
+	 * pod's life would be wrong whatever the reason. */
+	if (strcmp(c->name, "pod")) {
+		cli.ctx.reexec_argv = argv;
+		cli.ctx.reexec_envp = envp;
+	}
 	cli.ctx.root = cli.root;
 	cli.ctx.systemd_cgroup = cli.systemd_cgroup;
 	cli_log_init(&cli);

@@ -477,7 +477,7 @@ static int run_job(struct create_job *j, const char *config_json, struct rt_crea
 
 	/* The guard may re-execute berth: before anything is made. */
 	if ((r = validate_for_create(cfg, err)) < 0 || (r = resolve_rootfs(j, err)) < 0 ||
-	    (r = rt_exe_guard_prepare(j->ctx, cfg->process, NULL, &j->stub_fd, err)) < 0 ||
+	    (r = rt_exe_guard_prepare(j->ctx, cfg->process, cfg, &j->stub_fd, err)) < 0 ||
 	    (r = claim_id(j, config_json, err)) < 0)
 		return r;
 	b_now_rfc3339(j->created, sizeof(j->created));

@@ -19,7 +19,11 @@
  *  - CAP_SYS_PTRACE in the container: its processes may reach berth's
  *    processes that join it (as runc decided for runc-dmz);
  *  - an AppArmor profile: it applies from the stub's execve on, and
- *    whether a profile lets its task exec a memfd is the profile's choice.
+ *    whether a profile lets its task exec a memfd is the profile's choice;
+ *  - a joined pid namespace: other containers' processes see berth's;
+ *  - a seccomp profile that does not plainly allow what the init and the
+ *    stub call under it (execveat, prctl, fcntl, write, close, exit_group);
+ *  - a container whose config is not known (exec).
  * Nothing to do when berth already runs from a sealed copy or a read-only
  * mount (rt_self_exe_protected).  Where memfds may not be executed
  * (vm.memfd_noexec=2) neither way works, and create says so. */
@@ -52,18 +56,62 @@ static bool may_ptrace(const struct oci_process *p)
 	return !p || !p->capabilities || (p->capabilities->bounding & (1ULL << CAP_SYS_PTRACE));
 }
 
-/* Why the stub must not be used for p (in the container of cfg), or NULL. */
+static bool allow_action(enum oci_seccomp_action a)
+{
+	return a == OCI_SCMP_ACT_ALLOW || a == OCI_SCMP_ACT_LOG;
+}
+
+/* Whether the profile lets name through whatever its arguments. */
+static bool seccomp_allows(const struct oci_seccomp *sc, const char *name)
+{
+	bool named = false;
+
+	for (size_t i = 0; i < sc->n_syscalls; i++) {
+		const struct oci_seccomp_syscall *e = &sc->syscalls[i];
+
+		for (char **n = e->names; *n; n++) {
+			if (strcmp(*n, name))
+				continue;
+			if (e->n_args || !allow_action(e->action))
+				return false;
+			named = true;
+		}
+	}
+	return named || allow_action(sc->default_action);
+}
+
+/* What the init and the stub do under the container's filter. */
+static const char *const stub_syscalls[] = { "execveat", "prctl", "fcntl", "write", "close",
+					     "exit_group" };
+
+static const char *seccomp_refuses_stub(const struct oci_seccomp *sc)
+{
+	for (size_t i = 0; sc && i < B_ARRAY_SIZE(stub_syscalls); i++)
+		if (!seccomp_allows(sc, stub_syscalls[i]))
+			return stub_syscalls[i];
+	return NULL;
+}
+
 const char *rt_exe_stub_unusable(const struct oci_process *p, const struct oci_config *cfg)
 {
+	const struct oci_namespace *pid;
+
 	if (rt_stub_elf_len == 0)
 		return "no exec stub on this architecture";
+	if (!cfg)
+		return "the container's config is not known";
 	if (p->apparmor_profile)
 		return "the process has an AppArmor profile";
-	if (may_ptrace(p) || (cfg && cfg->process && may_ptrace(cfg->process)))
+	if (may_ptrace(p) || may_ptrace(cfg->process))
 		return "the container may have CAP_SYS_PTRACE";
+	pid = oci_config_ns(cfg, OCI_NS_PID);
+	if (pid && pid->path)
+		return "the pid namespace is joined: processes of other containers may reach berth's";
 	if (p->user.uid != 0 && p->capabilities &&
 	    p->capabilities->permitted != p->capabilities->ambient)
 		return "a non-root process with permitted capabilities that are not ambient";
+	if (seccomp_refuses_stub(cfg->linux.seccomp))
+		return "the seccomp profile does not allow all of execveat, prctl, fcntl, write, close and exit_group";
 	return NULL;
 }
 
@@ -129,7 +177,7 @@ static void stub_err_fd(int err_fd, char *buf, size_t size)
 int rt_guarded_execve(int stub_fd, int err_fd, const char *exe, char *const argv[],
 		      char *const envp[])
 {
-	char fdbuf[16], path[32];
+	char fdbuf[16];
 	char **sargv;
 	size_t n = 0;
 	int e;
@@ -148,12 +196,9 @@ int rt_guarded_execve(int stub_fd, int err_fd, const char *exe, char *const argv
 	sargv[1] = fdbuf;
 	sargv[2] = (char *)exe;
 	memcpy(sargv + 3, argv, n * sizeof(*sargv));
+	/* Not execve("/proc/self/fd/N"), should this fail: in an exec child
+	 * that /proc is the container's, which could name any file. */
 	syscall(SYS_execveat, stub_fd, "", sargv, envp, AT_EMPTY_PATH);
-	/* A seccomp profile that allows execve but not execveat. */
-	if (errno == EPERM || errno == ENOSYS) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", stub_fd);
-		execve(path, sargv, envp);
-	}
 	e = errno;
 	if (err_fd >= 0)
 		fcntl(err_fd, F_SETFD, FD_CLOEXEC);

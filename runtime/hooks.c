@@ -1,6 +1,7 @@
 /* OCI hooks: each runs with the container state JSON on stdin, must exit 0
  * within its timeout, and its output becomes part of the error if not. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -25,17 +26,26 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A hook without env inherits the runtime's environment, as runc's do. */
-__attribute__((noreturn)) static void hook_child(const struct oci_hook *h, int in, int out)
+/* A hook without env inherits the runtime's environment, as runc's do.
+ * In the init (stub_fd >= 0) the hook, like the process, is exec'd by the
+ * exec stub: a startContainer hook's path is the image's, and berth's
+ * binary must not be what its /proc/self/exe means (runtime/exe_guard.c). */
+__attribute__((noreturn)) static void hook_child(const struct oci_hook *h, int in, int out,
+						 int stub_fd)
 {
 	char *fallback[] = { h->path, NULL };
 	extern char **environ;
+	int e;
 
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(126);
-	b_close_range(3, ~0U, 0);
-	execve(h->path, h->args && h->args[0] ? h->args : fallback, h->env && h->env[0] ? h->env : environ);
-	dprintf(2, "exec %s: %s", h->path, strerror(errno));
+	if (stub_fd >= 0 && stub_fd != 3 && dup3(stub_fd, 3, O_CLOEXEC) < 0)
+		_exit(126);
+	b_close_range(stub_fd >= 0 ? 4 : 3, ~0U, 0);
+	e = -rt_guarded_execve(stub_fd >= 0 ? 3 : -1, -1, h->path,
+			       h->args && h->args[0] ? h->args : fallback,
+			       h->env && h->env[0] ? h->env : environ);
+	dprintf(2, "exec %s: %s", h->path, strerror(e));
 	_exit(127);
 }
 
@@ -81,7 +91,7 @@ static int wait_hook(pid_t pid, int pidfd, int out, int timeout_s, char *buf, si
 }
 
 static int run_hook(const struct oci_hook *h, const char *kind, size_t idx,
-		    const char *state_json, struct b_err *err)
+		    const char *state_json, int stub_fd, struct b_err *err)
 {
 	int in[2], out[2];
 	_cleanup_close_ int in_w = -1, out_r = -1, pidfd = -1;
@@ -106,7 +116,7 @@ static int run_hook(const struct oci_hook *h, const char *kind, size_t idx,
 		return b_err_sys(err, -r, "hooks: fork");
 	}
 	if (pid == 0)
-		hook_child(h, in[0], out[1]);
+		hook_child(h, in[0], out[1], stub_fd);
 	close(in[0]);
 	close(out[1]);
 	in_w = in[1];
@@ -143,14 +153,14 @@ static int run_hook(const struct oci_hook *h, const char *kind, size_t idx,
 
 /* One hook, with its start and result in the trace. */
 static int run_logged(const struct rt_ctx *log, const struct oci_hook *h, const char *name,
-		      size_t i, const char *state_json, struct b_err *err)
+		      size_t i, const char *state_json, int stub_fd, struct b_err *err)
 {
 	int64_t t0 = now_ms();
 	int r;
 
 	rt_logf(log, RT_LOG_DEBUG, "hooks: running %s hook #%zu: %s (timeout %d s)", name, i,
 		h->path, h->timeout);
-	r = run_hook(h, name, i, state_json, err);
+	r = run_hook(h, name, i, state_json, stub_fd, err);
 	if (r < 0) {
 		rt_logf(log, RT_LOG_DEBUG, "hooks: failed: %s", err->msg);
 		return r;
@@ -160,8 +170,9 @@ static int run_logged(const struct rt_ctx *log, const struct oci_hook *h, const 
 	return 0;
 }
 
-int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
-		 enum oci_hook_kind kind, const char *state_json, struct b_err *err)
+int rt_hooks_run_stub(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		      enum oci_hook_kind kind, const char *state_json, int stub_fd,
+		      struct b_err *err)
 {
 	const struct oci_hook_list *l = &hooks[kind];
 	struct b_err local = { 0 };
@@ -169,9 +180,15 @@ int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
 
 	for (size_t i = 0; i < l->n; i++)
 		if ((r = run_logged(log, &l->items[i], oci_hook_kind_name(kind), i, state_json,
-				    err ? err : &local)) < 0)
+				    stub_fd, err ? err : &local)) < 0)
 			return r;
 	return 0;
+}
+
+int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		 enum oci_hook_kind kind, const char *state_json, struct b_err *err)
+{
+	return rt_hooks_run_stub(log, hooks, kind, state_json, -1, err);
 }
 
 /* Add one failure to the warning: the first one as is, later ones after
@@ -202,7 +219,7 @@ void rt_hooks_run_all(const struct rt_ctx *log, const struct oci_hook_list *hook
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct b_err e = { 0 };
-		int r = run_logged(log, &l->items[i], oci_hook_kind_name(kind), i, state_json, &e);
+		int r = run_logged(log, &l->items[i], oci_hook_kind_name(kind), i, state_json, -1, &e);
 
 		if (r < 0 && warn)
 			warn_add(warn, &e);

@@ -251,7 +251,8 @@ static int step_runtime_hooks(const struct rt_init_args *a, struct init_state *s
 static int step_container_hooks(const struct rt_init_args *a, struct init_state *st,
 				struct b_err *err)
 {
-	return rt_hooks_run(a->log, a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->m->payload, err);
+	return rt_hooks_run_stub(a->log, a->cfg->hooks, OCI_HOOK_CREATE_CONTAINER, st->m->payload,
+				 a->stub_fd, err);
 }
 
 /* With or without a mount namespace: the container's / is root.path. */
@@ -392,7 +393,8 @@ __attribute__((noreturn)) static void wait_start_and_exec(const struct rt_init_a
 	if (conn < 0)
 		_exit(127);
 	close(a->start_fd);
-	if (rt_hooks_run(a->log, a->cfg->hooks, OCI_HOOK_START_CONTAINER, st->state_json, &err) < 0)
+	if (rt_hooks_run_stub(a->log, a->cfg->hooks, OCI_HOOK_START_CONTAINER, st->state_json,
+			      a->stub_fd, &err) < 0)
 		fail_start(conn, &err);
 	/* As close to execve as possible, so berth's own work is not
 	 * filtered. */

@@ -148,6 +148,11 @@ int rt_devices_create(int root_fd, const struct oci_config *cfg, bool in_userns,
  * NULL) gets each hook's path and result. */
 int rt_hooks_run(const struct rt_ctx *log, const struct oci_hook_list *hooks,
 		 enum oci_hook_kind kind, const char *state_json, struct b_err *err);
+/* The same in the init: each hook exec'd through the exec stub (stub_fd,
+ * -1 when berth needs none). */
+int rt_hooks_run_stub(const struct rt_ctx *log, const struct oci_hook_list *hooks,
+		      enum oci_hook_kind kind, const char *state_json, int stub_fd,
+		      struct b_err *err);
 /* poststart and poststop: a failure is only a warning and the remaining
  * hooks still run (runtime-spec).  Every failure is added to *warn (may be
  * NULL), which keeps what it already held. */

@@ -7,6 +7,7 @@
  * (crun makes the same exception). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -49,6 +50,7 @@ int rt_ensure_sealed_self(char **argv, char **envp, struct b_err *err)
 	mfd = rt_memfd_sealed("berth", NULL, (size_t)st.st_size, self, err);
 	if (mfd < 0)
 		return mfd;
+	fflush(NULL);   /* what the caller's streams hold (--log) is not lost */
 	fexecve(mfd, argv, envp);
 	return b_err_sys(err, errno, "re-executing from the sealed copy");
 }

@@ -13,14 +13,15 @@
  *
  * No libc: no start-up cost, nothing the container's files could
  * influence (static, no interpreter, no LD_* variables read), and a
- * seccomp filter loaded by the init sees only fcntl, execve, write,
- * close and exit_group from it. */
+ * seccomp filter loaded by the init sees only prctl, fcntl, execve,
+ * write, close and exit_group from it. */
 #include <asm/unistd.h>
 
 #include "runtime/stub/proto.h"
 
 #define F_SETFD 2
 #define FD_CLOEXEC 1
+#define PR_SET_DUMPABLE 4
 #define PATH_CAP 4096
 
 static long sys3(long n, long a, long b, long c)
@@ -58,7 +59,7 @@ static long parse_fd(const char *s)
 {
 	long v = 0;
 
-	if (s[0] == '-')
+	if (s[0] < '0' || s[0] > '9')
 		return -1;
 	for (; *s >= '0' && *s <= '9' && v < (1L << 30); s++)
 		v = v * 10 + (*s - '0');
@@ -91,6 +92,11 @@ __attribute__((noreturn, used)) void stub_main(long *sp)
 	char **argv = (char **)(sp + 1);
 	char **envp = argv + argc + 1;
 
+	/* execve made us dumpable again: until the next one, no process of
+	 * the container without CAP_SYS_PTRACE may open our fds (berth's
+	 * error socket) through /proc.  Denied by a filter?  berth checked
+	 * the profile allows prctl; go on regardless. */
+	sys3(__NR_prctl, PR_SET_DUMPABLE, 0, 0);
 	if (argc < RT_STUB_ARGC_MIN || !streq(argv[0], RT_STUB_ARGV0))
 		sys_exit(RT_STUB_EXIT_USAGE);
 	fd = parse_fd(argv[1]);

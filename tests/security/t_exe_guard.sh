@@ -89,6 +89,10 @@ test_container_with_cap_sys_ptrace_gets_sealed_copy() {
   assert_sealed_copy ptr "$(cat "$T_DIR/pid")"
   b start ptr || fail "start"
   assert_eq ok "$(b exec ptr echo ok)" "exec into it"
+  # exec starts over from the sealed copy with the same argv: nothing in
+  # it may have been cut up by the first parse (a comma list, here).
+  assert_eq "5 6" "$(b exec --additional-gids 5,6 ptr sh -c 'grep ^Groups: /proc/self/status | cut -f2 | xargs')" \
+    "additional gids after the re-exec"
 }
 
 # Non-root with permitted capabilities that are not ambient: after a
@@ -130,15 +134,50 @@ test_stub_reports_exec_failures() {
   assert_eq ok "$(b exec badx echo ok)" "a later exec"
 }
 
-# A profile may allow execve and not execveat, with or without
+# The init and the stub call execveat, prctl, fcntl, write, close and
+# exit_group under the container's filter: a profile that does not plainly
+# allow them all gets the sealed copy instead, with or without
 # noNewPrivileges (which decides when the filter is loaded).
-test_stub_under_a_profile_without_execveat() {
+test_stub_only_under_a_profile_that_allows_it() {
   make_bundle "$T_DIR/b" echo ok
   local nnp
   for nnp in True False; do
     cfg "$T_DIR/b" "c['process']['noNewPrivileges'] = $nnp
 c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64'],
   'syscalls': [{'names': ['execveat'], 'action': 'SCMP_ACT_ERRNO'}]}"
-    assert_eq ok "$(b run -b "$T_DIR/b" noat$nnp 2>&1)" "run, noNewPrivileges $nnp"
+    assert_eq ok "$(b --debug --log "$T_DIR/noat$nnp.log" run -b "$T_DIR/b" noat$nnp 2>&1)" \
+      "run, execveat refused, noNewPrivileges $nnp"
+    grep -q "sealed copy of berth: the seccomp profile" "$T_DIR/noat$nnp.log" ||
+      fail "no sealed copy under a profile without execveat"
+    cfg "$T_DIR/b" "c['linux']['seccomp']['syscalls'][0]['names'] = ['mount']"
+    assert_eq ok "$(b --debug --log "$T_DIR/stub$nnp.log" run -b "$T_DIR/b" stub$nnp 2>&1)" \
+      "run, only mount refused, noNewPrivileges $nnp"
+    ! grep -q "sealed copy" "$T_DIR/stub$nnp.log" || fail "sealed copy where the stub was allowed"
   done
+}
+
+# A startContainer hook's path is the image's: it must not reach berth
+# through /proc/self/exe either (the init execs it through the stub).
+test_start_hook_reaches_no_host_binary() {
+  make_bundle "$T_DIR/b" true
+  printf '#!/proc/self/exe\n' > "$T_DIR/b/rootfs/evilhook"
+  chmod +x "$T_DIR/b/rootfs/evilhook"
+  cfg "$T_DIR/b" "c['hooks'] = {'startContainer': [{'path': '/evilhook'}]}"
+  local out
+  out=$(b run -b "$T_DIR/b" hookx 2>&1) && fail "the hook succeeded: $out"
+  assert_contains "$out" "exited with status 126" "the hook, as the stub refused it"
+  assert_not_contains "$out" "berth: unknown command" "what the hook reached"
+  assert_gone hookx
+}
+
+# Joining another container's pid namespace: its processes are not ours
+# to judge, so the init runs from the sealed copy.
+test_joined_pid_namespace_gets_sealed_copy() {
+  make_bundle "$T_DIR/a" sleep 60
+  b run -d -b "$T_DIR/a" --pid-file "$T_DIR/apid" pida || fail "run -d"
+  make_bundle "$T_DIR/b" sleep 60
+  cfg "$T_DIR/b" "for n in c['linux']['namespaces']:
+    if n['type'] == 'pid': n['path'] = '/proc/$(cat "$T_DIR/apid")/ns/pid'"
+  b create -b "$T_DIR/b" --pid-file "$T_DIR/pid" pidb || fail "create in a joined pid namespace"
+  assert_sealed_copy pidb "$(cat "$T_DIR/pid")"
 }

@@ -22,33 +22,73 @@
 #define BIT(c) (1ULL << (c))
 #define DEFAULT_CAPS (BIT(CAP_CHOWN) | BIT(CAP_KILL) | BIT(CAP_NET_BIND_SERVICE))
 
+static struct oci_seccomp_syscall rule(char **names, enum oci_seccomp_action a, size_t n_args)
+{
+	return (struct oci_seccomp_syscall){ .names = names, .action = a, .n_args = n_args };
+}
+
+static char *stub_names[] = { "execveat", "prctl", "fcntl", "write", "close", "exit_group", NULL };
+static char *no_prctl[] = { "execveat", "fcntl", "write", "close", "exit_group", NULL };
+static char *fcntl_only[] = { "fcntl", NULL };
+static char *mount_only[] = { "mount", NULL };
+
+enum profile { NONE, ALLOWLIST, ALLOWLIST_NO_PRCTL, FCNTL_BY_ARGS, DENY_MOUNT, DENY_ALL };
+
 static const struct guard_case {
 	const char *name;
 	uint32_t uid;
 	bool no_caps;             /* capabilities absent: berth's own stay */
 	struct oci_caps caps;
 	const char *apparmor;
-	uint64_t container_bounding;  /* exec: the container's process, 0: none */
+	uint64_t container_bounding;  /* the container's process (exec), 0: the same as p */
+	bool no_config;
+	bool join_pid;
+	enum profile profile;
 	const char *why;          /* substring of the refusal, NULL: stub usable */
 } guard_cases[] = {
-	{ "root, default caps", 0, false, { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, 0, NULL },
-	{ "root, permitted not ambient (root's are bounding anyway)", 0, false,
-	  { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, 0, NULL },
-	{ "non-root, no capabilities at all", 1000, false, { DEFAULT_CAPS, 0, 0, 0, 0 }, NULL, 0, NULL },
+#define ROOT_CAPS { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }
+	{ "root, default caps", 0, false, ROOT_CAPS, NULL, 0, false, false, NONE, NULL },
+	{ "non-root, no capabilities at all", 1000, false, { DEFAULT_CAPS, 0, 0, 0, 0 }, NULL, 0, false, false, NONE, NULL },
 	{ "non-root, all permitted ones ambient", 1000, false,
-	  { DEFAULT_CAPS, BIT(CAP_KILL), BIT(CAP_KILL), BIT(CAP_KILL), BIT(CAP_KILL) }, NULL, 0, NULL },
+	  { DEFAULT_CAPS, BIT(CAP_KILL), BIT(CAP_KILL), BIT(CAP_KILL), BIT(CAP_KILL) }, NULL, 0, false, false, NONE, NULL },
 	{ "non-root, permitted not ambient", 1000, false,
-	  { DEFAULT_CAPS, BIT(CAP_KILL), 0, BIT(CAP_KILL), 0 }, NULL, 0, "not ambient" },
+	  { DEFAULT_CAPS, BIT(CAP_KILL), 0, BIT(CAP_KILL), 0 }, NULL, 0, false, false, NONE, "not ambient" },
 	{ "CAP_SYS_PTRACE in the bounding set", 0, false,
-	  { DEFAULT_CAPS | BIT(CAP_SYS_PTRACE), DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, 0, "CAP_SYS_PTRACE" },
-	{ "no capabilities object (all of berth's)", 0, true, { 0 }, NULL, 0, "CAP_SYS_PTRACE" },
-	{ "exec into a container that may ptrace", 0, false,
-	  { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, BIT(CAP_SYS_PTRACE), "CAP_SYS_PTRACE" },
-	{ "exec into a container that may not", 0, false,
-	  { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, DEFAULT_CAPS, NULL },
-	{ "an AppArmor profile", 0, false, { DEFAULT_CAPS, DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 },
-	  "berth-test", 0, "AppArmor" },
+	  { DEFAULT_CAPS | BIT(CAP_SYS_PTRACE), DEFAULT_CAPS, 0, DEFAULT_CAPS, 0 }, NULL, 0, false, false, NONE,
+	  "CAP_SYS_PTRACE" },
+	{ "no capabilities object (all of berth's)", 0, true, { 0 }, NULL, 0, false, false, NONE, "CAP_SYS_PTRACE" },
+	{ "exec into a container that may ptrace", 0, false, ROOT_CAPS, NULL, BIT(CAP_SYS_PTRACE), false, false,
+	  NONE, "CAP_SYS_PTRACE" },
+	{ "exec into a container that may not", 0, false, ROOT_CAPS, NULL, DEFAULT_CAPS, false, false, NONE, NULL },
+	{ "exec without the container's config", 0, false, ROOT_CAPS, NULL, 0, true, false, NONE, "config" },
+	{ "an AppArmor profile", 0, false, ROOT_CAPS, "berth-test", 0, false, false, NONE, "AppArmor" },
+	{ "a joined pid namespace", 0, false, ROOT_CAPS, NULL, 0, false, true, NONE, "pid namespace" },
+	{ "an allowlist with what the stub needs", 0, false, ROOT_CAPS, NULL, 0, false, false, ALLOWLIST, NULL },
+	{ "an allowlist without prctl", 0, false, ROOT_CAPS, NULL, 0, false, false, ALLOWLIST_NO_PRCTL, "seccomp" },
+	{ "fcntl allowed only for some arguments", 0, false, ROOT_CAPS, NULL, 0, false, false, FCNTL_BY_ARGS,
+	  "seccomp" },
+	{ "allow by default, mount refused", 0, false, ROOT_CAPS, NULL, 0, false, false, DENY_MOUNT, NULL },
+	{ "errno by default, nothing listed", 0, false, ROOT_CAPS, NULL, 0, false, false, DENY_ALL, "seccomp" },
 };
+
+static void set_profile(struct oci_seccomp *sc, struct oci_seccomp_syscall *rules, enum profile pr)
+{
+	sc->default_action = pr == DENY_MOUNT ? OCI_SCMP_ACT_ALLOW : OCI_SCMP_ACT_ERRNO;
+	sc->syscalls = rules;
+	sc->n_syscalls = 1;
+	switch (pr) {
+	case ALLOWLIST: rules[0] = rule(stub_names, OCI_SCMP_ACT_ALLOW, 0); break;
+	case ALLOWLIST_NO_PRCTL: rules[0] = rule(no_prctl, OCI_SCMP_ACT_ALLOW, 0); break;
+	case FCNTL_BY_ARGS:
+		rules[0] = rule(stub_names, OCI_SCMP_ACT_ALLOW, 0);
+		rules[1] = rule(fcntl_only, OCI_SCMP_ACT_ALLOW, 1);
+		sc->n_syscalls = 2;
+		break;
+	case DENY_MOUNT: rules[0] = rule(mount_only, OCI_SCMP_ACT_ERRNO, 0); break;
+	case DENY_ALL: sc->n_syscalls = 0; break;
+	case NONE: break;
+	}
+}
 
 START_TEST(test_stub_usable)
 {
@@ -57,9 +97,21 @@ START_TEST(test_stub_usable)
 	struct oci_process p = { .user = { .uid = c->uid }, .capabilities = c->no_caps ? NULL : &caps,
 				 .apparmor_profile = (char *)c->apparmor };
 	struct oci_process cp = { .capabilities = &ccaps };
-	struct oci_config cfg = { .process = &cp };
-	const char *why = rt_exe_stub_unusable(&p, c->container_bounding ? &cfg : NULL);
+	struct oci_config cfg = { .process = c->container_bounding ? &cp : &p };
+	struct oci_seccomp sc = { 0 };
+	struct oci_seccomp_syscall rules[2];
+	const char *why;
 
+	if (c->join_pid) {
+		cfg.linux.namespaces[0] = (struct oci_namespace){ .kind = OCI_NS_PID,
+								  .path = "/proc/1/ns/pid" };
+		cfg.linux.n_namespaces = 1;
+	}
+	if (c->profile != NONE) {
+		set_profile(&sc, rules, c->profile);
+		cfg.linux.seccomp = &sc;
+	}
+	why = rt_exe_stub_unusable(&p, c->no_config ? NULL : &cfg);
 	if (rt_stub_elf_len == 0)
 		return;  /* no stub here: always refused, nothing to tell apart */
 	if (!c->why)

@@ -85,14 +85,43 @@ bool b_startswith(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; the
+ * days-from-civil algorithm run backwards, in 400-year eras). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void b_rfc3339(const struct timespec *ts, char *buf, size_t size)
+{
+	int64_t secs = ts->tv_sec, days = secs / 86400, rem = secs % 86400;
+	int y, m, d;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", y, m, d, (int)(rem / 3600),
+		 (int)(rem / 60 % 60), (int)(rem % 60), ts->tv_nsec);
+}
+
+/* Not gmtime_r and strftime: glibc has them read /etc/localtime (tzset)
+ * on every container start, for a time in UTC. */
 void b_now_rfc3339(char *buf, size_t size)
 {
 	struct timespec ts;
-	struct tm tm;
-	char base[32];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%09ldZ", base, ts.tv_nsec);
+	b_rfc3339(&ts, buf, size);
 }

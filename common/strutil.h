@@ -20,3 +20,6 @@ bool b_startswith(const char *s, const char *prefix);
 
 /* RFC 3339 UTC timestamp with nanoseconds of CLOCK_REALTIME now. */
 void b_now_rfc3339(char *buf, size_t size);
+/* ts as RFC 3339 in UTC with nanoseconds ("2026-12-03T18:26:44.557750429Z"). */
+struct timespec;
+void b_rfc3339(const struct timespec *ts, char *buf, size_t size);

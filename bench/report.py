@@ -62,7 +62,7 @@ def main():
     print("# start-latency results\n")
     print(f"- date: {meta.get('date')}")
     print(f"- machine: {meta.get('host')}")
-    for k in ("cpu", "mem", "berth", "crun", "runc", "n", "load_before", "load_after"):
+    for k in ("cpu", "mem", "berth", "crun", "runc", "n", "state", "load_before", "load_after"):
         if k in meta:
             print(f"- {k}: {meta[k]}")
     for k in sorted(meta):

@@ -24,6 +24,10 @@
 #                         others (e.g. to A/B a change); VAR=VAL is put in
 #                         that binary's environment
 #   BENCH_WORKDIR=dir     default: a fresh mktemp -d under /tmp
+#   BENCH_STATE=tmpfs|disk where the runtimes' --root state directories live:
+#                         tmpfs (default; under /dev/shm, as /run is on a
+#                         production host, where all three keep state by
+#                         default) or disk (under the work dir)
 #   BENCH_KEEP=1          keep the work dir (raw results, bundle)
 set -euo pipefail
 
@@ -72,6 +76,11 @@ for rt in $RUNTIMES; do
 done
 
 WORK=${BENCH_WORKDIR:-$(mktemp -d /tmp/berth-bench.XXXXXX)}
+case ${BENCH_STATE:-tmpfs} in
+  tmpfs) ROOTS=$(mktemp -d /dev/shm/berth-bench-roots.XXXXXX) ;;
+  disk) ROOTS=$WORK/root ;;
+  *) echo "BENCH_STATE must be tmpfs or disk" >&2; exit 2 ;;
+esac
 mkdir -p "$WORK"/{bin,root}
 NS_PID=
 NS=
@@ -91,11 +100,11 @@ ns_opt() {   # measure options: mount namespace (and environment) of runtime $1
 }
 rt_cmd() {   # command prefix (binary + --root) of runtime $1
   case $1 in
-    berth|berth-hostns) echo "$BERTH --root $WORK/root/$1" ;;
-    berth-ro) echo "$WORK/ro/berth --root $WORK/root/$1" ;;
-    berth-*) echo "$WORK/bin/$1 --root $WORK/root/$1" ;;
-    crun) echo "$CRUN --root $WORK/root/crun" ;;
-    runc) echo "$RUNC --root $WORK/root/runc" ;;
+    berth|berth-hostns) echo "$BERTH --root $ROOTS/$1" ;;
+    berth-ro) echo "$WORK/ro/berth --root $ROOTS/$1" ;;
+    berth-*) echo "$WORK/bin/$1 --root $ROOTS/$1" ;;
+    crun) echo "$CRUN --root $ROOTS/crun" ;;
+    runc) echo "$RUNC --root $ROOTS/runc" ;;
   esac
 }
 mode_cmd() { # measure arguments for one container: mode runtime id
@@ -112,10 +121,10 @@ cleanup() {
   # Remove any container a failed iteration left behind, in the namespace
   # it was created in (cgroups go with it).
   for rt in $RUNTIMES; do
-    ids=$(ls "$WORK/root/$rt" 2>/dev/null)
+    ids=$(ls "$ROOTS/$rt" 2>/dev/null)
     [ "$rt" = berth-hostns ] || [ -n "$NS" ] || continue
     for id in $ids; do
-      [ -d "$WORK/root/$rt/$id" ] || continue
+      [ -d "$ROOTS/$rt/$id" ] || continue
       log "cleanup: deleting leftover $rt container $id"
       # shellcheck disable=SC2046  # word splitting is intended
       "$WORK/bin/measure" $(ns_opt "$rt") --tag cleanup -- $(rt_cmd "$rt") delete --force "$id" >/dev/null
@@ -125,6 +134,7 @@ cleanup() {
     kill "$NS_PID" 2>/dev/null
     wait "$NS_PID" 2>/dev/null
   fi
+  [ "$ROOTS" = "$WORK/root" ] || rm -rf "$ROOTS"
   if [ "${BENCH_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
     log "work dir kept: $WORK"
   else
@@ -187,6 +197,7 @@ one() {      # mode runtime id tag
     echo "variant_$name=${VAR_PATH[$name]} ($(stat -c %s "${VAR_PATH[$name]}") bytes) env: ${VAR_ENV[$name]:-none}"
   done
   echo "n=$N round=$ROUND warmup=$WARMUP modes=$MODES runtimes=$RUNTIMES"
+  echo "state=${BENCH_STATE:-tmpfs} ($ROOTS)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$WORK/meta.txt"
 log "work dir $WORK"

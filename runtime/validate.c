@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/strutil.h"
 #include "internal.h"
@@ -30,6 +31,54 @@ static bool key_is(const char *key, const char *prefix)
 	return b_startswith(key, prefix);
 }
 
+/* A namespace joined by path that is berth's own (the host's, as runc
+ * checks for the network namespace): a sysctl set "in the container"
+ * would be set for the host.  A path that cannot be stat'ed is left to the
+ * join, which reports it. */
+static bool is_own_namespace(const struct oci_namespace *ns)
+{
+	char own[64];
+	struct stat a, b;
+
+	/* Only the kinds a sysctl can need. */
+	snprintf(own, sizeof(own), "/proc/self/ns/%s", ns->kind == OCI_NS_NETWORK ? "net" :
+		 ns->kind == OCI_NS_IPC ? "ipc" : "uts");
+	return stat(ns->path, &a) == 0 && stat(own, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* The sysctl and the config field for the same name disagree or repeat:
+ * runc refuses both together. */
+static const char *uts_field_conflict(const struct oci_config *cfg, const char *k)
+{
+	if (!strcmp(k, "kernel.hostname") && cfg->hostname)
+		return "hostname";
+	if (!strcmp(k, "kernel.domainname") && cfg->domainname)
+		return "domainname";
+	return NULL;
+}
+
+static int sysctl_ns_check(const struct oci_config *cfg, const char *k, enum oci_ns_kind kind,
+			   struct b_err *err)
+{
+	const struct oci_namespace *ns = oci_config_ns(cfg, kind);
+	const char *field = uts_field_conflict(cfg, k);
+
+	if (!ns)
+		return b_err_set(err, EINVAL,
+			"config.json: linux.sysctl[\"%s\"]: needs a %s namespace of the container's own",
+			k, oci_ns_name(kind));
+	if (ns->path && is_own_namespace(ns))
+		return b_err_set(err, EINVAL,
+			"config.json: linux.sysctl[\"%s\"]: the %s namespace joined by path (%s) is the host's: the sysctl would change the host",
+			k, oci_ns_name(kind), ns->path);
+	if (field)
+		return b_err_set(err, EINVAL,
+			"config.json: linux.sysctl[\"%s\"]: conflicts with the \"%s\" field: set one of them",
+			k, field);
+	return 0;
+}
+
 int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err)
 {
 	static const char *const ipc_keys[] = {
@@ -39,8 +88,8 @@ int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err)
 
 	for (size_t i = 0; i < cfg->linux.sysctl.n; i++) {
 		const char *k = cfg->linux.sysctl.items[i].key;
-		const char *need = NULL;
 		enum oci_ns_kind ns = OCI_NS_KINDS;
+		int r;
 
 		for (size_t j = 0; j < sizeof(ipc_keys) / sizeof(ipc_keys[0]); j++)
 			if (!strcmp(k, ipc_keys[j]))
@@ -57,13 +106,8 @@ int rt_sysctl_validate(const struct oci_config *cfg, struct b_err *err)
 			return b_err_set(err, EINVAL,
 				"config.json: linux.sysctl[\"%s\"]: not a namespaced sysctl; berth only sets sysctls that the container's namespaces isolate",
 				k);
-		if (!oci_config_ns(cfg, ns) || oci_config_ns(cfg, ns)->path) {
-			need = oci_ns_name(ns);
-			if (!oci_config_ns(cfg, ns))
-				return b_err_set(err, EINVAL,
-					"config.json: linux.sysctl[\"%s\"]: needs a %s namespace of the container's own",
-					k, need);
-		}
+		if ((r = sysctl_ns_check(cfg, k, ns, err)) < 0)
+			return r;
 	}
 	return 0;
 }

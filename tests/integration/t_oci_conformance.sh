@@ -455,3 +455,26 @@ test_oci_cgroup_manager_option() {
   assert_contains "$(cat "$T_DIR/err")" "linux.resources ignored: --cgroup-manager disabled"
   assert_gone cm
 }
+
+# A sysctl for a namespace joined by path is refused when that namespace is
+# the host's (berth's own): it would change the host (runc refuses it for
+# the network namespace).  kernel.hostname next to "hostname" is refused
+# as runc does.
+test_sysctl_in_hosts_joined_namespace_refused() {
+  make_bundle "$T_DIR/b" true
+  local fwd out
+  fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+  cfg "$T_DIR/b" "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '$(( 1 - fwd ))'}
+for n in c['linux']['namespaces']:
+    if n['type'] == 'network': n['path'] = '/proc/$$/ns/net'"
+  out=$(b run -b "$T_DIR/b" hostsysctl 2>&1) && fail "run changed a sysctl of the host's network namespace"
+  assert_contains "$out" "is the host's"
+  assert_eq "$fwd" "$(cat /proc/sys/net/ipv4/ip_forward)" "the host's ip_forward"
+  assert_gone hostsysctl
+  make_bundle "$T_DIR/c" true
+  cfg "$T_DIR/c" "c['hostname'] = 'box'
+c['linux']['sysctl'] = {'kernel.hostname': 'other'}"
+  out=$(b run -b "$T_DIR/c" hostfield 2>&1) && fail "kernel.hostname and hostname were both accepted"
+  assert_contains "$out" "conflicts with the \"hostname\" field"
+  assert_gone hostfield
+}

@@ -132,7 +132,7 @@ static const struct sysctl_case {
 	{ "kernel.domainname", ALL_NS, OCI_NS_KINDS, NULL },
 	{ "kernel.hostname", NO_UTS, OCI_NS_KINDS, "needs a uts namespace" },
 	/* A joined namespace (a path) is accepted: it is the container's,
-	 * whoever made it; the runtime does not compare it with the host's. */
+	 * whoever made it (sysctl_hosts_namespace: unless it is berth's). */
 	{ "net.ipv4.ip_forward", ALL_NS, OCI_NS_NETWORK, NULL },
 	{ "kernel.sem", ALL_NS, OCI_NS_IPC, NULL },
 	/* Not namespaced, or only by prefix look-alikes: never set. */
@@ -168,6 +168,42 @@ START_TEST(sysctl_table)
 	ck_assert_msg(strstr(err.msg, t->refusal), "\"%s\": message \"%s\"", t->key, err.msg);
 	ck_assert_msg(strncmp(err.msg, "config.json: linux.sysctl[\"", 27) == 0, "%s", err.msg);
 	ck_assert(strstr(err.msg, t->key));
+}
+END_TEST
+
+/* Joined by a path that is berth's own namespace (the host's), a sysctl
+ * would change the host; and kernel.hostname/domainname next to the
+ * config's field of the same name are one too many (as runc says). */
+START_TEST(sysctl_hosts_namespace_and_uts_fields)
+{
+	static const enum oci_ns_kind all[] = ALL_NS;
+	static const struct { const char *key; enum oci_ns_kind kind; const char *path; } hosts[] = {
+		{ "net.ipv4.ip_forward", OCI_NS_NETWORK, "/proc/self/ns/net" },
+		{ "kernel.shmmax", OCI_NS_IPC, "/proc/self/ns/ipc" },
+		{ "kernel.hostname", OCI_NS_UTS, "/proc/self/ns/uts" },
+	};
+	struct sysctl_cfg c;
+	struct b_err err = { 0 };
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(hosts); i++) {
+		make_cfg(&c, hosts[i].key, all, hosts[i].kind);
+		for (size_t j = 0; j < c.cfg.linux.n_namespaces; j++)
+			if (c.cfg.linux.namespaces[j].kind == hosts[i].kind)
+				c.cfg.linux.namespaces[j].path = (char *)hosts[i].path;
+		ck_assert_int_eq(rt_sysctl_validate(&c.cfg, &err), -EINVAL);
+		ck_assert_msg(strstr(err.msg, "is the host's"), "%s: %s", hosts[i].key, err.msg);
+	}
+	make_cfg(&c, "kernel.hostname", all, OCI_NS_KINDS);
+	c.cfg.hostname = "box";
+	ck_assert_int_eq(rt_sysctl_validate(&c.cfg, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "conflicts with the \"hostname\" field"), "%s", err.msg);
+	make_cfg(&c, "kernel.domainname", all, OCI_NS_KINDS);
+	c.cfg.domainname = "example";
+	ck_assert_int_eq(rt_sysctl_validate(&c.cfg, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "\"domainname\""), "%s", err.msg);
+	make_cfg(&c, "kernel.domainname", all, OCI_NS_KINDS);
+	c.cfg.hostname = "box";   /* another name: no conflict */
+	ck_assert_int_eq(rt_sysctl_validate(&c.cfg, &err), 0);
 }
 END_TEST
 
@@ -261,6 +297,7 @@ static Suite *validate_suite(void)
 	suite_add_tcase(s, ids);
 	tcase_add_loop_test(sysctls, sysctl_table, 0, (int)B_ARRAY_SIZE(sysctl_cases));
 	tcase_add_test(sysctls, sysctl_every_key);
+	tcase_add_test(sysctls, sysctl_hosts_namespace_and_uts_fields);
 	suite_add_tcase(s, sysctls);
 	tcase_add_loop_test(nss, ns_table, 0, (int)B_ARRAY_SIZE(ns_cases));
 	suite_add_tcase(s, nss);

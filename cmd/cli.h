@@ -63,6 +63,7 @@ int cmd_delete(struct cli *, int, char **);
 int cmd_list(struct cli *, int, char **);
 int cmd_ps(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
+int cmd_network(struct cli *, int, char **);
 int cmd_pause(struct cli *, int, char **);
 int cmd_resume(struct cli *, int, char **);
 int cmd_update(struct cli *, int, char **);

@@ -125,6 +125,9 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 		{ "keep", no_argument, NULL, 'k' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "cgroup-parent", required_argument, NULL, 'c' },
+		{ "cni-config-dir", required_argument, NULL, 'C' },
+		{ "cni-plugin-dir", required_argument, NULL, 'P' },
+		{ "cni-timeout", required_argument, NULL, 'T' },
 		{ 0 },
 	};
 	_cleanup_(pod_spec_freep) struct pod_spec *pod = NULL;
@@ -152,6 +155,12 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 			detached = true;
 		else if (ch == 'c')
 			so.cgroup_parent = optarg;
+		else if (ch == 'C')
+			so.cni_config_dir = optarg;
+		else if (ch == 'P')
+			so.cni_plugin_path = optarg;
+		else if (ch == 'T' && (so.cni_timeout_ms = (int64_t)(atof(optarg) * 1000)) <= 0)
+			return cli_usage(cli, c, "--cni-timeout: expected a number of seconds > 0");
 		else if (ch == '?')
 			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
 	}

@@ -55,7 +55,7 @@ static void human_age(char *buf, size_t size, const char *since)
 		snprintf(buf, size, "%ldd%ldh", d / 86400, d / 3600 % 24);
 }
 
-#define ROW "%-24s %-28s %-6s %-9s %-12s %-8s %s\n"
+#define ROW "%-24s %-28s %-6s %-9s %-12s %-8s %-18s %s\n"
 
 static void print_ctr(const struct pod_ctr_status *cs)
 {
@@ -81,7 +81,7 @@ static void print_ctr(const struct pod_ctr_status *cs)
 		snprintf(age, sizeof(age), "-");
 	snprintf(rs, sizeof(rs), "%" PRId64, cs->restart_count);
 	printf(ROW, name, state, cs->ready ? "yes" : "no", rs,
-	       cs->last_reason ? cs->last_reason : "-", age, mem);
+	       cs->last_reason ? cs->last_reason : "-", age, mem, "");
 }
 
 static void print_pod(const struct pod_status_view *v)
@@ -101,14 +101,14 @@ static void print_pod(const struct pod_status_view *v)
 	snprintf(restarts, sizeof(restarts), "%" PRId64, r);
 	snprintf(phase, sizeof(phase), "%s%s", v->phase, v->stopping ? " (stopping)" : "");
 	human_age(age, sizeof(age), v->start_time);
-	printf(ROW, v->name, phase, ready, restarts, "", age, "");
+	printf(ROW, v->name, phase, ready, restarts, "", age, "", v->pod_ip ? v->pod_ip : "");
 	for (size_t i = 0; i < v->n_ctrs; i++)
 		print_ctr(&v->ctrs[i]);
 }
 
 static void print_dead(const char *name, const char *why)
 {
-	printf(ROW, name, why, "-", "-", "", "-", "");
+	printf(ROW, name, why, "-", "-", "", "-", "", "");
 }
 
 int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get)
@@ -119,7 +119,7 @@ int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_
 		printf("[");
 	else
 		printf(ROW, "POD / CONTAINER", "STATE", "READY", "RESTARTS", "LAST REASON", "UPTIME",
-		       "MEMORY");
+		       "MEMORY", "IP");
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *doc = NULL;
 		struct b_err err = { 0 };

@@ -10,6 +10,7 @@
 #include "cli.h"
 
 int cmd_pod(struct cli *, int, char **);
+int cmd_network(struct cli *, int, char **);
 
 static const struct command commands[] = {
 	{ "create", cmd_create, "create a container", "[--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] [--no-pivot] [--no-new-keyring] ID", true },
@@ -27,9 +28,12 @@ static const struct command commands[] = {
 	{ "events", cmd_events, "container events and statistics", "[--stats] [--interval D] ID", false },
 	{ "features", cmd_features, "print the runtime's features JSON", "", false },
 	{ "spec", cmd_spec, "write a default config.json", "[--bundle DIR] [--rootless]", false },
+	{ "network", cmd_network, "show the network pods join",
+	  "inspect [--cni-config-dir DIR] [NAME] | ls [--cni-config-dir DIR]", false },
 	{ "pod", cmd_pod, "run and manage pods (the pod supervisor)",
 	  "run [-d] [--keep] [--log-dir DIR] [--log-max-size SIZE] [--log-max-files N] "
-	  "[--cgroup-parent PATH|self] POD.json | "
+	  "[--cgroup-parent PATH|self] [--cni-config-dir DIR] [--cni-plugin-dir DIR[:DIR...]] "
+	  "[--cni-timeout SECS] POD.json | "
 	  "ps [NAME] [--format table|json] | inspect NAME | "
 	  "logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] | events NAME [-f] [--tail N] | "
 	  "stop [-t SECS] NAME... | rm [-f] [-t SECS] NAME...", true },

@@ -51,11 +51,17 @@ ssize_t b_read_all(int fd, void *buf, size_t len)
 int b_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, used = 0;
 
 	if (fd < 0)
 		return -errno;
+	return b_read_fd(fd, max, out, len);
+}
+
+int b_read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, used = 0;
+
 	if (max == 0)
 		max = 64u << 20;
 	buf = malloc(cap);

@@ -9,6 +9,8 @@
  * NUL-terminated.  `max` bounds the size (0 = 64 MiB). */
 int b_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
 int b_read_file(const char *path, size_t max, char **out, size_t *len);
+/* The same from an open fd, from its current offset. */
+int b_read_fd(int fd, size_t max, char **out, size_t *len);
 
 /* Write `len` bytes at dirfd/path with O_WRONLY|O_TRUNC (no O_CREAT): the
  * shape of writes to cgroup, proc and sysfs files. */

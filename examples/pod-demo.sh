@@ -27,6 +27,12 @@ b pod run -d "$pod"
 wait_until 120 ready || echo "(the pod is not ready yet)"
 b pod ps web
 b exec web_httpd wget -qO- http://127.0.0.1:8080/index.html
+# Over the network: the pod's own address, and hostPort 8080 on the host.
+ip=$("$berth" --root "$root" pod inspect web | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["podIP"])')
+echo "+ wget -qO- http://$ip:8080/index.html   (the pod's address)"
+busybox wget -qO- "http://$ip:8080/index.html"
+echo "+ wget -qO- http://127.0.0.1:8080/index.html   (hostPort 8080, from the host)"
+busybox wget -qO- http://127.0.0.1:8080/index.html
 echo "+ waiting for hog to be OOM-killed and restarted..."
 wait_until 240 restarted_twice || echo "(no second OOM kill yet)"
 b pod ps web

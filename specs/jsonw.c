@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 struct jw {
 	yajl_gen g;
@@ -80,6 +81,39 @@ void jw_kstr(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_
 void jw_kint(struct jw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(w, v); }
 void jw_kuint(struct jw *w, const char *key, uint64_t v) { jw_key(w, key); jw_uint(w, v); }
 void jw_kbool(struct jw *w, const char *key, bool v) { jw_key(w, key); jw_bool(w, v); }
+
+static void tree_object(struct jw *w, const struct yajl_val_s *v)
+{
+	jw_obj_open(w);
+	for (size_t i = 0; i < v->u.object.len && !w->failed; i++) {
+		jw_key(w, v->u.object.keys[i]);
+		jw_tree(w, v->u.object.values[i]);
+	}
+	jw_obj_close(w);
+}
+
+/* Recursion is bounded by the generator: past its depth limit the open
+ * fails, w->failed is set, and nothing descends further. */
+void jw_tree(struct jw *w, const struct yajl_val_s *v)
+{
+	JW_GUARD(w);
+	if (!v || YAJL_IS_NULL(v)) {
+		jw_null(w);
+	} else if (YAJL_IS_STRING(v)) {
+		jw_str(w, v->u.string);
+	} else if (YAJL_IS_NUMBER(v)) {
+		check(w, yajl_gen_number(w->g, v->u.number.r, strlen(v->u.number.r)));
+	} else if (YAJL_IS_OBJECT(v)) {
+		tree_object(w, v);
+	} else if (YAJL_IS_ARRAY(v)) {
+		jw_arr_open(w);
+		for (size_t i = 0; i < v->u.array.len && !w->failed; i++)
+			jw_tree(w, v->u.array.values[i]);
+		jw_arr_close(w);
+	} else {
+		jw_bool(w, YAJL_IS_TRUE(v));
+	}
+}
 
 /* yajl's beautifier prints an empty object or array over several lines
  * ("{\n\n  }"); write it as "{}" / "[]".  Whitespace outside strings

@@ -35,6 +35,15 @@ void jw_kint(struct jw *w, const char *key, int64_t v);
 void jw_kuint(struct jw *w, const char *key, uint64_t v);
 void jw_kbool(struct jw *w, const char *key, bool v);
 
+/* A parsed yajl tree value, written as it was read: numbers keep their
+ * text ("1e400" stays 1e400), members their order, duplicates included.
+ * For specs/ code holding a tree (the layers above cannot include yajl,
+ * and need not: the type stays opaque to them).  Nesting deeper than
+ * yajl's generator allows (127 levels, counting the ones already open)
+ * fails the writer like any other error. */
+struct yajl_val_s;
+void jw_tree(struct jw *w, const struct yajl_val_s *v);
+
 /* Returns a malloc'd NUL-terminated buffer (caller frees) or NULL if any
  * call failed (unbalanced nesting, invalid UTF-8, ...). */
 char *jw_finish(struct jw *w, size_t *len);

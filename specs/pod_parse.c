@@ -1,6 +1,7 @@
 /* A Pod manifest: the document entry points, the top level (apiVersion,
  * kind, metadata) and spec's own scalars.  Containers, volumes, security,
- * probes and the berth.dev/ annotations live in their own files. */
+ * probes, names and addresses (pod_parse_network.c) and the berth.dev/
+ * annotations live in their own files. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -37,12 +38,13 @@ static const struct pod_fields meta_fields = { meta_known, meta_unsupported, met
 static const char *const spec_known[] = {
 	"containers", "initContainers", "volumes", "restartPolicy",
 	"terminationGracePeriodSeconds", "hostname", "hostNetwork", "hostPID",
-	"hostIPC", "shareProcessNamespace", "securityContext", NULL,
+	"hostIPC", "shareProcessNamespace", "securityContext", "hostAliases",
+	"dnsPolicy", "dnsConfig", NULL,
 };
 static const char *const spec_unsupported[] = {
 	"activeDeadlineSeconds", "affinity", "automountServiceAccountToken",
-	"dnsConfig", "dnsPolicy", "enableServiceLinks", "ephemeralContainers",
-	"evictionResponders", "hostAliases", "hostUsers", "hostnameOverride",
+	"enableServiceLinks", "ephemeralContainers",
+	"evictionResponders", "hostUsers", "hostnameOverride",
 	"imagePullSecrets", "nodeName", "nodeSelector", "os", "overhead",
 	"preemptionPolicy", "priority", "priorityClassName", "readinessGates",
 	"resourceClaims", "resources", "runtimeClassName", "schedulerName",
@@ -184,6 +186,7 @@ static int parse_spec(struct oj *c, yajl_val v, void *item, void *ud)
 			&pod->termination_grace_period_seconds)) < 0 ||
 	    (r = pod_dns_label(c, v, "hostname", false, &pod->hostname)) < 0 ||
 	    (r = parse_host_namespaces(c, v, pod)) < 0 ||
+	    (r = pod_parse_pod_network(c, v, pod)) < 0 ||
 	    (r = pod_parse_pod_security(c, v, pod)) < 0 ||
 	    (r = pod_parse_volumes(c, v, pod)) < 0 ||
 	    (r = pod_parse_containers(c, v, pod)) < 0)
@@ -206,7 +209,8 @@ static int parse_pod(struct oj *c, yajl_val doc, struct pod_spec *pod)
 	    (r = parse_type(c, doc)) < 0 ||
 	    (r = pod_member(c, doc, "metadata", true, parse_metadata, pod, NULL)) < 0 ||
 	    (r = pod_member(c, doc, "spec", true, parse_spec, pod, NULL)) < 0 ||
-	    (r = pod_parse_berth_annotations(c, pod)) < 0)
+	    (r = pod_parse_berth_annotations(c, pod)) < 0 ||
+	    (r = pod_check_host_ports(c, pod)) < 0)
 		return r;
 	return 0;
 }

@@ -2,6 +2,7 @@
  * Kubernetes keeps (and ignores) them, so the manifest stays valid there.
  * They are validated like fields: a typo in a key is an error, not a
  * silently missing setting. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,9 @@
 #define OOM_GROW PREFIX "oom-grow"
 #define BACKOFF PREFIX "restart-backoff"
 #define SD_NOTIFY PREFIX "sd-notify"
+#define NETWORK PREFIX "network"
+/* CNI's rule for a network name. */
+#define NETWORK_NAME_MAX 128
 
 /* The kubelet's crash-loop backoff. */
 #define BACKOFF_INITIAL_MS 10000
@@ -247,6 +251,37 @@ static int parse_sd_notify(struct oj *c, const struct ann_ctx *ac, const char *n
 	return 0;
 }
 
+/* network: "none" (no network but loopback) or the name of the CNI
+ * network to attach the pod to instead of the default one. */
+static bool network_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > NETWORK_NAME_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return false;
+	return true;
+}
+
+static int parse_network(struct oj *c, const char *val, struct pod_spec *pod)
+{
+	if (pod->host_network)
+		return oj_fail(c, "has no effect with hostNetwork (the pod uses the host's "
+			       "network); remove it");
+	if (!strcmp(val, "none")) {
+		pod->no_network = true;
+		return 0;
+	}
+	if (!network_name_ok(val))
+		return oj_fail(c, "\"%s\" is not a network (expected none or a CNI network name: "
+			       "a letter or digit, then letters, digits, '_', '.' or '-', at most "
+			       "%d characters)", oj_quote(c, val), NETWORK_NAME_MAX);
+	pod->network = b_arena_strdup(c->arena, val);
+	return 0;
+}
+
 static int parse_one(struct oj *c, const struct ann_ctx *ac, const struct oci_kv *kv)
 {
 	struct pod_spec *pod = ac->pod;
@@ -260,12 +295,14 @@ static int parse_one(struct oj *c, const struct ann_ctx *ac, const struct oci_kv
 		return parse_oom_grow(c, kv->value, pod);
 	if (!strcmp(kv->key, BACKOFF))
 		return parse_backoff(c, kv->value, pod);
+	if (!strcmp(kv->key, NETWORK))
+		return parse_network(c, kv->value, pod);
 	if (!strncmp(k, "sd-notify.", strlen("sd-notify.")))
 		return parse_sd_notify(c, ac, k + strlen("sd-notify."), kv->value);
 	if (strncmp(k, "oom-policy.", n))
 		return oj_fail(c, "unknown berth annotation (expected %s, %s.<container>, "
-			       "%s, %s or %s.<container>)", OOM_POLICY, OOM_POLICY, OOM_GROW, BACKOFF,
-			       SD_NOTIFY);
+			       "%s, %s, %s.<container> or %s)", OOM_POLICY, OOM_POLICY, OOM_GROW,
+			       BACKOFF, SD_NOTIFY, NETWORK);
 	i = find_container(ac, k + n);
 	if (i < 0)
 		return oj_fail(c, "no container named \"%s\"", oj_quote(c, k + n));

@@ -26,10 +26,9 @@ static const char *const env_unsupported[] = { "valueFrom", NULL };
 static const struct pod_fields env_fields = { env_known, env_unsupported, NULL };
 
 static const char *const port_known[] = {
-	"containerPort", "name", "protocol", "hostPort", NULL,
+	"containerPort", "name", "protocol", "hostPort", "hostIP", NULL,
 };
-static const char *const port_unsupported[] = { "hostIP", NULL };
-static const struct pod_fields port_fields = { port_known, port_unsupported, NULL };
+static const struct pod_fields port_fields = { port_known, NULL, NULL };
 
 static const struct oj_name protocols[] = {
 	{ "TCP", POD_PROTO_TCP }, { "UDP", POD_PROTO_UDP }, { "SCTP", POD_PROTO_SCTP },
@@ -120,23 +119,38 @@ static int parse_env(struct oj *c, yajl_val v, void *item, void *ud)
 
 /* ---- ports ----------------------------------------------------------- */
 
-/* berth publishes nothing: a hostPort only makes sense where it is the
- * container's own port on the host's network (Kubernetes requires exactly
- * that with hostNetwork). */
-static int check_host_port(struct oj *c, yajl_val v, const struct pod_spec *pod,
-			   const struct pod_port *p)
+/* A hostPort is published on the pod network (the CNI portmap plugin).
+ * With hostNetwork the container's own port is the host's, and
+ * Kubernetes requires the two to be equal.  hostIP ("" = absent) narrows
+ * a hostPort to one host address.  Conflicts between ports are checked
+ * for the whole pod later (pod_check_host_ports()). */
+static int parse_host_port(struct oj *c, yajl_val v, const struct pod_spec *pod,
+			   struct pod_port *p)
 {
-	int64_t host_port;
+	int64_t host_port = 0;
 	size_t mark;
-	int r = oj_i64(c, v, "hostPort", false, 0, 65535, &host_port);
+	int r;
 
-	if (r <= 0 || host_port == 0)
+	if ((r = oj_i64(c, v, "hostPort", false, 0, 65535, &host_port)) < 0 ||
+	    (r = oj_str(c, v, "hostIP", false, &p->host_ip)) < 0)
 		return r;
-	mark = oj_push_key(c, "hostPort");
-	if (!pod->host_network || host_port != p->container_port)
-		return oj_fail(c, "not supported by berth (berth does not forward ports; "
-			       "with hostNetwork it may only equal containerPort)");
+	p->host_port = (uint16_t)host_port;
+	if (p->host_ip && !p->host_ip[0])
+		p->host_ip = NULL;
+	mark = oj_push_key(c, "hostIP");
+	if (p->host_ip && (r = pod_v_ip(c, p->host_ip)) < 0)
+		return r;
 	oj_pop(c, mark);
+	mark = oj_push_key(c, "hostPort");
+	if (p->host_port && pod->host_network && p->host_port != p->container_port)
+		return oj_fail(c, "%u must equal containerPort (%u) with hostNetwork, as in Kubernetes",
+			       p->host_port, p->container_port);
+	oj_pop(c, mark);
+	if (p->host_ip && !p->host_port) {
+		oj_push_key(c, "hostIP");
+		return oj_fail(c, "needs a hostPort (hostIP is the host address a hostPort is "
+			       "published on)");
+	}
 	return 0;
 }
 
@@ -165,7 +179,7 @@ static int parse_port(struct oj *c, yajl_val v, void *item, void *ud)
 			return r;
 		oj_pop(c, mark);
 	}
-	return check_host_port(c, v, pod, p);
+	return parse_host_port(c, v, pod, p);
 }
 
 static int parse_ports(struct oj *c, yajl_val v, struct pod_spec *pod,

@@ -112,6 +112,23 @@ int pod_parse_containers(struct oj *c, yajl_val spec, struct pod_spec *pod);
  * (init containers first); on failure the error is set. */
 int pod_container_names(struct oj *c, const struct pod_spec *pod, struct b_strindex *ix);
 
+/* ---- names and addresses (pod_parse_network.c) ------------------------ */
+
+/* A numeric IPv4 or IPv6 address (inet_pton's syntax, no zone). */
+bool pod_ip_ok(const char *s);
+/* Error at the current path: `"x" is not a valid IP address (IPv4 or IPv6)`. */
+int pod_v_ip(struct oj *c, const char *s);
+/* An IP address string member. */
+int pod_ip(struct oj *c, yajl_val obj, const char *key, bool required, char **out);
+
+/* spec.hostAliases, spec.dnsPolicy and spec.dnsConfig. */
+int pod_parse_pod_network(struct oj *c, yajl_val spec, struct pod_spec *pod);
+
+/* After the annotations: no hostPort without the pod network, and no two
+ * ports of the pod published on the same host port, protocol and
+ * address.  The path is at the document. */
+int pod_check_host_ports(struct oj *c, const struct pod_spec *pod);
+
 /* ---- berth.dev/ annotations (pod_parse_annotations.c) ----------------- */
 
 /* After the containers: annotations may name them. */

@@ -144,3 +144,18 @@ const char *pod_seccomp_type_name(enum pod_seccomp_type t)
 	}
 	return "?";
 }
+
+const char *pod_dns_policy_name(enum pod_dns_policy p)
+{
+	switch (p) {
+	case POD_DNS_CLUSTER_FIRST:
+		return "ClusterFirst";
+	case POD_DNS_CLUSTER_FIRST_WITH_HOST_NET:
+		return "ClusterFirstWithHostNet";
+	case POD_DNS_DEFAULT:
+		return "Default";
+	case POD_DNS_NONE:
+		return "None";
+	}
+	return "?";
+}

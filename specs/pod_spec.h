@@ -8,7 +8,7 @@
  * from spec.securityContext, resource requests default to the limits,
  * probes carry their default timings, named probe ports are resolved to
  * numbers, volume mounts point at their volume, and the berth.dev/
- * annotations are decoded into oom_policy / oom_grow / backoff.
+ * annotations are decoded into oom_policy / oom_grow / backoff / network.
  *
  * Conventions as in oci_config.h: everything lives in the pod's arena and is
  * released by pod_spec_free(); optional scalars carry a has_* flag (or a
@@ -81,6 +81,14 @@ enum pod_oom_policy {
 	POD_OOM_GROW,            /* restart it with its memory limit raised (pod_oom_grow) */
 };
 
+/* spec.dnsPolicy: where the pod's /etc/resolv.conf starts from. */
+enum pod_dns_policy {
+	POD_DNS_CLUSTER_FIRST,             /* the default; berth has no cluster DNS and treats it as Default */
+	POD_DNS_CLUSTER_FIRST_WITH_HOST_NET,
+	POD_DNS_DEFAULT,
+	POD_DNS_NONE,
+};
+
 /* ---- containers ------------------------------------------------------ */
 
 /* A resource amount: cpu in millicores, memory in bytes. */
@@ -108,6 +116,8 @@ struct pod_port {
 	char *name;              /* IANA_SVC_NAME, unique in the container; NULL when absent */
 	uint16_t container_port; /* 1..65535 */
 	enum pod_protocol protocol;
+	uint16_t host_port;      /* 0: none */
+	char *host_ip;           /* NULL: all addresses; else a valid IPv4 or IPv6 address text */
 };
 
 struct pod_seccomp {
@@ -223,6 +233,26 @@ struct pod_volume {
 
 /* ---- the pod --------------------------------------------------------- */
 
+/* spec.dnsConfig.options[]: "name" or "name:value" in resolv.conf. */
+struct pod_dns_option {
+	char *name;                      /* non-empty, no blanks */
+	char *value;                     /* NULL when absent */
+};
+
+/* spec.dnsConfig, merged into what dnsPolicy gives (netns/names.h). */
+struct pod_dns_config {
+	char **nameservers;              /* never NULL; at most 3, each a valid IP */
+	char **searches;                 /* never NULL; at most 32 */
+	struct pod_dns_option *options;
+	size_t n_options;
+};
+
+/* spec.hostAliases[]: extra /etc/hosts lines. */
+struct pod_host_alias {
+	char *ip;                        /* a valid IPv4 or IPv6 address */
+	char **hostnames;                /* >= 1; non-empty, no blanks or '#' */
+};
+
 /* berth.dev/oom-grow "factor,max": each OOM kill multiplies the memory
  * limit by factor, up to max bytes. */
 struct pod_oom_grow {
@@ -267,6 +297,11 @@ struct pod_spec {
 	bool run_as_non_root;
 	struct pod_seccomp seccomp;      /* RUNTIME_DEFAULT when absent */
 	struct oci_kv_list sysctls;      /* name -> value, ready for linux.sysctl */
+	enum pod_dns_policy dns_policy;  /* default CLUSTER_FIRST */
+	bool has_dns_config;
+	struct pod_dns_config dns_config;  /* lists empty (not NULL) when absent */
+	struct pod_host_alias *host_aliases;
+	size_t n_host_aliases;
 
 	struct pod_volume *volumes;
 	size_t n_volumes;
@@ -278,6 +313,9 @@ struct pod_spec {
 	/* berth.dev/ annotations */
 	struct pod_oom_grow oom_grow;
 	struct pod_backoff backoff;
+	/* berth.dev/network: NULL = the default network; "none" is decoded into no_network */
+	char *network;
+	bool no_network;
 };
 
 /* ---- parsing --------------------------------------------------------- */
@@ -345,3 +383,4 @@ bool pod_container_no_new_privs(const struct pod_container *c);
 const char *pod_restart_policy_name(enum pod_restart_policy p);  /* "Always", ... */
 const char *pod_oom_policy_name(enum pod_oom_policy p);          /* "restart", ... */
 const char *pod_seccomp_type_name(enum pod_seccomp_type t);      /* "RuntimeDefault", ... */
+const char *pod_dns_policy_name(enum pod_dns_policy p);          /* "ClusterFirst", ... */

@@ -142,6 +142,7 @@ static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
 		size_t m = oj_push_key(c, "status");
 		if ((r = oj_str(c, st, "phase", true, &v->phase)) < 0 ||
 		    (r = oj_str(c, st, "startTime", false, &v->start_time)) < 0 ||
+		    (r = oj_str(c, st, "podIP", false, &v->pod_ip)) < 0 ||
 		    (r = parse_ctrs(c, st, v)) < 0 ||
 		    (r = oj_obj(c, st, "berth", false, &b)) < 0)
 			return r;

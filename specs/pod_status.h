@@ -31,6 +31,7 @@ struct pod_status_view {
 	char *name;
 	char *phase;
 	char *start_time;
+	char *pod_ip;             /* status.podIP, or NULL */
 	bool stopping;
 	int64_t supervisor_pid;
 	struct pod_ctr_status *ctrs;   /* init containers first */

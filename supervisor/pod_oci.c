@@ -291,7 +291,22 @@ static int build_process(struct oci_config *cfg, const struct sv_oci_ctx *oc,
 	return 0;
 }
 
-/* The standard filesystems, then the pod's volumes, then the sd-notify
+/* The pod's name files (sv_names.c), read-only: berth rewrites hosts as
+ * pods come and go.  Before the volumes, so a volume mounted on /etc wins,
+ * as in Kubernetes. */
+static void add_name_mounts(struct oci_config *cfg, size_t *cap, const char *pod_dir)
+{
+	static const char *const files[] = { "hosts", "resolv.conf", "hostname" };
+	char src[PATH_MAX], dst[64];
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(files); i++) {
+		snprintf(src, sizeof(src), "%s/%s", pod_dir, files[i]);
+		snprintf(dst, sizeof(dst), "/etc/%s", files[i]);
+		add_mount(cfg, cap, dst, "bind", src, "bind,ro,nosuid,nodev,noexec");
+	}
+}
+
+/* The standard filesystems, then the pod's name files and volumes, then the sd-notify
  * socket's directory. */
 static int build_mounts(struct oci_config *cfg, const struct sv_oci_ctx *oc,
 			const struct pod_container *c, struct b_err *err)
@@ -307,6 +322,8 @@ static int build_mounts(struct oci_config *cfg, const struct sv_oci_ctx *oc,
 	add_mount(cfg, &cap, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
 	add_mount(cfg, &cap, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
 	add_mount(cfg, &cap, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid,noexec,nodev,relatime,ro");
+	if (oc->names)
+		add_name_mounts(cfg, &cap, oc->pod_dir);
 	if ((r = add_volume_mounts(oc, c, cfg, &cap, err)) < 0)
 		return r;
 	if (oc->notify_dir)

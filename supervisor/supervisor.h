@@ -46,6 +46,12 @@ struct sv_opts {
 	 * cgroup under, or "self" for the supervisor's own cgroup (a systemd
 	 * unit with Delegate=yes).  NULL: /berth/pods. */
 	const char *cgroup_parent;
+	/* CNI (docs/networking.md): where network configs are (NULL:
+	 * /etc/cni/net.d), where plugins are (':'-separated; NULL:
+	 * /usr/lib/cni:/opt/cni/bin), the limit per plugin exec (0: 60 s). */
+	const char *cni_config_dir;
+	const char *cni_plugin_path;
+	int64_t cni_timeout_ms;
 };
 
 struct sv_result {
@@ -134,6 +140,7 @@ struct sv_oci_ctx {
 	const struct oci_seccomp *seccomp;  /* the container's profile as the supervisor
 					     * parsed it once; NULL: read and parse it here */
 	const char *cgroup_base;    /* the pod's cgroup, e.g. /berth/pods/<pod> */
+	bool names;                 /* bind pod_dir/{hosts,resolv.conf,hostname} into /etc */
 };
 
 /* Where a container with berth.dev/sd-notify finds its notify.sock. */

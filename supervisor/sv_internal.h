@@ -9,6 +9,7 @@ struct sv_ev;
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "specs/cni.h"
 #include "supervisor/crilog.h"
 #include "supervisor/probe_net.h"
 #include "supervisor/supervisor.h"
@@ -126,6 +127,28 @@ struct sv_ctr {
 	bool exited, succeeded;
 };
 
+/* The pod's network (sv_net*.c): what setup attached, for teardown. */
+struct sv_net {
+	struct cni_conflist *list;  /* the network joined, NULL: none (hostNetwork, none) */
+	char *conf_text;            /* its config as read */
+	char *source;               /* where it came from (a path, "built-in") */
+	char cid[160];              /* CNI_CONTAINERID */
+	char args[512];             /* CNI_ARGS */
+	char netns[PATH_MAX + 16];  /* <state dir>/netns, the pinned namespace */
+	bool pinned;
+	bool attached;              /* ADD was started: DEL at teardown */
+	char *result;               /* the final ADD result */
+	struct cni_port_mapping *maps;
+	size_t n_maps;
+	int *port_fds;              /* hostPorts held open (reserved) on the host */
+	size_t n_port_fds;
+	char ip4[48], ip6[48];      /* the pod's addresses, "" */
+	char host_ip[48];
+	bool names;                 /* hosts, resolv.conf, hostname written: mount them */
+	char timing[256];           /* "bridge 31, portmap 140" (ms per ADD), for the event */
+	int64_t add_ms;
+};
+
 /* A control-socket client: one request line, one reply, then closed. */
 struct sv_conn {
 	int fd;
@@ -143,6 +166,7 @@ struct sv {
 	char cg_base[512];          /* the pod cgroup, relative to the cgroup2 root */
 	char started_at[SV_TIME_LEN];
 	struct sv_pod_ns ns;
+	struct sv_net net;
 	int ep, sfd, tfd, lock_fd, ctl_fd;
 	struct cri_logfile events;
 	struct sv_conn conns[SV_MAX_CONNS];
@@ -267,6 +291,34 @@ void sv_ctl_close(struct sv *s);
  * except its lock file (which the caller holds). */
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
 			 int dirfd, struct b_err *err);
+
+/* ---- the pod's network (sv_net.c, sv_ports.c, sv_names.c, sv_net_gc.c) */
+
+/* Attach the pod's network namespace to its network (nothing with
+ * hostNetwork), publish its hostPorts and write its hosts/resolv.conf. */
+int sv_net_setup(struct sv *s, struct b_err *err);
+/* DEL, release the ports, drop the pod from its peers' hosts. */
+void sv_net_teardown(struct sv *s);
+/* After a supervisor died: DEL what its network.json in `dirfd` records,
+ * unpin its namespace.  Nothing to do is 0. */
+int sv_net_cleanup_dir(const struct rt_ctx *ctx, const char *name, const char *dir, int dirfd,
+		       struct b_err *err);
+/* CNI_CONTAINERID of pod `name` under ctx->root. */
+void sv_net_container_id(const struct rt_ctx *ctx, const char *name, char *buf, size_t size);
+/* Release what dead pods of this root left on the network: their
+ * attachments (DEL) and host-local leases (sv_net_gc.c). */
+void sv_net_gc(struct sv *s);
+/* The hostPorts of the pod as port mappings; conflicts with other pods
+ * and with the host are errors; the ports are held open (sv_ports.c). */
+int sv_ports_reserve(struct sv *s, struct b_err *err);
+void sv_ports_release(struct sv *s);
+/* /etc/hosts, /etc/resolv.conf and /etc/hostname of the pod; the peers'
+ * hosts files rewritten in place (sv_names.c). */
+int sv_names_write(struct sv *s, struct b_err *err);
+void sv_names_refresh_peers(struct sv *s);
+/* Read pod `name`'s network.json from under ctx->root, only when its
+ * supervisor runs; NULL otherwise. */
+struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name);
 
 /* ---- trust checks (sv_trust.c) ---------------------------------------- */
 

@@ -71,6 +71,8 @@ void sv_teardown(struct sv *s)
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	sv_volumes_remove(s->pod, s->dir);
+	/* Before the namespace goes: a DEL without it leaks rules. */
+	sv_net_teardown(s);
 	if (s->pod_cg[0] && access(s->pod_cg, F_OK) == 0 && cg_destroy(s->pod_cg, &e) < 0)
 		sv_warn(s, &e);
 	sv_ns_close(&s->ns);
@@ -285,7 +287,7 @@ int sv_setup(struct sv *s, struct b_err *err)
 		return r;
 	if ((r = pod_cgroup(s, err)) < 0)
 		return r;
-	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0)
+	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0 || (r = sv_net_setup(s, err)) < 0)
 		return r;
 	if ((r = sv_seccomp_setup(s, err)) < 0)
 		return r;

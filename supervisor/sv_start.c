@@ -52,7 +52,8 @@ static int exec_config(const struct sv_ctr *c, const struct oci_config *cfg, cha
 static int build_config(struct sv *s, struct sv_ctr *c, struct sv_held_fds *held,
 			struct oci_config **cfg, struct b_err *err)
 {
-	struct sv_oci_ctx oc = { .pod = s->pod, .ns = &s->ns, .pod_dir = s->dir };
+	struct sv_oci_ctx oc = { .pod = s->pod, .ns = &s->ns, .pod_dir = s->dir,
+				 .names = s->net.names };
 	char merged[PATH_MAX + 8];
 	int r;
 

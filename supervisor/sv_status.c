@@ -175,6 +175,29 @@ static void write_conditions(struct jw *w, const struct sv *s)
 	jw_arr_close(w);
 }
 
+/* As Kubernetes reports them; a hostNetwork pod has the host's address. */
+static void write_ips(struct jw *w, const struct sv *s)
+{
+	const char *ips[2] = { s->net.ip4[0] ? s->net.ip4 : NULL, s->net.ip6[0] ? s->net.ip6 : NULL };
+
+	if (s->net.host_ip[0])
+		jw_kstr(w, "hostIP", s->net.host_ip);
+	if (s->pod->host_network && s->net.host_ip[0])
+		ips[0] = s->net.host_ip;
+	if (!ips[0] && !ips[1])
+		return;
+	jw_kstr(w, "podIP", ips[0] ? ips[0] : ips[1]);
+	jw_key(w, "podIPs");
+	jw_arr_open(w);
+	for (int i = 0; i < 2; i++)
+		if (ips[i]) {
+			jw_obj_open(w);
+			jw_kstr(w, "ip", ips[i]);
+			jw_obj_close(w);
+		}
+	jw_arr_close(w);
+}
+
 static void write_berth_pod(struct jw *w, const struct sv *s)
 {
 	jw_key(w, "berth");
@@ -184,6 +207,10 @@ static void write_berth_pod(struct jw *w, const struct sv *s)
 	jw_kstr(w, "stateDir", s->dir);
 	jw_kstr(w, "logDir", s->log_dir);
 	jw_kstr(w, "cgroup", s->pod_cg);
+	if (s->net.source) {
+		jw_kstr(w, "network", s->net.list ? s->net.list->name : NULL);
+		jw_kstr(w, "networkConfig", s->net.source);
+	}
 	jw_kstr(w, "restartPolicy", pod_restart_policy_name(s->pod->restart_policy));
 	jw_obj_close(w);
 }
@@ -205,6 +232,7 @@ char *sv_status_json(struct sv *s, bool pretty, size_t *len)
 	jw_obj_open(w);
 	jw_kstr(w, "phase", sv_phase(s));
 	write_conditions(w, s);
+	write_ips(w, s);
 	jw_kstr(w, "startTime", s->started_at);
 	write_ctrs(w, s, "initContainerStatuses", 0, s->n_init);
 	write_ctrs(w, s, "containerStatuses", s->n_init, s->n);

@@ -26,7 +26,7 @@ jobs=${BERTH_FUZZ_JOBS:-1}
 bdir=${BERTH_FUZZ_BUILD:-build-fuzz}
 out=$bdir/fuzz-out
 all_targets=(oci_config oci_process oci_resources pod_spec pod_status state quantity
-             seccomp cri_line probe_http logsrc notify_filter)
+             seccomp cri_line probe_http logsrc notify_filter cni_conf cni_result)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -43,8 +43,8 @@ max_len() {
     quantity) echo 256 ;;
     cri_line) echo 1024 ;;
     state|probe_http|notify_filter) echo 4096 ;;
-    oci_process|oci_resources|pod_status|seccomp) echo 8192 ;;
-    oci_config|pod_spec) echo 16384 ;;
+    oci_process|oci_resources|pod_status|seccomp|cni_result) echo 8192 ;;
+    oci_config|pod_spec|cni_conf) echo 16384 ;;
     logsrc) echo 131072 ;;     # two 64 KiB read chunks
   esac
 }
@@ -55,6 +55,7 @@ dict() {
     probe_http) echo tests/fuzz/http.dict ;;
     cri_line|logsrc) echo tests/fuzz/cri.dict ;;
     notify_filter) echo tests/fuzz/notify.dict ;;
+    cni_*) echo tests/fuzz/cni.dict ;;
   esac
 }
 seed_dirs() {

@@ -9,6 +9,9 @@ pkgs=(
   # test rootfs, integration and VM lanes (libc6-dev above also gives the
   # static libc for tests/helpers/sdnotify.c)
   busybox-static iproute2 procps util-linux python3 cpio qemu-system-x86
+  # the pod network: CNI plugins (bridge, host-local, portmap, firewall)
+  # in /usr/lib/cni, and the iptables they run
+  containernetworking-plugins iptables
   # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
   # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
   podman conmon containerd

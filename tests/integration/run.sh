@@ -60,24 +60,20 @@ for i in "${!run_files[@]}"; do
     dir=$work/$t
     mkdir -p "$dir/root"
     start=$(date +%s%N)
-    # Output goes to a file, not a pipe: a container a failed test left
-    # running would otherwise hold the pipe open forever.
-    (cd "$dir" && T_DIR=$dir T_ROOT=$dir/root timeout -k 5 "${BERTH_TEST_TIMEOUT:-120}" bash -c "
-      set -u
-      source '$here/lib.sh'
-      source '$f'
-      $t
-    " >"$dir/.test-output" 2>&1 </dev/null)
+    # Each test runs in a network namespace and a mount namespace of its
+    # own, with a private /run: pods get a network by default now, and the
+    # bridge, iptables rules and leases they make must live and die with
+    # the test, never on this machine's own network.  Whatever the test
+    # left running is removed in there too (so one failure cannot cascade
+    # into the next test, and no DEL runs against the real host).  Output
+    # goes to a file, not a pipe: a container a failed test left running
+    # would otherwise hold the pipe open forever.
+    (cd "$dir" && T_DIR=$dir T_ROOT=$dir/root T_TEST=$t T_FILE=$f T_HERE=$here \
+      timeout -k 5 $(( ${BERTH_TEST_TIMEOUT:-120} + 60 )) \
+      unshare --net --mount --propagation private bash "$here/sandbox.sh" \
+      >"$dir/.test-output" 2>&1 </dev/null)
     rc=$?
     out=$(cat "$dir/.test-output")
-    # Whatever the test left running is removed, so one failure cannot
-    # cascade into the next test.
-    for pod in $(ls "$dir/root/pods" 2>/dev/null); do
-      "$BERTH" --root "$dir/root" pod rm -f -t 0 "$pod" >/dev/null 2>&1
-    done
-    for id in $(ls "$dir/root" 2>/dev/null); do
-      "$BERTH" --root "$dir/root" delete -f "$id" >/dev/null 2>&1
-    done
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
     case $rc in
       0) passed=$((passed + 1)); echo "PASS $t (${ms} ms)" ;;

@@ -317,9 +317,12 @@ test_pod_debug_traces_state_changes() {
 import json, sys
 for line in open(sys.argv[1]):
     m = json.loads(line)["msg"]
-    if m.startswith("supervisor: "):
+    if m.startswith("supervisor: ") and not m.startswith("supervisor: cni: "):
         print(m[len("supervisor: "):].split(" (")[0])
 ' "$T_DIR/trace") || fail "trace is not JSON lines"
+  # The pod network's plugin execs are traced too, each with its time.
+  grep -q '"supervisor: cni: bridge ADD: [0-9]* ms, status 0"' "$T_DIR/trace" ||
+    fail "no trace of the bridge plugin's ADD: $(cat "$T_DIR/trace")"
   assert_eq "pod tp: initializing -> running
 container c: waiting -> starting
 container c: starting -> running

@@ -782,8 +782,8 @@ START_TEST(err_unsupported_fields)
 	check_err(PODC("'stdin':false"), P "stdin: not supported by berth");
 	check_err(POD("'containers':[{" CT0 "}],'nodeSelector':{'a':'b'}"),
 		  "pod.json: spec.nodeSelector: not supported by berth");
-	check_err(POD("'containers':[{" CT0 "}],'dnsPolicy':'ClusterFirst'"),
-		  "pod.json: spec.dnsPolicy: not supported by berth");
+	check_err(POD("'containers':[{" CT0 "}],'enableServiceLinks':false"),
+		  "pod.json: spec.enableServiceLinks: not supported by berth");
 	check_err(POD("'containers':[{" CT0 "}],'serviceAccountName':'default'"),
 		  "pod.json: spec.serviceAccountName: not supported by berth");
 	check_err(POD("'containers':[{" CT0 "}],'tolerations':[{'operator':'Exists'}]"),
@@ -800,8 +800,6 @@ START_TEST(err_unsupported_fields)
 		  P "securityContext.procMount: not supported by berth");
 	check_err(PODC("'env':[{'name':'A','valueFrom':{'fieldRef':{'fieldPath':'x'}}}]"),
 		  P "env[0].valueFrom: not supported by berth");
-	check_err(PODC("'ports':[{'containerPort':1,'hostIP':'1.2.3.4'}]"),
-		  P "ports[0].hostIP: not supported by berth");
 	check_err(PODC("'volumeMounts':[{'name':'v','mountPath':'/v','mountPropagation':'Bidirectional'}]"),
 		  P "volumeMounts[0].mountPropagation: not supported by berth");
 	check_err(PODC("'lifecycle':{'postStart':{'exec':{'command':['x']}}}"),
@@ -975,12 +973,9 @@ START_TEST(err_ports)
 		  "letters, digits and '-', with at least one letter and no '-' at either end or twice in a row)");
 	check_err(PODC("'ports':[{'containerPort':80,'name':'web'},{'containerPort':81,'name':'web'}]"),
 		  P "ports[1].name: \"web\" is already used by ports[0]");
-	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080}]"),
-		  P "ports[0].hostPort: not supported by berth (berth does not forward ports; "
-		  "with hostNetwork it may only equal containerPort)");
 	check_err(PODCS("'hostNetwork':true", "'ports':[{'containerPort':80,'hostPort':8080}]"),
-		  P "ports[0].hostPort: not supported by berth (berth does not forward ports; "
-		  "with hostNetwork it may only equal containerPort)");
+		  P "ports[0].hostPort: 8080 must equal containerPort (80) with hostNetwork, "
+		  "as in Kubernetes");
 }
 END_TEST
 
@@ -1203,7 +1198,7 @@ START_TEST(err_annotations)
 	check_err(ANN("'berth.dev/oom-polcy':'stop'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-polcy\"]: unknown berth annotation (expected "
 		  "berth.dev/oom-policy, berth.dev/oom-policy.<container>, berth.dev/oom-grow, "
-		  "berth.dev/restart-backoff or berth.dev/sd-notify.<container>)");
+		  "berth.dev/restart-backoff, berth.dev/sd-notify.<container> or berth.dev/network)");
 	check_err(ANN("'berth.dev/oom-policy':'kill'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: unknown OOM policy \"kill\" "
 		  "(expected restart, stop or grow)");
@@ -1417,6 +1412,34 @@ START_TEST(many_ports)
 }
 END_TEST
 
+/* One container with N_PORTS ports all published on host port 8080, each
+ * on its own hostIP; variant 1 adds one on all addresses at the end. */
+static void host_ports_body(FILE *f, int variant)
+{
+	fputs("\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"sh\"],"
+	      "\"ports\":[", f);
+	for (int i = 0; i < N_PORTS; i++)
+		fprintf(f, "%s{\"containerPort\":%d,\"hostPort\":8080,\"hostIP\":\"10.%d.%d.%d\"}",
+			i ? "," : "", i % 65535 + 1, i >> 16, (i >> 8) & 255, i & 255);
+	if (variant == 1)
+		fputs(",{\"containerPort\":80,\"hostPort\":8080}", f);
+	fputs("]}]", f);
+}
+
+START_TEST(many_host_ports)
+{
+	struct b_err err = { 0 };
+	struct pod_spec *pod;
+
+	ck_assert_str_eq(parse_big(host_ports_body, 0, "", &pod, &err), "");
+	ck_assert_uint_eq(pod->containers[0].n_ports, N_PORTS);
+	pod_spec_free(pod);
+	ck_assert_str_eq(parse_big(host_ports_body, 1, "", &pod, &err),
+			 expect(P "ports[%d].hostPort: 8080/TCP of container \"c\" is already "
+				"published by container \"c\" (spec.containers[0].ports[0])", N_PORTS));
+}
+END_TEST
+
 /* N_SYSCTLS sysctls; variant 1 repeats one at the end. */
 static void sysctls_body(FILE *f, int variant)
 {
@@ -1558,6 +1581,360 @@ START_TEST(robust_prefixes_and_mutations)
 		}
 		json[i] = saved;
 	}
+}
+END_TEST
+
+/* ---- networking: hostPort, hostIP, hostAliases, DNS, berth.dev/network --- */
+
+/* An init container and a regular one with the given ports. */
+#define HP2(p1, p2) POD("'initContainers':[{'name':'init','image':'./r','command':['x'],"	\
+	"'ports':[" p1 "]}],'containers':[{" CT0 ",'ports':[" p2 "]}]")
+#define CONFLICT "pod.json: spec.containers[0].ports[0].hostPort: 8080/TCP of container \"c\" " \
+	"is already published by container \"init\" (spec.initContainers[0].ports[0])"
+
+START_TEST(host_ports)
+{
+	struct pod_spec *pod = parse_ok(PODC(
+		"'ports':[{'containerPort':80,'hostPort':8080},"
+		"{'containerPort':53,'protocol':'UDP','hostPort':5353,'hostIP':'127.0.0.1'},"
+		"{'containerPort':443,'hostPort':8443,'hostIP':'fd00::1'},"
+		"{'containerPort':9000,'hostPort':0,'hostIP':''},{'containerPort':9001}]"));
+	const struct pod_port *p = pod->containers[0].ports;
+
+	ck_assert_uint_eq(p[0].host_port, 8080);
+	ck_assert_ptr_null(p[0].host_ip);
+	ck_assert_uint_eq(p[1].host_port, 5353);
+	ck_assert_str_eq(p[1].host_ip, "127.0.0.1");
+	ck_assert_str_eq(p[2].host_ip, "fd00::1");
+	ck_assert_uint_eq(p[3].host_port, 0);
+	ck_assert_ptr_null(p[3].host_ip);
+	ck_assert_uint_eq(p[4].host_port, 0);
+	ck_assert_ptr_null(pod->network);
+	ck_assert(!pod->no_network);
+	pod_spec_free(pod);
+
+	/* With hostNetwork: equal to containerPort. */
+	pod = parse_ok(PODCS("'hostNetwork':true", "'ports':[{'containerPort':8080,'hostPort':8080}]"));
+	ck_assert_uint_eq(pod->containers[0].ports[0].host_port, 8080);
+	pod_spec_free(pod);
+
+	/* No conflicts: another protocol, other addresses, another family. */
+	pod_spec_free(parse_ok(HP2("{'containerPort':80,'hostPort':8080}",
+				   "{'containerPort':80,'hostPort':8080,'protocol':'UDP'}")));
+	pod_spec_free(parse_ok(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}",
+				   "{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.2'}")));
+	pod_spec_free(parse_ok(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'0.0.0.0'}",
+				   "{'containerPort':80,'hostPort':8080,'hostIP':'fd00::1'}")));
+	pod_spec_free(parse_ok(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'::'}",
+				   "{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}")));
+	pod_spec_free(parse_ok(HP2("{'containerPort':80,'hostPort':8080}",
+				   "{'containerPort':8080,'hostPort':8081}")));
+	/* berth.dev/network none without a hostPort. */
+	pod = parse_ok(ANN("'berth.dev/network':'none'", "'ports':[{'containerPort':80}]"));
+	ck_assert(pod->no_network);
+	ck_assert_ptr_null(pod->network);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(err_host_ports)
+{
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':65536}]"),
+		  P "ports[0].hostPort: 65536 is out of range (0 to 65535)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':-1}]"),
+		  P "ports[0].hostPort: -1 is out of range (0 to 65535)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0'}]"),
+		  P "ports[0].hostIP: \"10.0.0\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'hostIP':'fe80::1%eth0'}]"),
+		  P "ports[0].hostIP: \"fe80::1%eth0\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'hostIP':'localhost'}]"),
+		  P "ports[0].hostIP: \"localhost\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostIP':'10.0.0.1'}]"),
+		  P "ports[0].hostIP: needs a hostPort (hostIP is the host address a hostPort is "
+		  "published on)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':0,'hostIP':'10.0.0.1'}]"),
+		  P "ports[0].hostIP: needs a hostPort (hostIP is the host address a hostPort is "
+		  "published on)");
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'hostIP':1}]"),
+		  P "ports[0].hostIP: expected a string, got a number");
+
+	/* Conflicts, named by both containers. */
+	check_err(HP2("{'containerPort':80,'hostPort':8080}", "{'containerPort':81,'hostPort':8080}"),
+		  CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080}",
+		      "{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}"), CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}",
+		      "{'containerPort':80,'hostPort':8080}"), CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'0.0.0.0'}",
+		      "{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}"), CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}",
+		      "{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'}"), CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'fd00::1'}",
+		      "{'containerPort':80,'hostPort':8080,'hostIP':'::'}"), CONFLICT);
+	check_err(HP2("{'containerPort':80,'hostPort':8080,'hostIP':'::1'}",
+		      "{'containerPort':80,'hostPort':8080,'hostIP':'0:0::1'}"), CONFLICT);
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'protocol':'UDP'},"
+		       "{'containerPort':81,'hostPort':8080,'protocol':'UDP'}]"),
+		  P "ports[1].hostPort: 8080/UDP of container \"c\" is already published by "
+		  "container \"c\" (spec.containers[0].ports[0])");
+	/* The first port (in document order) that repeats an earlier one. */
+	check_err(PODC("'ports':[{'containerPort':80,'hostPort':8080,'hostIP':'10.0.0.1'},"
+		       "{'containerPort':81,'hostPort':9090},{'containerPort':82,'hostPort':9090},"
+		       "{'containerPort':83,'hostPort':8080}]"),
+		  P "ports[2].hostPort: 9090/TCP of container \"c\" is already published by "
+		  "container \"c\" (spec.containers[0].ports[1])");
+	check_err(POD("'containers':[{" CT0 ",'ports':[{'containerPort':1,'hostPort':7}]},"
+		      "{'name':'d','image':'./r','command':['x'],'ports':[{'containerPort':2},"
+		      "{'containerPort':3,'hostPort':7,'hostIP':'192.0.2.1'}]}]"),
+		  "pod.json: spec.containers[1].ports[1].hostPort: 7/TCP of container \"d\" is already "
+		  "published by container \"c\" (spec.containers[0].ports[0])");
+
+	/* No pod network, nothing to publish on. */
+	check_err(ANN("'berth.dev/network':'none'", "'ports':[{'containerPort':80,'hostPort':8080}]"),
+		  P "ports[0].hostPort: a hostPort needs the pod network (berth.dev/network is "
+		  "\"none\"); remove the annotation or the hostPort");
+}
+END_TEST
+
+START_TEST(host_aliases)
+{
+	struct pod_spec *pod = parse_ok(POD(
+		"'hostAliases':[{'ip':'10.0.0.1','hostnames':['foo.local','Bar_1']},"
+		"{'ip':'fd00::1','hostnames':['db']}],'containers':[{" CT0 "}]"));
+
+	ck_assert_uint_eq(pod->n_host_aliases, 2);
+	ck_assert_str_eq(pod->host_aliases[0].ip, "10.0.0.1");
+	ck_assert_str_eq(pod->host_aliases[0].hostnames[0], "foo.local");
+	ck_assert_str_eq(pod->host_aliases[0].hostnames[1], "Bar_1");
+	ck_assert_ptr_null(pod->host_aliases[0].hostnames[2]);
+	ck_assert_str_eq(pod->host_aliases[1].ip, "fd00::1");
+	pod_spec_free(pod);
+	/* Allowed with hostNetwork too; absent or empty means none. */
+	pod = parse_ok(POD("'hostNetwork':true,'hostAliases':[{'ip':'127.0.0.1','hostnames':['x']}],"
+			   "'containers':[{" CT0 "}]"));
+	ck_assert_uint_eq(pod->n_host_aliases, 1);
+	pod_spec_free(pod);
+	pod = parse_ok(POD("'hostAliases':[],'containers':[{" CT0 "}]"));
+	ck_assert_uint_eq(pod->n_host_aliases, 0);
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(err_host_aliases)
+{
+#define HA(a) POD("'hostAliases':[" a "],'containers':[{" CT0 "}]")
+	check_err(HA("{'hostnames':['x']}"), "pod.json: spec.hostAliases[0].ip: required field is missing");
+	check_err(HA("{'ip':'10.0.0.256','hostnames':['x']}"),
+		  "pod.json: spec.hostAliases[0].ip: \"10.0.0.256\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(HA("{'ip':'','hostnames':['x']}"),
+		  "pod.json: spec.hostAliases[0].ip: \"\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(HA("{'ip':'10.0.0.1'}"), "pod.json: spec.hostAliases[0].hostnames: required field is missing");
+	check_err(HA("{'ip':'10.0.0.1','hostnames':[]}"),
+		  "pod.json: spec.hostAliases[0].hostnames: must have at least one hostname");
+	check_err(HA("{'ip':'10.0.0.1','hostnames':['a']},{'ip':'10.0.0.2','hostnames':['ok','a b']}"),
+		  "pod.json: spec.hostAliases[1].hostnames[1]: \"a b\" is not a valid hostname "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(HA("{'ip':'10.0.0.1','hostnames':['']}"),
+		  "pod.json: spec.hostAliases[0].hostnames[0]: \"\" is not a valid hostname "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(HA("{'ip':'10.0.0.1','hostnames':['a#b']}"),
+		  "pod.json: spec.hostAliases[0].hostnames[0]: \"a#b\" is not a valid hostname "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(HA("{'ip':'10.0.0.1','hostnames':['a\\nb']}"),
+		  "pod.json: spec.hostAliases[0].hostnames[0]: \"a\\nb\" is not a valid hostname "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(HA("{'ip':'10.0.0.1','hostname':['a']}"),
+		  "pod.json: spec.hostAliases[0].hostname: unknown field (did you mean hostnames?)");
+	check_err(POD("'hostAliases':{},'containers':[{" CT0 "}]"),
+		  "pod.json: spec.hostAliases: expected an array, got an object");
+#undef HA
+}
+END_TEST
+
+START_TEST(dns)
+{
+	static const char *const names[] = { "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None" };
+	struct pod_spec *pod = parse_ok(MINIMAL);
+	char buf[256];
+
+	ck_assert_int_eq(pod->dns_policy, POD_DNS_CLUSTER_FIRST);
+	ck_assert(!pod->has_dns_config);
+	ck_assert_ptr_nonnull(pod->dns_config.nameservers);
+	ck_assert_ptr_null(pod->dns_config.nameservers[0]);
+	ck_assert_ptr_nonnull(pod->dns_config.searches);
+	ck_assert_ptr_null(pod->dns_config.searches[0]);
+	ck_assert_uint_eq(pod->dns_config.n_options, 0);
+	pod_spec_free(pod);
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(buf, sizeof(buf), POD("'dnsPolicy':'%s','dnsConfig':{'nameservers':['1.1.1.1']},"
+					       "'containers':[{" CT0 "}]"), names[i]);
+		pod = parse_ok(buf);
+		ck_assert_int_eq(pod->dns_policy, i);
+		ck_assert_str_eq(pod_dns_policy_name(pod->dns_policy), names[i]);
+		pod_spec_free(pod);
+	}
+
+	pod = parse_ok(POD("'dnsPolicy':'None','dnsConfig':{'nameservers':['192.0.2.1','2001:db8::1'],"
+			   "'searches':['ns1.svc.cluster.local','my.dns.search.suffix.'],"
+			   "'options':[{'name':'ndots','value':'2'},{'name':'edns0'}]},"
+			   "'containers':[{" CT0 "}]"));
+	ck_assert(pod->has_dns_config);
+	ck_assert_str_eq(pod->dns_config.nameservers[1], "2001:db8::1");
+	ck_assert_ptr_null(pod->dns_config.nameservers[2]);
+	ck_assert_str_eq(pod->dns_config.searches[1], "my.dns.search.suffix.");
+	ck_assert_uint_eq(pod->dns_config.n_options, 2);
+	ck_assert_str_eq(pod->dns_config.options[0].name, "ndots");
+	ck_assert_str_eq(pod->dns_config.options[0].value, "2");
+	ck_assert_str_eq(pod->dns_config.options[1].name, "edns0");
+	ck_assert_ptr_null(pod->dns_config.options[1].value);
+	pod_spec_free(pod);
+
+	/* {} is present and empty. */
+	pod = parse_ok(POD("'dnsConfig':{},'containers':[{" CT0 "}]"));
+	ck_assert(pod->has_dns_config);
+	ck_assert_ptr_null(pod->dns_config.nameservers[0]);
+	pod_spec_free(pod);
+}
+END_TEST
+
+/* n search entries of `len` characters each. */
+static char *searches_pod(int n, int len)
+{
+	char *s = NULL;
+	size_t size;
+	FILE *f = open_memstream(&s, &size);
+
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{"
+	      "\"containers\":[{\"name\":\"c\",\"image\":\"./r\",\"command\":[\"x\"]}],"
+	      "\"dnsConfig\":{\"searches\":[", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s\"%0*d\"", i ? "," : "", len, i);
+	fputs("]}}}", f);
+	ck_assert_int_eq(fclose(f), 0);
+	return s;
+}
+
+static void check_searches(int n, int len, const char *want)
+{
+	_cleanup_free_ char *json = searches_pod(n, len);
+	struct b_err err = { 0 };
+	struct pod_spec *pod = NULL;
+	int r = pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err);
+
+	if (!want) {
+		ck_assert_msg(r == 0, "%s", err.msg);
+		pod_spec_free(pod);
+		return;
+	}
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_str_eq(err.msg, want);
+}
+
+START_TEST(err_dns)
+{
+#define DC(d) POD("'dnsConfig':{" d "},'containers':[{" CT0 "}]")
+	char want[256], big[300];
+
+	check_err(POD("'dnsPolicy':'clusterFirst','containers':[{" CT0 "}]"),
+		  "pod.json: spec.dnsPolicy: unknown DNS policy \"clusterFirst\" (expected ClusterFirst, "
+		  "ClusterFirstWithHostNet, Default or None)");
+	check_err(POD("'dnsPolicy':'None','containers':[{" CT0 "}]"),
+		  "pod.json: spec.dnsConfig: required when dnsPolicy is None (give at least one nameserver)");
+	check_err(POD("'dnsPolicy':'None','dnsConfig':{'searches':['a']},'containers':[{" CT0 "}]"),
+		  "pod.json: spec.dnsConfig.nameservers: must have at least one nameserver when dnsPolicy is None");
+	check_err(DC("'nameservers':['1.1.1.1','1.0.0.1','8.8.8.8','8.8.4.4']"),
+		  "pod.json: spec.dnsConfig.nameservers: must not have more than 3 nameservers (has 4)");
+	check_err(DC("'nameservers':['1.1.1.1','dns.example']"),
+		  "pod.json: spec.dnsConfig.nameservers[1]: \"dns.example\" is not a valid IP address (IPv4 or IPv6)");
+	check_err(DC("'nameserver':['1.1.1.1']"),
+		  "pod.json: spec.dnsConfig.nameserver: unknown field (did you mean nameservers?)");
+	check_err(DC("'searches':['a b']"),
+		  "pod.json: spec.dnsConfig.searches[0]: \"a b\" is not a valid search domain "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(DC("'searches':['']"),
+		  "pod.json: spec.dnsConfig.searches[0]: \"\" is not a valid search domain "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(DC("'options':[{'value':'1'}]"),
+		  "pod.json: spec.dnsConfig.options[0].name: required field is missing");
+	check_err(DC("'options':[{'name':''}]"),
+		  "pod.json: spec.dnsConfig.options[0].name: \"\" is not a valid option name "
+		  "(non-empty, without blanks, control characters or '#')");
+	check_err(DC("'options':[{'name':'ndots','value':'1 2'}]"),
+		  "pod.json: spec.dnsConfig.options[0].value: \"1 2\" is not a valid option value "
+		  "(without blanks, control characters or '#')");
+	check_err(DC("'options':[{'name':'ndots','vaule':'1'}]"),
+		  "pod.json: spec.dnsConfig.options[0].vaule: unknown field (did you mean value?)");
+
+	/* Kubernetes' limits: 32 entries, 253 characters each, 2048 in all. */
+	check_searches(32, 10, NULL);
+	check_searches(33, 10, "pod.json: spec.dnsConfig.searches: must not have more than 32 "
+		       "search domains (has 33)");
+	check_searches(1, 253, NULL);
+	snprintf(big, sizeof(big), "%0254d", 0);
+	snprintf(want, sizeof(want), "pod.json: spec.dnsConfig.searches[0]: \"%.96s...\" is longer "
+		 "than 253 characters", big);
+	check_searches(1, 254, want);
+	check_searches(8, 253, NULL);   /* 2031 */
+	check_searches(9, 226, NULL);   /* 2042 */
+	check_searches(9, 227, "pod.json: spec.dnsConfig.searches: must not have more than 2048 "
+		       "characters in total (counting a space between entries; has 2051)");
+#undef DC
+}
+END_TEST
+
+START_TEST(network_annotation)
+{
+	static const char max[] = "n23456789012345678901234567890123456789012345678901234567890123456789"
+				  "01234567890123456789012345678901234567890123456789012345678";
+	char buf[512];
+	struct pod_spec *pod = parse_ok(ANN("'berth.dev/network':'my-net_1.x'", "'name':'c'"));
+
+	ck_assert_str_eq(pod->network, "my-net_1.x");
+	ck_assert(!pod->no_network);
+	pod_spec_free(pod);
+	ck_assert_uint_eq(strlen(max), 128);
+	snprintf(buf, sizeof(buf), ANN("'berth.dev/network':'%s'", "'name':'c'"), max);
+	pod = parse_ok(buf);
+	ck_assert_str_eq(pod->network, max);
+	pod_spec_free(pod);
+	pod = parse_ok(ANN("'berth.dev/network':'None'", "'name':'c'"));   /* a network's name */
+	ck_assert_str_eq(pod->network, "None");
+	pod_spec_free(pod);
+}
+END_TEST
+
+START_TEST(err_network_annotation)
+{
+#define NET_ERR "pod.json: metadata.annotations[\"berth.dev/network\"]: "
+#define NET_RULE " is not a network (expected none or a CNI network name: a letter or digit, " \
+	"then letters, digits, '_', '.' or '-', at most 128 characters)"
+	char buf[512];
+
+	check_err(ANN("'berth.dev/network':'-net'", "'name':'c'"), NET_ERR "\"-net\"" NET_RULE);
+	check_err(ANN("'berth.dev/network':'a b'", "'name':'c'"), NET_ERR "\"a b\"" NET_RULE);
+	check_err(ANN("'berth.dev/network':''", "'name':'c'"), NET_ERR "\"\"" NET_RULE);
+	check_err(ANN("'berth.dev/network':'a/b'", "'name':'c'"), NET_ERR "\"a/b\"" NET_RULE);
+	snprintf(buf, sizeof(buf), ANN("'berth.dev/network':'%0129d'", "'name':'c'"), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "00000"));
+	{
+		struct b_err err = { 0 };
+		struct pod_spec *pod = NULL;
+		_cleanup_free_ char *json = sq(buf);
+
+		ck_assert_int_eq(pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err),
+				 -EINVAL);
+		ck_assert_msg(strstr(err.msg, NET_RULE) != NULL, "%s", err.msg);
+	}
+	check_err("{" HEAD ",'metadata':{'name':'p','annotations':{'berth.dev/network':'none'}},"
+		  "'spec':{'hostNetwork':true,'containers':[{" CT0 "}]}}",
+		  NET_ERR "has no effect with hostNetwork (the pod uses the host's network); remove it");
+	check_err("{" HEAD ",'metadata':{'name':'p','annotations':{'berth.dev/network':'net1'}},"
+		  "'spec':{'hostNetwork':true,'containers':[{" CT0 "}]}}",
+		  NET_ERR "has no effect with hostNetwork (the pod uses the host's network); remove it");
+#undef NET_ERR
+#undef NET_RULE
 }
 END_TEST
 
@@ -1798,6 +2175,14 @@ static Suite *pod_suite(void)
 	tcase_add_test(te, err_restart_policies);
 	tcase_add_test(te, err_annotations);
 	tcase_add_test(te, err_utf8);
+	tcase_add_test(te, host_ports);
+	tcase_add_test(te, err_host_ports);
+	tcase_add_test(te, host_aliases);
+	tcase_add_test(te, err_host_aliases);
+	tcase_add_test(te, dns);
+	tcase_add_test(te, err_dns);
+	tcase_add_test(te, network_annotation);
+	tcase_add_test(te, err_network_annotation);
 	suite_add_tcase(s, te);
 
 	tcase_add_test(td, bad_pods_corpus);
@@ -1812,6 +2197,7 @@ static Suite *pod_suite(void)
 	tcase_add_test(tl, many_volumes_and_mounts);
 	tcase_add_test(tl, many_containers);
 	tcase_add_test(tl, many_ports);
+	tcase_add_test(tl, many_host_ports);
 	tcase_add_test(tl, many_sysctls);
 	tcase_add_test(tl, annotations_cap);
 	suite_add_tcase(s, tl);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,9 +139,13 @@ static bool io_read(struct io *io, int which, int fd)
 	return true;
 }
 
+/* send(MSG_NOSIGNAL) on a socketpair: a plugin that exits without
+ * reading its stdin must not kill us with SIGPIPE, whatever the caller's
+ * signal disposition. */
 static void io_write(struct io *io)
 {
-	ssize_t n = write(io->in, io->input + io->input_off, io->input_len - io->input_off);
+	ssize_t n = send(io->in, io->input + io->input_off, io->input_len - io->input_off,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -225,7 +230,11 @@ static int start(const char *exe, const struct cni_opts *o, const struct cni_exe
 {
 	int p[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } }, r = 0;
 
-	for (int i = 0; i < 3; i++)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p[0]) < 0) {
+		r = b_err_sys(err, errno, "CNI plugin %s: socketpair", q->plugin);
+		goto out;
+	}
+	for (int i = 1; i < 3; i++)
 		if (pipe2(p[i], O_CLOEXEC) < 0) {
 			r = b_err_sys(err, errno, "CNI plugin %s: pipe", q->plugin);
 			goto out;
@@ -237,6 +246,7 @@ static int start(const char *exe, const struct cni_opts *o, const struct cni_exe
 	}
 	if (*pid == 0)
 		child(exe, o, q, p[0][0], p[1][1], p[2][1]);
+	setpgid(*pid, *pid);   /* as the child does: no window where a kill misses it */
 	io->in = p[0][1];
 	io->out = p[1][0];
 	io->err = p[2][0];
@@ -268,7 +278,7 @@ int cni_exec(const struct cni_opts *o, const struct cni_exec_req *q, char **out,
 	char exe[PATH_MAX];
 	_cleanup_close_ int pidfd = -1;
 	pid_t pid = -1;
-	int r, status = 0;
+	int r, status = 0, pidfd_errno;
 	bool in_time;
 
 	if ((r = cni_find_plugin(o, q->plugin, exe, sizeof(exe), err)) < 0)
@@ -276,6 +286,7 @@ int cni_exec(const struct cni_opts *o, const struct cni_exec_req *q, char **out,
 	if ((r = start(exe, o, q, &io, &pid, err)) < 0)
 		return r;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	pidfd_errno = errno;
 	in_time = pidfd >= 0 && io_pump(&io, pidfd, t0 + timeout);
 	if (!in_time) {
 		kill(-pid, SIGKILL);
@@ -286,7 +297,7 @@ int cni_exec(const struct cni_opts *o, const struct cni_exec_req *q, char **out,
 	if (o->trace)
 		o->trace(o->ud, q->plugin, q->command, now_ms() - t0, status);
 	if (r == 0 && !in_time)
-		r = pidfd < 0 ? b_err_sys(err, errno, "CNI plugin %s: pidfd_open", q->plugin)
+		r = pidfd < 0 ? b_err_sys(err, pidfd_errno, "CNI plugin %s: pidfd_open", q->plugin)
 			      : b_err_set(err, ETIMEDOUT, "CNI plugin %s %s did not finish within "
 					  "%lld ms: killed it", q->plugin, q->command, (long long)timeout);
 	else if (r < 0)

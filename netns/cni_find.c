@@ -31,7 +31,7 @@ static const char builtin[] =
 	"        \"type\": \"host-local\",\n"
 	"        \"ranges\": [[{ \"subnet\": \"10.90.0.0/16\" }]],\n"
 	"        \"routes\": [{ \"dst\": \"0.0.0.0/0\" }],\n"
-	"        \"dataDir\": \"/run/berth/cni\"\n"
+	"        \"dataDir\": \"/run/cni/networks\"\n"
 	"      }\n"
 	"    },\n"
 	"    { \"type\": \"portmap\", \"capabilities\": { \"portMappings\": true } },\n"

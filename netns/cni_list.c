@@ -45,7 +45,7 @@ int cni_list_add(const struct cni_opts *o, const struct cni_attachment *at, char
 
 	for (size_t i = 0; i < at->list->n_plugins; i++) {
 		if ((r = run_one(o, at, i, "ADD", prev, &out, err)) < 0) {
-			free(prev);
+			*result = prev;
 			return r;
 		}
 		if (out[strspn(out, " \t\r\n")]) {
@@ -54,6 +54,8 @@ int cni_list_add(const struct cni_opts *o, const struct cni_attachment *at, char
 		} else {
 			free(out);
 		}
+		if (prev && o->on_result)
+			o->on_result(o->ud, prev);
 	}
 	*result = prev;
 	if (!prev)

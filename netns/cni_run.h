@@ -29,6 +29,10 @@ struct cni_opts {
 	int64_t timeout_ms;          /* per exec; <= 0: the default */
 	cni_trace_fn trace;          /* NULL: none */
 	void *ud;
+	/* ADD: called with the result so far after each plugin that
+	 * succeeded, so the caller can record it before the next one runs
+	 * (what a DEL after a crash needs).  NULL: none. */
+	void (*on_result)(void *ud, const char *result);
 };
 
 /* One attachment of a container to a network. */
@@ -70,8 +74,9 @@ int cni_exec(const struct cni_opts *o, const struct cni_exec_req *req, char **ou
 int cni_list_check_plugins(const struct cni_opts *o, const struct cni_conflist *l,
 			   struct b_err *err);
 /* ADD in order, each plugin getting the previous one's result; *result is
- * the last one's (malloc'ed).  Stops at the first failure; the caller then
- * runs cni_list_del (the spec requires a DEL after a failed ADD). */
+ * the last one's (malloc'ed).  Stops at the first failure, leaving in
+ * *result the last result it had (or NULL), which the caller passes to
+ * cni_list_del (the spec requires a DEL after a failed ADD). */
 int cni_list_add(const struct cni_opts *o, const struct cni_attachment *at, char **result,
 		 struct b_err *err);
 /* DEL in reverse order, every plugin getting `result` (the final ADD

@@ -10,6 +10,23 @@
 #include "common/cleanup.h"
 #include "supervisor/sv_internal.h"
 
+/* The lock of a pod state dir, when its supervisor is dead: another
+ * pod's start may hold it for a moment (sv_net_gc.c runs the dead pod's
+ * DEL under it, sv_pod_probe tests it), so a second is allowed before
+ * the pod counts as running. */
+int sv_lock_dead_pod(int fd)
+{
+	for (int i = 0; i < 50; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		usleep(20000);
+	}
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
 /* Create the state directory and take its lock, or take over a stale one:
  * a directory whose lock nobody holds was left by a supervisor that was
  * killed (or kept with --keep); what it left is cleaned up first. */
@@ -33,7 +50,7 @@ int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 	s->lock_fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0)
 		return b_err_sys(err, errno, "creating %s", lock);
-	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	if (sv_lock_dead_pod(s->lock_fd) < 0) {
 		int e = errno;
 		close(s->lock_fd);
 		s->lock_fd = -1;

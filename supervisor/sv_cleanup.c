@@ -187,13 +187,14 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 {
 	int r;
 
+	/* First, while the namespace is surely alive (pinned, and held by
+	 * the containers too), and before the unmount below lets go of it. */
+	if ((r = sv_net_cleanup_dir(ctx, name, dir, dirfd, err)) < 0)
+		return r;
 	if ((r = remove_containers(ctx, name, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s: removing its containers", name);
 	if ((r = remove_pod_cgroup(name, dir, dirfd, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
-	/* Before the unmount below lets go of the pinned namespace. */
-	if ((r = sv_net_cleanup_dir(ctx, name, dir, dirfd, err)) < 0)
-		return r;
 	if ((r = unmount_under(dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	if ((r = empty_dir_but_lock(dirfd, dir, err)) < 0)

@@ -185,7 +185,7 @@ int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 	fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return b_err_sys(err, errno, "pod %s: %s", name, lock);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	if (sv_lock_dead_pod(fd) < 0) {
 		if (errno == EWOULDBLOCK)
 			return b_err_set(err, EBUSY, "pod %s is running (stop it first, or use --force)", name);
 		return b_err_sys(err, errno, "pod %s: locking %s", name, lock);

@@ -137,6 +137,8 @@ struct sv_net {
 	char netns[PATH_MAX + 16];  /* <state dir>/netns, the pinned namespace */
 	bool pinned;
 	bool attached;              /* ADD was started: DEL at teardown */
+	bool added;                 /* ADD finished */
+	bool del_failed;            /* keep network.json, the pin and the state dir */
 	char *result;               /* the final ADD result */
 	struct cni_port_mapping *maps;
 	size_t n_maps;
@@ -299,6 +301,7 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 int sv_net_setup(struct sv *s, struct b_err *err);
 /* DEL, release the ports, drop the pod from its peers' hosts. */
 void sv_net_teardown(struct sv *s);
+void sv_net_free(struct sv *s);
 /* After a supervisor died: DEL what its network.json in `dirfd` records,
  * unpin its namespace.  Nothing to do is 0. */
 int sv_net_cleanup_dir(const struct rt_ctx *ctx, const char *name, const char *dir, int dirfd,
@@ -317,8 +320,9 @@ void sv_ports_release(struct sv *s);
 int sv_names_write(struct sv *s, struct b_err *err);
 void sv_names_refresh_peers(struct sv *s);
 /* Read pod `name`'s network.json from under ctx->root, only when its
- * supervisor runs; NULL otherwise. */
-struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name);
+ * supervisor runs (or, with dead_too, when it is dead but its network was
+ * never torn down); NULL otherwise. */
+struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name, bool dead_too);
 
 /* ---- trust checks (sv_trust.c) ---------------------------------------- */
 
@@ -351,6 +355,9 @@ int sv_cgroup_base(const char *parent, const char *name, char *buf, size_t size,
 
 /* ---- the pod from start to end --------------------------------------- */
 
+/* flock(LOCK_EX) of a pod's lock file, retried for a second; -1 with
+ * errno EWOULDBLOCK when its supervisor runs. */
+int sv_lock_dead_pod(int fd);
 /* <root>/pods/<name>, locked; *recovered: it was left by a dead
  * supervisor, whose leftovers are now gone (sv_claim.c). */
 int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err);

@@ -21,7 +21,7 @@
 #define RESOLV_HOST "/etc/resolv.conf"
 #define RESOLV_RESOLVED "/run/systemd/resolve/resolv.conf"
 
-struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name)
+struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name, bool dead_too)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *text = NULL;
@@ -29,12 +29,13 @@ struct cni_cache *sv_net_peer_cache(const struct rt_ctx *ctx, const char *name)
 	struct b_err e = { 0 };
 	_cleanup_close_ int fd = -1;
 	size_t len;
+	int st = sv_pod_probe(ctx, name, &e);
 
-	if (sv_pod_probe(ctx, name, &e) != SV_POD_RUNNING)
+	if (st != SV_POD_RUNNING && !(dead_too && st == SV_POD_DEAD))
 		return NULL;
 	snprintf(path, sizeof(path), "%s/pods/%s/network.json", ctx->root, name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || b_read_fd(fd, 1 << 20, &text, &len) < 0)
+	if (fd < 0 || b_read_fd(fd, 4 << 20, &text, &len) < 0)
 		return NULL;
 	if (cni_cache_parse(path, text, len, &c, &e) < 0)
 		return NULL;
@@ -146,7 +147,7 @@ static size_t list_peers(struct sv *s, const char *net, struct peer **out)
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct cni_cache *c = sv_net_peer_cache(s->ctx, names[i]);
+		struct cni_cache *c = sv_net_peer_cache(s->ctx, names[i], false);
 		struct cni_result *res = NULL;
 
 		if (c && c->result && !strcmp(c->network, net) &&
@@ -183,8 +184,8 @@ static char *hosts_text(const char *base, const struct peer *p, size_t n, size_t
 	return t;
 }
 
-/* Pod `self`'s hosts, rewritten in place (O_TRUNC on the same inode: the
- * containers' bind mounts see the new text). */
+/* Pod `self`'s hosts, rewritten in place (the same inode: the containers'
+ * bind mounts see the new text). */
 static void rewrite_hosts(struct sv *s, const struct peer *p, size_t n, size_t self)
 {
 	char dir[PATH_MAX];
@@ -198,9 +199,10 @@ static void rewrite_hosts(struct sv *s, const struct peer *p, size_t n, size_t s
 	    b_read_fd(fd, 1 << 20, &base, &len) < 0 || !(text = hosts_text(base, p, n, self, &len)))
 		return;
 	close(fd);
-	fd = openat(dfd, "hosts", O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0)
-		b_write_all(fd, text, len);
+	/* Over the old text, then cut: a lookup never sees an empty file. */
+	fd = openat(dfd, "hosts", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && pwrite(fd, text, len, 0) == (ssize_t)len)
+		(void)ftruncate(fd, (off_t)len);
 }
 
 void sv_names_refresh_peers(struct sv *s)

@@ -64,9 +64,12 @@ static void network_event(struct sv *s)
 	sv_event(s, &ev);
 }
 
+static void record_result(void *ud, const char *result);
+
 static struct cni_opts net_opts(struct sv *s)
 {
-	return (struct cni_opts){ s->o->cni_plugin_path, s->o->cni_timeout_ms, trace_exec, s };
+	return (struct cni_opts){ s->o->cni_plugin_path, s->o->cni_timeout_ms, trace_exec, s,
+				  record_result };
 }
 
 static struct cni_attachment attachment(struct sv *s)
@@ -77,12 +80,12 @@ static struct cni_attachment attachment(struct sv *s)
 
 /* network.json, replaced atomically: before ADD without a result, after
  * it with one. */
-static int write_cache(struct sv *s, struct b_err *err)
+static int write_cache_with(struct sv *s, const char *result, struct b_err *err)
 {
 	struct cni_cache c = { .network = s->net.list->name, .container_id = s->net.cid,
 			       .ifname = IFNAME, .netns = s->net.netns, .cni_args = s->net.args,
 			       .config = s->net.conf_text, .port_mappings = s->net.maps,
-			       .n_port_mappings = s->net.n_maps, .result = s->net.result,
+			       .n_port_mappings = s->net.n_maps, .result = (char *)result,
 			       .cni_path = (char *)s->o->cni_plugin_path };
 	_cleanup_free_ char *json = NULL;
 	char path[PATH_MAX + 16];
@@ -99,6 +102,23 @@ static int write_cache(struct sv *s, struct b_err *err)
 
 /* A bind mount of the namespace on a file of the state dir: it outlives
  * the supervisor, and the plugins accept it (they check for nsfs). */
+static int write_cache(struct sv *s, struct b_err *err)
+{
+	return write_cache_with(s, s->net.result, err);
+}
+
+/* After each plugin's ADD: a crash before the next one still leaves the
+ * DEL everything it needs (the firewall plugin removes nothing without
+ * its prevResult). */
+static void record_result(void *ud, const char *result)
+{
+	struct sv *s = ud;
+	struct b_err e = { 0 };
+
+	if (write_cache_with(s, result, &e) < 0)
+		sv_warn(s, &e);
+}
+
 static int pin_netns(struct sv *s, struct b_err *err)
 {
 	char src[64];
@@ -181,6 +201,7 @@ static int attach(struct sv *s, struct b_err *err)
 	s->net.attached = true;
 	if ((r = cni_list_add(&o, &at, &s->net.result, err)) < 0)
 		return r;
+	s->net.added = true;
 	if ((r = write_cache(s, err)) < 0 || (r = read_result(s, err)) < 0)
 		return r;
 	return 0;
@@ -262,6 +283,11 @@ int sv_net_setup(struct sv *s, struct b_err *err)
 	return 0;
 }
 
+/* A DEL that fails after a complete ADD keeps network.json and the pinned
+ * namespace (and the state dir, sv_teardown): `pod rm`, or the next pod
+ * that starts, runs it again; nothing is forgotten.  After an ADD that
+ * failed, the plugins that never ran fail their DEL too (the spec still
+ * requires it): only the trace shows that. */
 static void detach(struct sv *s)
 {
 	struct cni_opts o = net_opts(s);
@@ -269,14 +295,17 @@ static void detach(struct sv *s)
 	struct b_err e = { 0 };
 	char path[PATH_MAX + 16];
 
-	/* After an ADD that failed, plugins that never ran fail their DEL
-	 * too (the spec still requires it): only the trace shows that. */
+	o.on_result = NULL;
 	if (cni_list_del(&o, &at, s->net.result, &e) < 0) {
 		b_err_prefix(&e, "network %s: detaching the pod", s->net.list->name);
-		if (s->net.result)
+		if (s->net.added) {
+			b_err_prefix(&e, "pod %s: kept its network.json for `berth pod rm %s` to retry",
+				     s->pod->name, s->pod->name);
 			sv_warn(s, &e);
-		else
-			sv_trace(s, "%s", e.msg);
+			s->net.del_failed = true;
+			return;
+		}
+		sv_trace(s, "%s", e.msg);
 	}
 	snprintf(path, sizeof(path), "%s/network.json", s->dir);
 	unlink(path);
@@ -294,12 +323,18 @@ void sv_net_teardown(struct sv *s)
 		sv_warn(s, &e);
 	if (s->net.attached)
 		detach(s);
-	unpin_netns(s);
+	if (!s->net.del_failed)
+		unpin_netns(s);
 	sv_names_refresh_peers(s);
-	cni_conflist_free(s->net.list);
-	s->net.list = NULL;
 out:
 	sv_ports_release(s);
+}
+
+/* Kept until the end of sv_teardown: the final status names the network. */
+void sv_net_free(struct sv *s)
+{
+	cni_conflist_free(s->net.list);
+	s->net.list = NULL;
 	free(s->net.conf_text);
 	free(s->net.source);
 	free(s->net.result);

@@ -33,7 +33,7 @@ static int read_cache(const char *dir, int dirfd, struct cni_cache **out, struct
 	if (fd < 0)
 		return errno == ENOENT ? 0 : b_err_sys(err, errno, "opening %s/network.json", dir);
 	snprintf(name, sizeof(name), "%s/network.json", dir);
-	if ((r = b_read_fd(fd, 1 << 20, &text, &len)) < 0)
+	if ((r = b_read_fd(fd, 4 << 20, &text, &len)) < 0)
 		return b_err_sys(err, -r, "reading %s", name);
 	if ((r = cni_cache_parse(name, text, len, out, err)) < 0)
 		return r;
@@ -54,7 +54,7 @@ static void pinned_netns(const char *dir, char *buf, size_t size)
 static int del_cached(const char *dir, const struct cni_cache *c, struct b_err *err)
 {
 	struct cni_conflist *l = NULL;
-	struct cni_opts o = { c->cni_path, 0, NULL, NULL };
+	struct cni_opts o = { .plugin_path = c->cni_path };
 	char netns[PATH_MAX + 8];
 	int r;
 
@@ -114,7 +114,7 @@ static void gc_pod(struct sv *s, const char *name)
 static bool lease_is_orphan(struct sv *s, int dfd, const char *file, const char *prefix)
 {
 	_cleanup_close_ int fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	char buf[256], *pod;
+	char buf[256], *pod, path[PATH_MAX];
 	ssize_t n;
 	struct b_err e = { 0 };
 
@@ -125,7 +125,11 @@ static bool lease_is_orphan(struct sv *s, int dfd, const char *file, const char 
 	if (strncmp(buf, prefix, strlen(prefix)))
 		return false;
 	pod = buf + strlen(prefix);
-	return sv_pod_probe(s->ctx, pod, &e) != SV_POD_RUNNING;
+	if (sv_pod_probe(s->ctx, pod, &e) == SV_POD_RUNNING)
+		return false;
+	/* A dead pod whose DEL failed still has the address on its veth. */
+	snprintf(path, sizeof(path), "%s/pods/%s/network.json", s->ctx->root, pod);
+	return access(path, F_OK) < 0 && errno == ENOENT;
 }
 
 /* host-local's files: one per address, named by it, holding the

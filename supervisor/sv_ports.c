@@ -65,7 +65,8 @@ static int collect(struct sv *s, struct b_err *err)
 	return 0;
 }
 
-/* Another running pod of this --root publishing the same port. */
+/* Another pod of this --root publishing the same port: a running one, or
+ * a dead one whose DEL failed (its DNAT rules are still there). */
 static int check_pods(struct sv *s, struct b_err *err)
 {
 	char **names = NULL;
@@ -76,15 +77,17 @@ static int check_pods(struct sv *s, struct b_err *err)
 		return b_err_prefix(err, "checking the other pods' hostPorts");
 	for (size_t i = 0; i < n && !r; i++) {
 		struct cni_cache *c = strcmp(names[i], s->pod->name) ?
-				      sv_net_peer_cache(s->ctx, names[i]) : NULL;
+				      sv_net_peer_cache(s->ctx, names[i], true) : NULL;
 
 		for (size_t j = 0; c && j < c->n_port_mappings && !r; j++)
 			for (size_t k = 0; k < s->net.n_maps && !r; k++)
 				if (overlap(&c->port_mappings[j], &s->net.maps[k]))
 					r = b_err_set(err, EADDRINUSE,
-						      "hostPort %u/%s is already published by pod \"%s\"",
+						      "hostPort %u/%s is already published by pod \"%s\"%s",
 						      s->net.maps[k].host_port, s->net.maps[k].protocol,
-						      names[i]);
+						      names[i], sv_pod_probe(s->ctx, names[i], err) ==
+						      SV_POD_RUNNING ? "" : " (not running, but its "
+						      "network could not be torn down: berth pod rm it)");
 		if (c)
 			cni_cache_free(c);
 	}

@@ -76,14 +76,17 @@ void sv_teardown(struct sv *s)
 	if (s->pod_cg[0] && access(s->pod_cg, F_OK) == 0 && cg_destroy(s->pod_cg, &e) < 0)
 		sv_warn(s, &e);
 	sv_ns_close(&s->ns);
-	if (s->o->keep && s->lock_fd >= 0) {
+	/* A failed DEL keeps the state dir: `pod rm` retries from it. */
+	if ((s->o->keep || s->net.del_failed) && s->lock_fd >= 0) {
 		write_final_status(s);
 		sv_simple_event(s, "stopped", NULL);
 		cri_logfile_close(&s->events);
+		sv_net_free(s);
 		return;
 	}
 	sv_simple_event(s, "stopped", NULL);
 	cri_logfile_close(&s->events);
+	sv_net_free(s);
 	/* b_rm_rf returns the error; errno is whatever its last call left. */
 	if (s->lock_fd >= 0 && (r = b_rm_rf(s->dir)) < 0 && s->o->on_warn) {
 		b_err_sys(&e, -r, "removing %s", s->dir);

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/pod_lib.sh"
 
 LOOP='while :; do sleep 0.2; done'
 WEB='mkdir -p /www; echo "hello from $(hostname)" > /www/index.html; exec httpd -f -p 80 -h /www'
-LEASES=/run/berth/cni/berth
+LEASES=/run/cni/networks/berth
 
 need_plugins() {
   local p
@@ -75,6 +75,7 @@ p['spec']['hostAliases'] = [{'ip': '10.9.9.9', 'hostnames': ['db.example', 'db']
   b pod events a | grep '"type":"network"' | grep -q "network berth (built-in): $ipa; set up in [0-9]* ms (bridge [0-9]*, portmap [0-9]*, firewall [0-9]*)" ||
     fail "network event: $(b pod events a | grep network)"
   wait_for b exec a_c timeout 5 wget -q -O - "http://$ipb/" || fail "a cannot reach b by IP"
+  wait_for b exec b_c timeout 5 wget -q -O - "http://$ipa/" || fail "b cannot reach a by IP"
   assert_eq "hello from b" "$(b exec a_c timeout 5 wget -q -O - http://b/)" "a reaches b by name"
   assert_eq "hello from a" "$(b exec b_c timeout 5 wget -q -O - http://a/)" "b reaches a by name"
   local hosts; hosts=$(b exec a_c cat /etc/hosts)
@@ -90,6 +91,26 @@ p['spec']['hostAliases'] = [{'ip': '10.9.9.9', 'hostnames': ['db.example', 'db']
   b pod stop -t 1 b >/dev/null || fail "stop b"
   assert_not_contains "$(b exec a_c cat /etc/hosts)" "$ipb	b" "b after it left"
   b pod stop -t 1 a >/dev/null || fail "stop a"
+}
+
+test_net_container_restart_keeps_the_pod_ip() {
+  need_plugins
+  net_pod r "p['metadata']['annotations'] = {'berth.dev/restart-backoff': '100ms,100ms,10m'}
+p['spec']['containers'][0]['command'] = ['sh', '-c', 'sleep 0.3; exit 1']"
+  start r
+  local ip; ip=$(ip_of r)
+  [ -n "$ip" ] || fail "no pod IP"
+  local n
+  for _ in $(seq 100); do
+    n=$(b pod inspect r | json_get 'j["status"]["containerStatuses"][0]["restartCount"]')
+    [ "$n" -ge 2 ] && break
+    sleep 0.1
+  done
+  [ "$n" -ge 2 ] || fail "no restarts"
+  assert_eq "$ip" "$(ip_of r)" "the pod's IP after $n restarts"
+  assert_eq 1 "$(b pod events r | grep -c '"type":"network"')" "network set up once"
+  assert_eq 1 "$(ls "$LEASES" | grep -cv -e lock -e last_reserved)" "one lease"
+  b pod stop -t 1 r >/dev/null
 }
 
 test_net_dns_policy_none_and_config() {
@@ -111,6 +132,7 @@ p['spec']['dnsConfig'] = {'nameservers': ['10.1.1.53'], 'searches': ['svc.exampl
 test_net_hostport_reach() {
   need_plugins
   add_peer_machine
+  ip route add default via 10.123.0.2 || fail "default route"
   net_pod web "p['spec']['containers'][0]['command'] = ['sh', '-c', '''$WEB''']
 p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8080},
     {'containerPort': 5353, 'hostPort': 5353, 'protocol': 'UDP'}]
@@ -119,6 +141,7 @@ p['spec']['containers'].append(ctr('u', '/bin/udprecv', '5353'))"
   net_pod other ""
   start web
   start other
+  assert_eq 10.123.0.1 "$(b pod inspect web | json_get 'j["status"]["hostIP"]')" "hostIP (the default route's source)"
   wait_for fetch http://127.0.0.1:8080/ || fail "127.0.0.1:8080 does not answer"
   assert_eq "hello from web" "$(fetch http://127.0.0.1:8080/)" "via localhost"
   assert_eq "hello from web" "$(fetch http://10.123.0.1:8080/)" "via the host's address"
@@ -127,8 +150,9 @@ p['spec']['containers'].append(ctr('u', '/bin/udprecv', '5353'))"
   assert_eq "hello from web" "$(b exec other_c timeout 5 wget -q -O - http://10.123.0.1:8080/)" "from another pod (hairpin)"
   assert_eq "hello from web" "$(b exec web_c timeout 5 wget -q -O - http://10.123.0.1:8080/)" "from itself (hairpin)"
   # busybox nc has no UDP mode: bash's /dev/udp sends the datagram.
-  ip netns exec peer bash -c 'echo udp-hello > /dev/udp/10.123.0.1/5353' || fail "sending UDP"
-  wait_for grep -q "got: udp-hello" "$T_DIR/logs-web/u.log" ||
+  # Sent again until it arrives: the receiver may not be bound yet.
+  wait_for sh -c 'ip netns exec peer bash -c "echo udp-hello > /dev/udp/10.123.0.1/5353"; sleep 0.1
+    grep -q "got: udp-hello" "$0"' "$T_DIR/logs-web/u.log" ||
     fail "the UDP datagram did not arrive: $(cat "$T_DIR/logs-web/u.log")"
   b pod stop -t 1 web >/dev/null
   b pod stop -t 1 other >/dev/null
@@ -144,10 +168,10 @@ p['spec']['hostAliases'] = [{'ip': '10.9.9.9', 'hostnames': ['db']}]"
   start n
   assert_eq "$(ns_ino self net)" "$(stat -L -c %i /proc/"$(pid_of h_c)"/ns/net)" "hostNetwork shares the netns"
   assert_not_contains "$(b exec h_c cat /proc/self/mountinfo)" " /etc/hosts " "hostNetwork: no hosts file"
-  assert_eq lo "$(b exec n_c ls /sys/class/net)" "no network: only lo"
+  assert_eq lo "$(b exec n_c ip -o link show | awk -F': ' '{print $2}')" "no network: only lo"
   assert_contains "$(b exec n_c cat /etc/hosts)" "10.9.9.9	db" "no network: hostAliases"
   assert_eq "" "$(ip_of n)" "no network: no podIP"
-  [ ! -e /sys/class/net/berth0 ] || fail "berth0 made for pods that need no network"
+  ! ip link show berth0 >/dev/null 2>&1 || fail "berth0 made for pods that need no network"
   b pod stop -t 1 h >/dev/null
   b pod stop -t 1 n >/dev/null
 }
@@ -218,7 +242,7 @@ EOF
   [[ $ip == 10.124.0.* ]] || fail "pod IP $ip not from the ptp network"
   [ -e "$T_DIR/leases/mine/$ip" ] || fail "no host-local lease $T_DIR/leases/mine/$ip"
   /usr/bin/busybox ping -c 1 -W 2 "$ip" >/dev/null || fail "the host cannot reach the pod over ptp"
-  [ ! -e /sys/class/net/berth0 ] || fail "the built-in bridge was made anyway"
+  ! ip link show berth0 >/dev/null 2>&1 || fail "the built-in bridge was made anyway"
   b pod stop -t 1 m >/dev/null
   [ ! -e "$T_DIR/leases/mine/$ip" ] || fail "lease left after stop"
 }
@@ -264,7 +288,7 @@ test_net_bad_missing_plugin() {
   assert_contains "$out" "berth.dev/network: none"
   assert_contains "$out" "mp"
   assert_failed_cleanly mp
-  [ ! -e /sys/class/net/tb0 ] || fail "a plugin ran before the missing one was noticed"
+  ! ip link show tb0 >/dev/null 2>&1 || fail "a plugin ran before the missing one was noticed"
 }
 
 test_net_bad_subnet() {
@@ -289,8 +313,8 @@ fake_plugin() {
 
 test_net_bad_plugin_fails_or_hangs() {
   need_plugins
-  fake_plugin failer 'cat >/dev/null; [ "$CNI_COMMAND" = DEL ] && exit 0; echo "{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"the failer failed\",\"details\":\"on purpose\"}"; exit 1'
-  fake_plugin hanger 'cat >/dev/null; [ "$CNI_COMMAND" = DEL ] && exit 0; echo $$ > '"$T_DIR"'/hanger.pid; exec sleep 1000'
+  fake_plugin failer 'cat >/dev/null; echo "$CNI_COMMAND" >> '"$T_DIR"'/failer.log; [ "$CNI_COMMAND" = DEL ] && exit 0; echo "{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"the failer failed\",\"details\":\"on purpose\"}"; exit 1'
+  fake_plugin hanger 'cat >/dev/null; [ "$CNI_COMMAND" = DEL ] && exit 0; sleep 1000 & echo $! > '"$T_DIR"'/hanger.pid; wait'
   echo '{"cniVersion":"1.0.0","name":"f","plugins":[{"type":"failer"}]}' > "$T_DIR/net.d/f.conflist"
   net_pod pf ""
   local out
@@ -298,11 +322,51 @@ test_net_bad_plugin_fails_or_hangs() {
     fail "started: $out"
   assert_contains "$out" "CNI plugin failer ADD failed: the failer failed: on purpose (CNI error code 999)"
   assert_contains "$out" "pf"
+  assert_eq "ADD
+DEL" "$(cat "$T_DIR/failer.log")" "a DEL follows the failed ADD"
   assert_failed_cleanly pf
   echo '{"cniVersion":"1.0.0","name":"f","plugins":[{"type":"hanger"}]}' > "$T_DIR/net.d/f.conflist"
   out=$(b pod run --cni-config-dir "$T_DIR/net.d" --cni-plugin-dir "$T_DIR/plugins" --cni-timeout 1 \
     "$T_DIR/pf.json" 2>&1) && fail "started: $out"
   assert_contains "$out" "CNI plugin hanger ADD did not finish within 1000 ms"
   assert_failed_cleanly pf
-  ! kill -0 "$(cat "$T_DIR/hanger.pid")" 2>/dev/null || fail "the hung plugin still runs"
+  wait_pid_gone "$(cat "$T_DIR/hanger.pid")" "the hung plugin's child"
+}
+
+# A plugin whose DEL fails after a complete ADD: nothing is forgotten.
+test_net_failed_del_is_kept_for_pod_rm() {
+  need_plugins
+  fake_plugin flaky 'in=$(cat); echo "$CNI_COMMAND" >> '"$T_DIR"'/flaky.log
+if [ "$CNI_COMMAND" = DEL ] && [ -e '"$T_DIR"'/fail-del ]; then
+  echo "{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"not now\"}"; exit 1
+fi
+[ "$CNI_COMMAND" = ADD ] && printf "%s" "$in" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)[\"prevResult\"]))"
+exit 0'
+  "$BERTH" network inspect berth 2>/dev/null | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c["plugins"].append({"type": "flaky"})
+json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
+  net_pod fd "p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8085}]"
+  net_pod fd2 "p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8085}]"
+  start fd --cni-plugin-dir "$T_DIR/plugins:/usr/lib/cni"
+  b pod stop -t 1 fd >/dev/null
+  local before; before=$(net_state)
+  start fd --cni-plugin-dir "$T_DIR/plugins:/usr/lib/cni"
+  touch "$T_DIR/fail-del"
+  b pod stop -t 1 fd >/dev/null 2>&1
+  [ -e "$T_ROOT/pods/fd/network.json" ] || fail "network.json not kept after a failed DEL"
+  local out
+  out=$(b pod run --cni-config-dir "$T_DIR/net.d" --cni-plugin-dir "$T_DIR/plugins:/usr/lib/cni" \
+    "$T_DIR/fd2.json" 2>&1) && fail "fd2 started over fd's rules: $out"
+  assert_contains "$out" 'hostPort 8085/tcp is already published by pod "fd" (not running'
+  out=$(b pod rm fd 2>&1) && fail "pod rm succeeded while DEL fails: $out"
+  assert_contains "$out" "not now"
+  rm "$T_DIR/fail-del"
+  b pod rm fd >/dev/null || fail "pod rm after the plugin recovered"
+  # The first run's stop, the failed stop, fd2's start retrying it (the
+  # sweep of dead pods), the failed rm, the rm that worked.
+  assert_eq 5 "$(grep -c DEL "$T_DIR/flaky.log")" "DELs"
+  assert_eq "$before" "$(net_state)" "after pod rm retried the DEL"
+  assert_pod_gone fd
 }

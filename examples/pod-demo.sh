@@ -26,6 +26,7 @@ restarted_twice() {
 b pod run -d "$pod"
 wait_until 120 ready || echo "(the pod is not ready yet)"
 b pod ps web
+b network ls
 b exec web_httpd wget -qO- http://127.0.0.1:8080/index.html
 # Over the network: the pod's own address, and hostPort 8080 on the host.
 ip=$("$berth" --root "$root" pod inspect web | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["podIP"])')

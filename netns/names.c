@@ -294,7 +294,9 @@ static void read_line(struct resolv *r, char *line, bool own_netns)
 		w = next_word(&line);
 		if (!w || !ip_ok(w, &v6))
 			return;
-		if (own_netns && is_loopback(w))
+		/* A zone (fe80::1%eth0) names a host interface: inside the
+		 * pod's own namespace it means another one, or none. */
+		if (own_netns && (is_loopback(w) || strchr(w, '%')))
 			r->dropped_loopback = true;
 		else
 			vec_push(&r->servers, w);
@@ -402,7 +404,8 @@ static const char *no_server_warning(const struct resolv *r, enum pod_dns_policy
 		return "the pod has no nameserver (dnsPolicy None and no dnsConfig.nameservers)";
 	if (r->dropped_loopback)
 		return "the pod has no nameserver: the host's resolv.conf names only loopback "
-		       "addresses, which the pod's own network namespace does not reach "
+		       "or zoned link-local addresses, which the pod's own network namespace "
+		       "does not reach "
 		       "(set spec.dnsConfig.nameservers)";
 	return "the pod has no nameserver: the host's resolv.conf names none "
 	       "(set spec.dnsConfig.nameservers)";

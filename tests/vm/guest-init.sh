@@ -98,6 +98,11 @@ mnt mqueue /dev/mqueue rw,nosuid,nodev,noexec
 mnt cgroup2 /sys/fs/cgroup rw,nosuid,nodev,noexec,nsdelegate,memory_recursiveprot
 mnt tmpfs /tmp rw,nosuid,nodev,mode=1777
 mnt tmpfs /run rw,nosuid,nodev,mode=755
+# The guest is another machine: CNI configs and leases on the host's disk
+# (podman's, say) are not its own, and pods in here must not write there.
+for d in /etc/cni/net.d /var/lib/cni; do
+	[ ! -d "$T$d" ] || mnt tmpfs "$d" rw,nosuid,nodev,mode=755
+done
 mkdir -p "$T/run/lock" "$T/run/berth-vm/bin"
 chmod 1777 "$T/run/lock"
 

@@ -125,3 +125,21 @@ void b_now_rfc3339(char *buf, size_t size)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	b_rfc3339(&ts, buf, size);
 }
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void b_strv_sort(char **v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_strp);
+}
+
+void b_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

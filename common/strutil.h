@@ -7,6 +7,10 @@
 
 size_t b_strv_len(char *const *v);
 bool b_strv_contains(char *const *v, const char *s);
+/* A counted array of malloc'ed strings: sorted in byte order (strcmp),
+ * and freed with its strings. */
+void b_strv_sort(char **v, size_t n);
+void b_strv_free(char **v, size_t n);
 
 /* Strict decimal parsing of the whole string; 0 or -EINVAL/-ERANGE. */
 int b_parse_u64(const char *s, uint64_t *out);

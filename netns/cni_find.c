@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/strutil.h"
 #include "common/fsutil.h"
 #include "netns/cni_run.h"
 
@@ -59,18 +60,6 @@ static bool is_config_name(const char *n)
 	return false;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The config files of `dir` in byte order; a missing dir has none. */
 static int list_configs(const char *dir, char ***out, size_t *n, struct b_err *err)
 {
@@ -90,14 +79,13 @@ static int list_configs(const char *dir, char ***out, size_t *n, struct b_err *e
 		    !is_config_name(de->d_name))
 			continue;
 		if (!(nv = realloc(v, (k + 1) * sizeof(*v))) || !(nv[k] = strdup(de->d_name))) {
-			free_names(nv ? nv : v, k);
+			b_strv_free(nv ? nv : v, k);
 			return b_err_set(err, ENOMEM, "out of memory");
 		}
 		v = nv;
 		k++;
 	}
-	if (k)
-		qsort(v, k, sizeof(*v), cmp_str);
+	b_strv_sort(v, k);
 	*out = v;
 	*n = k;
 	return 0;
@@ -147,7 +135,7 @@ int cni_find_network(const char *dir, const char *name, char **text, char **sour
 		if ((r = load_one(path, text, out, err)) < 0)
 			break;
 		if (!name || !strcmp((*out)->name, name)) {
-			free_names(files, n);
+			b_strv_free(files, n);
 			return (*source = strdup(path)) ? 0 : b_err_set(err, ENOMEM, "out of memory");
 		}
 		cni_conflist_free(*out);
@@ -155,7 +143,7 @@ int cni_find_network(const char *dir, const char *name, char **text, char **sour
 		free(*text);
 		*text = NULL;
 	}
-	free_names(files, n);
+	b_strv_free(files, n);
 	if (r < 0)
 		return r;
 	if (!name || !strcmp(name, CNI_BUILTIN_NAME))

@@ -8,67 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textbuf.h"
 #include "netns/names.h"
 
 #define NAMESERVERS_MAX 3
 #define SEARCHES_MAX 32
 #define SEARCH_CHARS_MAX 2048
 
-/* ---- a growing text -------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put_n(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* The strings given, up to a NULL. */
-static void put(struct buf *b, ...) __attribute__((sentinel));
+static void put(struct b_text *b, ...) __attribute__((sentinel));
 
-static void put(struct buf *b, ...)
+static void put(struct b_text *b, ...)
 {
 	va_list ap;
 	const char *s;
 
 	va_start(ap, b);
 	while ((s = va_arg(ap, const char *)))
-		put_n(b, s, strlen(s));
+		b_text_puts(b, s);
 	va_end(ap);
-}
-
-static char *finish(struct buf *b, size_t *len)
-{
-	put_n(b, "", 0);        /* an empty text is still allocated */
-	if (b->oom) {
-		free(b->p);
-		return NULL;
-	}
-	if (len)
-		*len = b->len;
-	return b->p;
 }
 
 /* ---- /etc/hosts ------------------------------------------------------ */
@@ -84,7 +42,7 @@ static bool word_ok(const char *s)
 	return true;
 }
 
-static void put_aliases(struct buf *b, const struct ns_hosts_in *in)
+static void put_aliases(struct b_text *b, const struct ns_hosts_in *in)
 {
 	if (!in->n_aliases)
 		return;
@@ -99,7 +57,7 @@ static void put_aliases(struct buf *b, const struct ns_hosts_in *in)
 	}
 }
 
-static void put_peers(struct buf *b, const struct ns_hosts_in *in)
+static void put_peers(struct b_text *b, const struct ns_hosts_in *in)
 {
 	bool header = false;
 
@@ -118,7 +76,7 @@ static void put_peers(struct buf *b, const struct ns_hosts_in *in)
 
 char *ns_hosts_render(const struct ns_hosts_in *in, size_t *len)
 {
-	struct buf b = { 0 };
+	struct b_text b = { 0 };
 
 	put(&b, "# Kubernetes-managed hosts file, managed by berth: changes are lost.\n",
 	    "127.0.0.1\tlocalhost\n",
@@ -131,7 +89,7 @@ char *ns_hosts_render(const struct ns_hosts_in *in, size_t *len)
 		put(&b, *ip, "\t", in->hostname, "\n", NULL);
 	put_aliases(&b, in);
 	put_peers(&b, in);
-	return finish(&b, len);
+	return b_text_finish(&b, len);
 }
 
 /* ---- lists of words -------------------------------------------------- */
@@ -348,7 +306,7 @@ static void merge_pod(struct resolv *r, const struct pod_dns_config *d)
 			 d->options[i].value);
 }
 
-static void put_searches(struct buf *b, const struct vec *l)
+static void put_searches(struct b_text *b, const struct vec *l)
 {
 	struct vec seen = { 0 };
 	size_t chars = 0;
@@ -369,7 +327,7 @@ static void put_searches(struct buf *b, const struct vec *l)
 }
 
 /* Returns how many nameserver lines were written. */
-static size_t put_servers(struct buf *b, const struct vec *l)
+static size_t put_servers(struct b_text *b, const struct vec *l)
 {
 	struct vec seen = { 0 };
 	size_t n;
@@ -386,11 +344,11 @@ static size_t put_servers(struct buf *b, const struct vec *l)
 	return n;
 }
 
-static void put_options(struct buf *b, const struct opts *o)
+static void put_options(struct b_text *b, const struct opts *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		put(b, i ? " " : "options ", NULL);
-		put_n(b, o->v[i].name, o->v[i].name_len);
+		b_text_put(b, o->v[i].name, o->v[i].name_len);
 		if (o->v[i].value && o->v[i].value[0])
 			put(b, ":", o->v[i].value, NULL);
 	}
@@ -414,7 +372,7 @@ static const char *no_server_warning(const struct resolv *r, enum pod_dns_policy
 char *ns_resolv_render(const struct ns_resolv_in *in, size_t *len, const char **warning)
 {
 	struct resolv r = { 0 };
-	struct buf b = { 0 };
+	struct b_text b = { 0 };
 
 	if (warning)
 		*warning = NULL;
@@ -430,7 +388,7 @@ char *ns_resolv_render(const struct ns_resolv_in *in, size_t *len, const char **
 		*warning = no_server_warning(&r, in->policy);
 	put_options(&b, &r.options);
 	resolv_free(&r);
-	return finish(&b, len);
+	return b_text_finish(&b, len);
 }
 
 bool ns_resolv_is_stub(const char *host_text)

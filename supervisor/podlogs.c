@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/strutil.h"
 
 /* ---- the pod's directory ----------------------------------------------- */
 
@@ -40,18 +41,6 @@ int pod_logs_open(struct pod_logs *pl, const char *root, const char *pod, struct
 	if (pl->dirfd < 0)
 		return b_err_set(err, ENOENT, "pod %s has no logs (no %s)", pod, pl->logs_dir);
 	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* "<c>.log" -> "c", else NULL. */
@@ -100,11 +89,10 @@ static int list_containers(const struct pod_logs *pl, char ***out, size_t *n, st
 			r = add_name(&v, n, name);
 	closedir(d);
 	if (r < 0) {
-		free_names(v, *n);
+		b_strv_free(v, *n);
 		return b_err_sys(err, ENOMEM, "reading %s", pl->logs_dir);
 	}
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_str);
+	b_strv_sort(v, *n);
 	*out = v;
 	return 0;
 }
@@ -150,7 +138,7 @@ static int add_containers(struct pod_logs *pl, struct b_err *err)
 		snprintf(file, sizeof(file), "%s.log", names[i]);
 		r = add_source(pl, file, names[i], true, err);
 	}
-	free_names(names, n);
+	b_strv_free(names, n);
 	return r;
 }
 
@@ -199,7 +187,7 @@ int pod_logs_add_container(struct pod_logs *pl, const char *container, struct b_
 		r = b_err_set(err, ENAMETOOLONG, "container name too long");
 	else
 		r = add_source(pl, file, container, true, err);
-	free_names(names, n);
+	b_strv_free(names, n);
 	return r;
 }
 

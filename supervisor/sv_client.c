@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/strutil.h"
 #include "common/fsutil.h"
 #include "supervisor/sv_internal.h"
 
@@ -197,11 +198,6 @@ int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int sv_pod_list(const struct rt_ctx *ctx, char ***out, size_t *n, struct b_err *err)
 {
 	char pods[PATH_MAX];
@@ -228,8 +224,7 @@ int sv_pod_list(const struct rt_ctx *ctx, char ***out, size_t *n, struct b_err *
 		v = nv;
 		cnt++;
 	}
-	if (cnt)
-		qsort(v, cnt, sizeof(*v), cmp_str);
+	b_strv_sort(v, cnt);
 	*out = v;
 	*n = cnt;
 	return 0;
@@ -237,9 +232,7 @@ int sv_pod_list(const struct rt_ctx *ctx, char ***out, size_t *n, struct b_err *
 
 void sv_pod_list_free(char **names, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	b_strv_free(names, n);
 }
 
 int sv_pod_final_status(const struct rt_ctx *ctx, const char *name, char **out,

@@ -189,7 +189,7 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 
 	/* First, while the namespace is surely alive (pinned, and held by
 	 * the containers too), and before the unmount below lets go of it. */
-	if ((r = sv_net_cleanup_dir(ctx, name, dir, dirfd, err)) < 0)
+	if ((r = sv_net_cleanup_dir(ctx, name, dir, dirfd, 0, err)) < 0)
 		return r;
 	if ((r = remove_containers(ctx, name, dir, err)) < 0)
 		return b_err_prefix(err, "pod %s: removing its containers", name);

@@ -302,10 +302,11 @@ int sv_net_setup(struct sv *s, struct b_err *err);
 /* DEL, release the ports, drop the pod from its peers' hosts. */
 void sv_net_teardown(struct sv *s);
 void sv_net_free(struct sv *s);
-/* After a supervisor died: DEL what its network.json in `dirfd` records,
- * unpin its namespace.  Nothing to do is 0. */
+/* After a supervisor died: DEL what its network.json in `dirfd` records
+ * (each plugin exec limited to timeout_ms, <= 0: the default), unpin its
+ * namespace.  Nothing to do is 0. */
 int sv_net_cleanup_dir(const struct rt_ctx *ctx, const char *name, const char *dir, int dirfd,
-		       struct b_err *err);
+		       int64_t timeout_ms, struct b_err *err);
 /* CNI_CONTAINERID of pod `name` under ctx->root. */
 void sv_net_container_id(const struct rt_ctx *ctx, const char *name, char *buf, size_t size);
 /* Release what dead pods of this root left on the network: their

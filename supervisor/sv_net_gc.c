@@ -51,10 +51,11 @@ static void pinned_netns(const char *dir, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-static int del_cached(const char *dir, const struct cni_cache *c, struct b_err *err)
+static int del_cached(const char *dir, const struct cni_cache *c, int64_t timeout_ms,
+		      struct b_err *err)
 {
 	struct cni_conflist *l = NULL;
-	struct cni_opts o = { .plugin_path = c->cni_path };
+	struct cni_opts o = { .plugin_path = c->cni_path, .timeout_ms = timeout_ms };
 	char netns[PATH_MAX + 8];
 	int r;
 
@@ -70,7 +71,7 @@ static int del_cached(const char *dir, const struct cni_cache *c, struct b_err *
 }
 
 int sv_net_cleanup_dir(const struct rt_ctx *ctx, const char *name, const char *dir, int dirfd,
-		       struct b_err *err)
+		       int64_t timeout_ms, struct b_err *err)
 {
 	struct cni_cache *c = NULL;
 	char netns[PATH_MAX + 8];
@@ -79,7 +80,7 @@ int sv_net_cleanup_dir(const struct rt_ctx *ctx, const char *name, const char *d
 	(void)ctx;
 	if ((r = read_cache(dir, dirfd, &c, err)) <= 0)
 		return r;
-	r = del_cached(dir, c, err);
+	r = del_cached(dir, c, timeout_ms, err);
 	cni_cache_free(c);
 	if (r < 0)
 		return b_err_prefix(err, "pod %s: detaching it from its network (to give up on that, "
@@ -107,7 +108,7 @@ static void gc_pod(struct sv *s, const char *name)
 	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0)
 		return;
 	snprintf(dir, sizeof(dir), "%s/pods/%s", s->ctx->root, name);
-	if (sv_net_cleanup_dir(s->ctx, name, dir, dfd, &e) < 0)
+	if (sv_net_cleanup_dir(s->ctx, name, dir, dfd, s->o->cni_timeout_ms, &e) < 0)
 		sv_warn(s, &e);
 }
 

@@ -213,7 +213,7 @@ static int setup_ctrs(struct sv *s, struct b_err *err)
 		struct sv_ctr *c = &s->cs[i];
 		struct cg_path cg;
 		struct b_err ign = { 0 };
-		char rel[512];
+		char rel[sizeof(s->cg_base) + NAME_MAX + 2];
 
 		if ((r = rt_validate_id(c->id, err)) < 0 || (r = check_id_free(s, c, err)) < 0)
 			return r;

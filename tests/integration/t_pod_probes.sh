@@ -313,5 +313,11 @@ p["spec"]["containers"][0]["livenessProbe"] = {"exec": {"command": ["true"]}, "p
   events | grep '"type":"fatal"' | grep -q '"container":"c".*liveness probe: exec: returning to the caller' ||
     fail "no fatal event naming the probe: $(events | tail -5)"
   assert_eq 0 "$(events | grep -c '"type":"probe-failed"')" "probe-failed events (it is no probe failure)"
+  # Stuck there, the supervisor cannot start the CNI plugins for the DEL
+  # (nothing can be forked into a dead pid namespace): it keeps the pod's
+  # network record for `pod rm`, which finishes the teardown.
+  assert_contains "$out" "berth pod rm tp"
+  [ -e "$T_ROOT/pods/tp/network.json" ] || fail "network.json not kept for pod rm"
+  b pod rm tp >/dev/null || fail "pod rm after the fatal"
   assert_pod_gone tp
 }

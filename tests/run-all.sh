@@ -100,7 +100,7 @@ for lane in $lanes; do
   fuzz)
     note "fuzz (libFuzzer + ASan + UBSan, ${BERTH_FUZZ_SECONDS:-60}s per target)"
     # The fuzzers are CPU-bound and single-threaded: one per core.  With
-    # 14 targets on 2 cores that is 7 x BERTH_FUZZ_SECONDS plus the build.
+    # 15 targets on 2 cores that is 8 x BERTH_FUZZ_SECONDS plus the build.
     out=$(BERTH_FUZZ_JOBS=${BERTH_FUZZ_JOBS:-$(nproc)} tools/fuzz.sh "${BERTH_FUZZ_SECONDS:-60}" 2>&1); rc=$?
     printf '%s\n' "$out"
     tally fuzz "$out" $rc

@@ -26,7 +26,8 @@ jobs=${BERTH_FUZZ_JOBS:-1}
 bdir=${BERTH_FUZZ_BUILD:-build-fuzz}
 out=$bdir/fuzz-out
 all_targets=(oci_config oci_process oci_resources pod_spec pod_status state quantity
-             seccomp cri_line probe_http logsrc notify_filter cni_conf cni_result)
+             seccomp cri_line probe_http logsrc notify_filter cni_conf cni_result
+             image_ref)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -41,6 +42,7 @@ esac
 max_len() {
   case $1 in
     quantity) echo 256 ;;
+    image_ref) echo 512 ;;
     cri_line) echo 1024 ;;
     state|probe_http|notify_filter) echo 4096 ;;
     oci_process|oci_resources|pod_status|seccomp|cni_result) echo 8192 ;;
@@ -56,10 +58,12 @@ dict() {
     cri_line|logsrc) echo tests/fuzz/cri.dict ;;
     notify_filter) echo tests/fuzz/notify.dict ;;
     cni_*) echo tests/fuzz/cni.dict ;;
+    image_ref) echo tests/fuzz/image_ref.dict ;;
   esac
 }
 seed_dirs() {
-  echo "tests/fuzz/seeds/$1"
+  # A target without committed seeds yet starts from its dictionary alone.
+  [ ! -d "tests/fuzz/seeds/$1" ] || echo "tests/fuzz/seeds/$1"
   case $1 in
     oci_config) echo tests/data/bad-configs ;;
     pod_spec) echo tests/data/bad-pods examples/pods ;;

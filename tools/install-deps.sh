@@ -12,6 +12,10 @@ pkgs=(
   # the pod network: CNI plugins (bridge, host-local, portmap, firewall)
   # in /usr/lib/cni, and the iptables they run
   containernetworking-plugins iptables
+  # images: libarchive reads tar/gzip/zstd layers; skopeo pulls from
+  # registries; the tests run Debian's docker-registry on loopback and
+  # build their images with zstd
+  libarchive-dev skopeo docker-registry zstd
   # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
   # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
   podman conmon containerd
@@ -36,4 +40,6 @@ apt-get install -y -q --no-install-recommends "${pkgs[@]}"
 # guest; a host-wide one the package may have started is not needed.
 if [ -d /run/systemd/system ]; then
   systemctl disable --now containerd.service >/dev/null 2>&1 || true
+  # The image tests start their own registry on 127.0.0.1 with a temp store.
+  systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
 fi

@@ -109,6 +109,13 @@ put('notify_filter', 'pod', b'\x0dREADY=1\nSTOPPING=1\nRELOADING=1\nMONOTONIC_US
     b'WATCHDOG=trigger\nFDSTORE=1\nBUSERROR=org.x.Err')
 put('probe_http', 'banner', b'\x01SSH-2.0-OpenSSH_9.2\r\n')
 
+for i, r in enumerate(['nginx', 'docker.io/library/busybox:1.36', 'index.docker.io/user/app',
+                       'quay.io/org/app:v1.2-rc_3', '127.0.0.1:5000/t/x:1', '[::1]:5000/a',
+                       'localhost/berth-test:1', 'Registry/app', 'a.b/c__d/e---f.g',
+                       'busybox:latest@sha256:' + 'ab' * 32, 'x@sha256:' + '0' * 64,
+                       'x@sha512:' + '0' * 128, 'UPPER/x', '0' * 64, 'a:' + 'T' * 129]):
+    put('image_ref', 'r%02d' % i, r)
+
 
 # ---- dictionaries --------------------------------------------------------
 # JSON keys and enum names the parsers compare against, as quoted JSON

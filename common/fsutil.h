@@ -28,6 +28,13 @@ int b_rm_rf(const char *path);
 /* The same for `name` in the directory dirfd (not below a mount on it). */
 int b_rm_rf_at(int dirfd, const char *name);
 
+/* `path` beneath dirfd resolved with openat2 and `resolve`
+ * (RESOLVE_* flags), opened read-only only once fstat shows a regular
+ * file: a device node or FIFO planted in an image or layout is never
+ * opened (opening one can block, or act, like a watchdog's close).
+ * Returns the fd (O_CLOEXEC), -EINVAL for another type, or -errno. */
+int b_open_regular_at(int dirfd, const char *path, unsigned long long resolve);
+
 /* write(2)/read(2) loops over EINTR and short counts. */
 ssize_t b_write_all(int fd, const void *buf, size_t len);
 ssize_t b_read_all(int fd, void *buf, size_t len);

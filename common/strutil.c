@@ -143,3 +143,24 @@ void b_strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+void b_quote_bytes(const char *s, size_t n, size_t max, char *buf)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c >= 0x20 && c < 0x7f) {
+			buf[o++] = (char)c;
+		} else {
+			o += (size_t)sprintf(buf + o, "\\x%02x", c);
+		}
+	}
+	if (n > max)
+		o += (size_t)sprintf(buf + o, "...");
+	buf[o] = '\0';
+}

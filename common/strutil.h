@@ -22,6 +22,11 @@ char *b_rstrip(char *s);
 
 bool b_startswith(const char *s, const char *prefix);
 
+/* s[0..n) made safe for a one-line message inside double quotes: printable
+ * ASCII stays, '"' and '\' are escaped, other bytes become \xNN, and at
+ * most `max` input bytes are shown (then "...").  buf holds max * 4 + 4. */
+void b_quote_bytes(const char *s, size_t n, size_t max, char *buf);
+
 /* RFC 3339 UTC timestamp with nanoseconds of CLOCK_REALTIME now. */
 void b_now_rfc3339(char *buf, size_t size);
 /* ts as RFC 3339 in UTC with nanoseconds ("2026-12-03T18:26:44.557750429Z"). */

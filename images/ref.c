@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/strutil.h"
 #include "images/ref.h"
 
 #define LEGACY_DOMAIN "index.docker.io"
@@ -54,28 +55,11 @@ static bool span_has(struct span s, char c)
 	return memchr(s.p, c, s.n) != NULL;
 }
 
-/* s[0..n) for a message inside double quotes: printable ASCII stays, '"'
- * and '\' are escaped, every other byte is \xNN; cut after QUOTE_MAX bytes
- * with "...".  buf holds at least QUOTE_MAX * 4 + 4 bytes. */
+/* s[0..n) for a message inside double quotes (b_quote_bytes); buf holds
+ * QUOTE_BUF bytes. */
 static void quote(const char *s, size_t n, char *buf)
 {
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && i < QUOTE_MAX; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else if (c >= 0x20 && c < 0x7f) {
-			buf[o++] = (char)c;
-		} else {
-			o += (size_t)sprintf(buf + o, "\\x%02x", c);
-		}
-	}
-	if (n > QUOTE_MAX)
-		o += (size_t)sprintf(buf + o, "...");
-	buf[o] = '\0';
+	b_quote_bytes(s, n, QUOTE_MAX, buf);
 }
 
 #define QUOTE_BUF (QUOTE_MAX * 4 + 4)

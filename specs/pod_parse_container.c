@@ -8,13 +8,13 @@
 #define TERMINATION_LOG "/dev/termination-log"
 
 static const char *const container_known[] = {
-	"name", "image", "command", "args", "env", "workingDir", "ports",
+	"name", "image", "imagePullPolicy", "command", "args", "env", "workingDir", "ports",
 	"resources", "securityContext", "volumeMounts", "restartPolicy",
 	"lifecycle", "terminationMessagePath", "terminationMessagePolicy",
 	"livenessProbe", "readinessProbe", "startupProbe", NULL,
 };
 static const char *const container_unsupported[] = {
-	"envFrom", "imagePullPolicy", "resizePolicy", "restartPolicyRules",
+	"envFrom", "resizePolicy", "restartPolicyRules",
 	"stdin", "stdinOnce", "tty", "volumeDevices", NULL,
 };
 static const struct pod_fields container_fields = {
@@ -38,6 +38,12 @@ static const struct oj_name protocols[] = {
  * container a sidecar). */
 static const struct oj_name container_restart[] = { { "Always", 1 } };
 
+static const struct oj_name pull_policies[] = {
+	{ "Always", POD_PULL_ALWAYS },
+	{ "IfNotPresent", POD_PULL_IF_NOT_PRESENT },
+	{ "Never", POD_PULL_NEVER },
+};
+
 static const struct oj_name message_policies[] = {
 	{ "File", POD_TERMINATION_MESSAGE_FILE },
 	{ "FallbackToLogsOnError", POD_TERMINATION_MESSAGE_FALLBACK_TO_LOGS },
@@ -51,35 +57,45 @@ struct container_ctx {
 
 /* ---- image ----------------------------------------------------------- */
 
-/* berth has no registry: an image is a directory, and to keep that
- * unambiguous it must be written as a path. */
+/* A path names a local root filesystem; anything else is an image
+ * reference.  Same rule as images/ref.h img_is_local_path(), which specs/
+ * cannot include. */
 static bool image_is_path(const char *s)
 {
 	return s[0] == '/' || !strcmp(s, ".") || !strcmp(s, "..") ||
 	       !strncmp(s, "./", 2) || !strncmp(s, "../", 3);
 }
 
+/* Only what no reference can hold: the supervisor parses it in full
+ * (images/ref.h) and its messages name the reference. */
+static bool ref_chars_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static int parse_image(struct oj *c, yajl_val v, const struct pod_spec *pod,
 		       struct pod_container *ct)
 {
+	long policy = POD_PULL_DEFAULT;
 	size_t mark;
-	const char *q;
 	int r = oj_str(c, v, "image", true, &ct->image);
 
-	if (r < 0)
+	if (r < 0 || (r = pod_enum(c, v, "imagePullPolicy", pull_policies,
+				   B_ARRAY_SIZE(pull_policies), "image pull policy", &policy)) < 0)
 		return r;
+	ct->pull_policy = (enum pod_pull_policy)policy;
 	mark = oj_push_key(c, "image");
 	if (!ct->image[0])
-		return oj_fail(c, "must not be empty (give a path to an unpacked rootfs)");
-	q = image_is_path(ct->image) ? NULL : oj_quote(c, ct->image);
-	if (q && strpbrk(ct->image, ":@"))
-		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
-			       "(give a path to an unpacked rootfs)", q);
-	if (q)
-		return oj_fail(c, "\"%s\" is not a directory; berth runs local root filesystems "
-			       "(give a path to an unpacked rootfs starting with /, ./ or ../, "
-			       "e.g. \"./%s\")", q, q);
-	ct->rootfs = pod_path_join(c->arena, pod->base_dir, ct->image);
+		return oj_fail(c, "must not be empty (give an image reference or a path to an "
+			       "unpacked rootfs)");
+	if (image_is_path(ct->image))
+		ct->rootfs = pod_path_join(c->arena, pod->base_dir, ct->image);
+	else if (!ref_chars_ok(ct->image))
+		return oj_fail(c, "\"%s\" is not an image reference (it has blanks or control "
+			       "characters)", oj_quote(c, ct->image));
 	oj_pop(c, mark);
 	return 0;
 }
@@ -225,19 +241,34 @@ static int parse_restart_policy(struct oj *c, yajl_val v, struct pod_container *
 	return r < 0 ? r : 0;
 }
 
+/* A local root filesystem has no ENTRYPOINT to default to.  For an image
+ * an empty list is absent, as over the CRI: the image's Entrypoint/Cmd
+ * apply. */
+static int parse_command(struct oj *c, yajl_val v, struct pod_container *ct)
+{
+	yajl_val cmd = oj_member(v, "command");
+
+	if (!ct->rootfs && cmd && YAJL_IS_ARRAY(cmd) && !cmd->u.array.len) {
+		ct->command = NULL;
+		return 0;
+	}
+	return pod_strv_nonempty(c, v, "command", ct->rootfs != NULL,
+				 " (a local root filesystem has no ENTRYPOINT to default to)",
+				 &ct->command);
+}
+
 static int parse_process(struct oj *c, yajl_val v, struct pod_container *ct)
 {
 	int r;
 
-	if ((r = pod_strv_nonempty(c, v, "command", true,
-				   " (a local root filesystem has no ENTRYPOINT to default to)",
-				   &ct->command)) < 0 ||
+	if ((r = parse_command(c, v, ct)) < 0 ||
 	    (r = oj_strv(c, v, "args", &ct->args)) < 0 ||
 	    (r = oj_array(c, v, "env", false, sizeof(struct pod_env),
 			  (void **)&ct->env, &ct->n_env, parse_env, NULL)) < 0 ||
 	    (r = pod_abspath(c, v, "workingDir", false, &ct->working_dir)) < 0)
 		return r;
-	if (!ct->working_dir)
+	/* An image's WorkingDir applies when the pod gives none. */
+	if (!ct->working_dir && ct->rootfs)
 		ct->working_dir = b_arena_strdup(c->arena, "/");
 	return 0;
 }

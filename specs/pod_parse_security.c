@@ -359,16 +359,21 @@ static int parse_sec(struct oj *c, yajl_val v, void *item, void *ud)
 
 /* A local root filesystem has no image config, so there is no USER to run
  * as: without runAsUser the process is root, which runAsNonRoot forbids
- * (the kubelet refuses such a container when it starts it). */
-static int check_non_root(struct oj *c, const struct pod_security *s)
+ * (the kubelet refuses such a container when it starts it).  An image's
+ * User is only known when the container starts, and is checked then
+ * (sv_image_verify_non_root); a runAsUser of 0 fails whatever the image
+ * says, so that is refused here for both. */
+static int check_non_root(struct oj *c, const struct pod_container *ct)
 {
+	const struct pod_security *s = &ct->security;
+
 	if (!s->run_as_non_root)
 		return 0;
-	if (!s->has_run_as_user)
+	if (s->has_run_as_user && s->run_as_user == 0)
+		return oj_fail(c, "runAsNonRoot is true but runAsUser is 0");
+	if (!s->has_run_as_user && ct->rootfs)
 		return oj_fail(c, "runAsNonRoot is true but no runAsUser is set, so the "
 			       "container would run as root (a local root filesystem has no USER)");
-	if (s->run_as_user == 0)
-		return oj_fail(c, "runAsNonRoot is true but runAsUser is 0");
 	return 0;
 }
 
@@ -388,5 +393,5 @@ int pod_parse_container_security(struct oj *c, yajl_val cont,
 	r = pod_member(c, cont, "securityContext", false, parse_sec, s, pod);
 	if (r < 0)
 		return r;
-	return check_non_root(c, s);
+	return check_non_root(c, ct);
 }

@@ -89,6 +89,15 @@ enum pod_dns_policy {
 	POD_DNS_NONE,
 };
 
+/* imagePullPolicy.  DEFAULT: absent; the supervisor applies Kubernetes'
+ * default for the reference (images/ref.h img_default_pull_policy()). */
+enum pod_pull_policy {
+	POD_PULL_DEFAULT,
+	POD_PULL_ALWAYS,
+	POD_PULL_IF_NOT_PRESENT,
+	POD_PULL_NEVER,
+};
+
 /* ---- containers ------------------------------------------------------ */
 
 /* A resource amount: cpu in millicores, memory in bytes. */
@@ -140,10 +149,14 @@ struct pod_caps {
  * runAsGroup, runAsNonRoot and seccompProfile. */
 struct pod_security {
 	bool has_run_as_user;
-	uint32_t run_as_user;            /* unset: 0 (a local rootfs has no USER) */
+	uint32_t run_as_user;            /* unset: 0 (a local rootfs has no USER; an image's
+					  * User applies, see supervisor/image_proc.h) */
 	bool has_run_as_group;
 	uint32_t run_as_group;           /* unset: 0 */
-	bool run_as_non_root;            /* validated: then run_as_user != 0 */
+	/* Validated for a local rootfs: then run_as_user != 0.  For an image
+	 * reference only a runAsUser of 0 is refused here; the image's User
+	 * is checked when the container starts (sv_image_verify_non_root). */
+	bool run_as_non_root;
 	bool read_only_root_filesystem;
 	bool allow_privilege_escalation; /* default true; see pod_container_no_new_privs() */
 	bool privileged;
@@ -195,13 +208,24 @@ struct pod_container {
 	char *name;                      /* DNS-1123 label, unique in the pod */
 	bool init;                       /* from spec.initContainers */
 	bool sidecar;                    /* init container with restartPolicy Always */
-	char *image;                     /* as written: a directory path */
-	char *rootfs;                    /* image as a clean absolute path */
-	char **command;                  /* at least one element */
-	char **args;
+	/* As written.  A local root filesystem when it starts with "/", "./"
+	 * or "../" or is "." or ".."; anything else is an image reference,
+	 * only checked here for being non-empty without blanks or control
+	 * characters (the supervisor parses it with images/ref.h). */
+	char *image;
+	char *rootfs;                    /* local: image as a clean absolute path; reference: NULL */
+	enum pod_pull_policy pull_policy;  /* accepted and ignored for a local rootfs */
+	/* command: at least one element, its first non-empty.  Required for a
+	 * local rootfs (no ENTRYPOINT to default to); for a reference NULL
+	 * when absent or [] (the image's Entrypoint/Cmd apply, §9 of
+	 * docs/design/image-facts.md). */
+	char **command;
+	char **args;                     /* empty when absent */
 	struct pod_env *env;
 	size_t n_env;
-	char *working_dir;               /* absolute; default "/" */
+	/* Absolute.  Local rootfs: default "/"; reference: NULL when absent
+	 * (the image's WorkingDir, else "/"). */
+	char *working_dir;
 	struct pod_port *ports;
 	size_t n_ports;
 	struct pod_resources resources;

@@ -27,7 +27,7 @@ bdir=${BERTH_FUZZ_BUILD:-build-fuzz}
 out=$bdir/fuzz-out
 all_targets=(oci_config oci_process oci_resources pod_spec pod_status state quantity
              seccomp cri_line probe_http logsrc notify_filter cni_conf cni_result
-             image_ref)
+             image_ref image_json passwd image_archive)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -44,10 +44,11 @@ max_len() {
     quantity) echo 256 ;;
     image_ref) echo 512 ;;
     cri_line) echo 1024 ;;
-    state|probe_http|notify_filter) echo 4096 ;;
+    state|probe_http|notify_filter|passwd) echo 4096 ;;
     oci_process|oci_resources|pod_status|seccomp|cni_result) echo 8192 ;;
-    oci_config|pod_spec|cni_conf) echo 16384 ;;
+    oci_config|pod_spec|cni_conf|image_json) echo 16384 ;;
     logsrc) echo 131072 ;;     # two 64 KiB read chunks
+    image_archive) echo 65536 ;;  # seeds are 0.5 to 16 KiB tars
   esac
 }
 dict() {
@@ -59,6 +60,9 @@ dict() {
     notify_filter) echo tests/fuzz/notify.dict ;;
     cni_*) echo tests/fuzz/cni.dict ;;
     image_ref) echo tests/fuzz/image_ref.dict ;;
+    image_json) echo tests/fuzz/image.dict ;;
+    passwd) echo tests/fuzz/passwd.dict ;;
+    image_archive) echo tests/fuzz/image_archive.dict ;;
   esac
 }
 seed_dirs() {

@@ -12,10 +12,11 @@ pkgs=(
   # the pod network: CNI plugins (bridge, host-local, portmap, firewall)
   # in /usr/lib/cni, and the iptables they run
   containernetworking-plugins iptables
-  # images: libarchive reads tar/gzip/zstd layers; skopeo pulls from
+  # images: libarchive reads tar/gzip/zstd layers (static berth links
+  # libarchive.a with libzstd.a and libz.a); skopeo pulls from
   # registries; the tests run Debian's docker-registry on loopback and
   # build their images with zstd
-  libarchive-dev skopeo docker-registry zstd
+  libarchive-dev libzstd-dev zlib1g-dev skopeo docker-registry zstd
   # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
   # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
   podman conmon containerd

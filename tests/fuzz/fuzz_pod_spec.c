@@ -3,7 +3,8 @@
  * ("validates everything that can be checked without touching the host"),
  * so besides not crashing the parser must deliver the invariants
  * specs/pod_spec.h promises; the ones that guard the host are checked
- * here: paths that must be absolute and free of "..", runAsNonRoot,
+ * here: paths that must be absolute and free of "..", a local rootfs or
+ * an image reference without blanks, runAsNonRoot,
  * requests <= limits, unique container names, sane probe settings. */
 #include <stdbool.h>
 
@@ -51,15 +52,32 @@ static void check_probe(const struct pod_probe *p, bool single_success)
 		FUZZ_CHECK(p->handler.port >= 1);
 }
 
+/* A local rootfs: a clean absolute path, a command, a workingDir.  A
+ * reference: no blanks or control bytes; a command, if any, non-empty. */
+static void check_image(const struct pod_container *c)
+{
+	FUZZ_CHECK(c->image && c->image[0]);
+	FUZZ_CHECK(c->pull_policy <= POD_PULL_NEVER);
+	if (c->rootfs) {
+		check_abs_clean(c->rootfs);
+		FUZZ_CHECK(c->command && c->command[0]);
+		FUZZ_CHECK(c->working_dir != NULL);
+	} else {
+		for (const char *s = c->image; *s; s++)
+			FUZZ_CHECK((unsigned char)*s > 0x20 && *s != 0x7f);
+	}
+	FUZZ_CHECK(!c->command || (c->command[0] && c->command[0][0]));
+}
+
 static void check_container(const struct pod_spec *pod, const struct pod_container *c)
 {
 	FUZZ_CHECK(c->name && c->name[0]);
 	FUZZ_CHECK(pod_find_container(pod, c->name) == c);
-	FUZZ_CHECK(c->command && c->command[0]);
-	check_abs_clean(c->rootfs);
+	check_image(c);
 	if (c->working_dir)
 		check_abs_clean(c->working_dir);
-	if (c->security.run_as_non_root)
+	/* For an image reference the image's User is checked at start. */
+	if (c->security.run_as_non_root && (c->rootfs || c->security.has_run_as_user))
 		FUZZ_CHECK(c->security.run_as_user != 0);
 	check_quantities(&c->resources);
 	for (size_t i = 0; i < c->n_env; i++) {

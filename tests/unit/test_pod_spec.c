@@ -544,6 +544,82 @@ START_TEST(image_paths)
 }
 END_TEST
 
+/* Anything but a path is an image reference, kept as written for the
+ * supervisor: no rootfs, and command and workingDir left to the image. */
+START_TEST(image_references)
+{
+	static const char *const refs[] = {
+		"busybox", "nginx:1.25", "localhost:5000/app", "images/web", "rootfs",
+		"docker.io/library/busybox@sha256:abc", "UPPER/Case", ".hidden", "..x", "~/r",
+	};
+
+	for (size_t i = 0; i < B_ARRAY_SIZE(refs); i++) {
+		_cleanup_free_ char *doc = NULL;
+		struct pod_spec *pod;
+		const struct pod_container *c;
+
+		ck_assert_int_ge(asprintf(&doc, POD("'containers':[{'name':'c','image':'%s'}]"),
+					  refs[i]), 0);
+		pod = parse_ok(doc);
+		c = &pod->containers[0];
+		ck_assert_str_eq(c->image, refs[i]);
+		ck_assert_ptr_null(c->rootfs);
+		ck_assert_ptr_null(c->command);
+		ck_assert_ptr_nonnull(c->args);
+		ck_assert_ptr_null(c->args[0]);
+		ck_assert_ptr_null(c->working_dir);
+		ck_assert_int_eq(c->pull_policy, POD_PULL_DEFAULT);
+		pod_spec_free(pod);
+	}
+}
+END_TEST
+
+START_TEST(image_reference_process)
+{
+	struct pod_spec *pod = parse_ok(POD("'containers':["
+		"{'name':'a','image':'busybox','command':[],'args':['-c','x'],'workingDir':'/w'},"
+		"{'name':'b','image':'busybox:1.36','command':['sh'],'imagePullPolicy':'Never'},"
+		"{'name':'d','image':'busybox','imagePullPolicy':'IfNotPresent'},"
+		"{'name':'e','image':'busybox','imagePullPolicy':'Always'}]"));
+	const struct pod_container *a = &pod->containers[0], *b = &pod->containers[1];
+
+	/* [] is absent, as over the CRI: the image's Entrypoint applies. */
+	ck_assert_ptr_null(a->command);
+	ck_assert_str_eq(a->args[0], "-c");
+	ck_assert_str_eq(a->working_dir, "/w");
+	ck_assert_str_eq(b->command[0], "sh");
+	ck_assert_int_eq(b->pull_policy, POD_PULL_NEVER);
+	ck_assert_int_eq(pod->containers[2].pull_policy, POD_PULL_IF_NOT_PRESENT);
+	ck_assert_int_eq(pod->containers[3].pull_policy, POD_PULL_ALWAYS);
+	pod_spec_free(pod);
+
+	/* A local rootfs accepts the field and has no use for it. */
+	pod = parse_ok(PODC("'imagePullPolicy':'Always'"));
+	ck_assert_int_eq(pod->containers[0].pull_policy, POD_PULL_ALWAYS);
+	ck_assert_str_eq(pod->containers[0].rootfs, "/srv/pods/rootfs");
+	pod_spec_free(pod);
+}
+END_TEST
+
+/* runAsNonRoot without runAsUser: an image's User decides, at start. */
+START_TEST(image_reference_non_root)
+{
+	struct pod_spec *pod = parse_ok(POD("'securityContext':{'runAsNonRoot':true},"
+		"'containers':[{'name':'c','image':'busybox'},"
+		"{'name':'d','image':'busybox','securityContext':{'runAsUser':7}}]"));
+
+	ck_assert(pod->containers[0].security.run_as_non_root);
+	ck_assert(!pod->containers[0].security.has_run_as_user);
+	ck_assert_uint_eq(pod->containers[1].security.run_as_user, 7);
+	pod_spec_free(pod);
+	/* The same pod with a local rootfs still fails at parse time. */
+	check_err(POD("'securityContext':{'runAsNonRoot':true},"
+		      "'containers':[{'name':'c','image':'busybox'},{" CT0 "}]"),
+		  "pod.json: spec.containers[1]: runAsNonRoot is true but no runAsUser is set, so the "
+		  "container would run as root (a local root filesystem has no USER)");
+}
+END_TEST
+
 START_TEST(base_dir_default_is_cwd)
 {
 	_cleanup_free_ char *json = sq(MINIMAL), *want = NULL;
@@ -756,7 +832,8 @@ START_TEST(err_unknown_fields)
 {
 	check_err("{" HEAD "," META ",'spec':{},'extra':1}", "pod.json: extra: unknown field");
 	check_err("{" HEAD ",'metadata':{'name':'p','nmae':'x'}}", "pod.json: metadata.nmae: unknown field (did you mean name?)");
-	check_err(PODC("'imagePullPolicyy':'Always'"), P "imagePullPolicyy: unknown field");
+	check_err(PODC("'imagePullPolicyy':'Always'"),
+		  P "imagePullPolicyy: unknown field (did you mean imagePullPolicy?)");
 	check_err(PODC("'Image':'x'"), P "Image: unknown field (did you mean image?)");
 	check_err(PODC("'comand':['x']"), P "comand: unknown field (did you mean command?)");
 	check_err(PODC("'workignDir':'/'"), P "workignDir: unknown field (did you mean workingDir?)");
@@ -776,7 +853,6 @@ END_TEST
 
 START_TEST(err_unsupported_fields)
 {
-	check_err(PODC("'imagePullPolicy':'Always'"), P "imagePullPolicy: not supported by berth");
 	check_err(PODC("'envFrom':[{'configMapRef':{'name':'x'}}]"), P "envFrom: not supported by berth");
 	check_err(PODC("'tty':true"), P "tty: not supported by berth");
 	check_err(PODC("'stdin':false"), P "stdin: not supported by berth");
@@ -909,24 +985,28 @@ END_TEST
 
 START_TEST(err_image)
 {
-	check_err(POD("'containers':[{'name':'c','image':'nginx:1.25','command':['x']}]"),
-		  P "image: \"nginx:1.25\" is not a directory; berth runs local root filesystems "
-		  "(give a path to an unpacked rootfs)");
-	check_err(POD("'containers':[{'name':'c','image':'docker.io/library/busybox@sha256:abc','command':['x']}]"),
-		  P "image: \"docker.io/library/busybox@sha256:abc\" is not a directory; berth runs local "
-		  "root filesystems (give a path to an unpacked rootfs)");
-	check_err(POD("'containers':[{'name':'c','image':'localhost:5000/app','command':['x']}]"),
-		  P "image: \"localhost:5000/app\" is not a directory; berth runs local root filesystems "
-		  "(give a path to an unpacked rootfs)");
-	check_err(POD("'containers':[{'name':'c','image':'busybox','command':['x']}]"),
-		  P "image: \"busybox\" is not a directory; berth runs local root filesystems "
-		  "(give a path to an unpacked rootfs starting with /, ./ or ../, e.g. \"./busybox\")");
-	check_err(POD("'containers':[{'name':'c','image':'images/web','command':['x']}]"),
-		  P "image: \"images/web\" is not a directory; berth runs local root filesystems "
-		  "(give a path to an unpacked rootfs starting with /, ./ or ../, e.g. \"./images/web\")");
 	check_err(POD("'containers':[{'name':'c','image':'','command':['x']}]"),
-		  P "image: must not be empty (give a path to an unpacked rootfs)");
+		  P "image: must not be empty (give an image reference or a path to an unpacked rootfs)");
 	check_err(POD("'containers':[{'name':'c','command':['x']}]"), P "image: required field is missing");
+	/* The supervisor parses a reference; here only what none can hold. */
+	check_err(POD("'containers':[{'name':'c','image':'nginx 1.25'}]"),
+		  P "image: \"nginx 1.25\" is not an image reference (it has blanks or control characters)");
+	check_err(POD("'containers':[{'name':'c','image':' busybox'}]"),
+		  P "image: \" busybox\" is not an image reference (it has blanks or control characters)");
+	check_err(POD("'containers':[{'name':'c','image':'busybox\\t'}]"),
+		  P "image: \"busybox\\u0009\" is not an image reference (it has blanks or control characters)");
+	check_err(POD("'containers':[{'name':'c','image':'a\\u007fb'}]"),
+		  P "image: \"a\\u007fb\" is not an image reference (it has blanks or control characters)");
+	check_err(PODC("'imagePullPolicy':'always'"),
+		  P "imagePullPolicy: unknown image pull policy \"always\" "
+		  "(expected Always, IfNotPresent or Never)");
+	check_err(PODC("'imagePullPolicy':''"),
+		  P "imagePullPolicy: unknown image pull policy \"\" "
+		  "(expected Always, IfNotPresent or Never)");
+	check_err(PODC("'imagePullPolicy':1"), P "imagePullPolicy: expected a string, got a number");
+	check_err(POD("'containers':[{'name':'c','image':'nginx','imagePullPolicy':'Sometimes'}]"),
+		  P "imagePullPolicy: unknown image pull policy \"Sometimes\" "
+		  "(expected Always, IfNotPresent or Never)");
 }
 END_TEST
 
@@ -938,6 +1018,11 @@ START_TEST(err_process)
 		  P "command: must not be empty (a local root filesystem has no ENTRYPOINT to default to)");
 	check_err(POD("'containers':[{'name':'c','image':'./r','command':['']}]"),
 		  P "command[0]: must not be empty");
+	/* An image may leave the command out, but one it gives must be usable. */
+	check_err(POD("'containers':[{'name':'c','image':'busybox','command':['']}]"),
+		  P "command[0]: must not be empty");
+	check_err(POD("'containers':[{'name':'c','image':'busybox','command':'sh'}]"),
+		  P "command: expected an array of strings, got a string");
 	check_err(PODC("'workingDir':'www'"), P "workingDir: \"www\" is not an absolute path");
 	check_err(PODC("'workingDir':'/a/../b'"), P "workingDir: \"/a/../b\" must not contain '..'");
 	check_err(PODC("'env':[{'value':'x'}]"), P "env[0].name: required field is missing");
@@ -1030,6 +1115,10 @@ START_TEST(err_security)
 		  "container would run as root (a local root filesystem has no USER)");
 	check_err(PODCS("'securityContext':{'runAsNonRoot':true,'runAsUser':5}",
 			"'securityContext':{'runAsUser':0}"),
+		  "pod.json: spec.containers[0]: runAsNonRoot is true but runAsUser is 0");
+	/* Whatever an image's User, runAsUser 0 wins over it. */
+	check_err(POD("'securityContext':{'runAsNonRoot':true,'runAsUser':0},"
+		      "'containers':[{'name':'c','image':'busybox'}]"),
 		  "pod.json: spec.containers[0]: runAsNonRoot is true but runAsUser is 0");
 	check_err(PODC("'securityContext':{'capabilities':{'add':['NET_ADMINN']}}"),
 		  P "securityContext.capabilities.add[0]: unknown capability \"NET_ADMINN\"");
@@ -1528,13 +1617,13 @@ START_TEST(err_utf8)
 		  "pod.json: metadata.labels[\"\\xe0\\x80\\xaf\"]: key is not valid UTF-8");
 	for (int i = 0; i < 100; i++)
 		strcat(run, "\xc3\xa9");
-	snprintf(doc, sizeof(doc), POD("'containers':[{'name':'c','image':'%s','command':['sh']}]"),
+	/* The blank at the end, past what the message quotes, is the error. */
+	snprintf(doc, sizeof(doc), POD("'containers':[{'name':'c','image':'%s x','command':['sh']}]"),
 		 run);
 	json = sq(doc);
 	run[1 + 47 * 2] = '\0';
-	snprintf(want, sizeof(want), P "image: \"%s...\" is not a directory; berth runs local "
-		 "root filesystems (give a path to an unpacked rootfs starting with /, ./ or ../, "
-		 "e.g. \"./%s...\")", run, run);
+	snprintf(want, sizeof(want), P "image: \"%s...\" is not an image reference (it has "
+		 "blanks or control characters)", run);
 	ck_assert_int_eq(pod_spec_parse("pod.json", BASE_DIR, json, strlen(json), &pod, &err),
 			 -EINVAL);
 	ck_assert_str_eq(err.msg, want);
@@ -1990,7 +2079,10 @@ START_TEST(example_web)
 	httpd = ct_named(pod, "httpd");
 	hog = ct_named(pod, "hog");
 	ck_assert(content->init && content->sidecar);
-	ck_assert_str_eq(httpd->rootfs, EXAMPLE_PODS_DIR "/rootfs");
+	/* an image reference (examples/make-image.py builds it offline) */
+	ck_assert_ptr_null(httpd->rootfs);
+	ck_assert_str_eq(httpd->image, "localhost/berth-example/busybox:1");
+	ck_assert_int_eq(httpd->pull_policy, POD_PULL_DEFAULT);
 	ck_assert_ptr_eq(content->mounts[0].volume, httpd->mounts[0].volume);
 	ck_assert_int_eq(content->mounts[0].volume->kind, POD_VOLUME_EMPTY_DIR);
 	ck_assert(httpd->mounts[0].read_only);
@@ -2150,6 +2242,9 @@ static Suite *pod_suite(void)
 	tcase_add_test(tc, security_inheritance);
 	tcase_add_test(tc, capabilities);
 	tcase_add_test(tc, image_paths);
+	tcase_add_test(tc, image_references);
+	tcase_add_test(tc, image_reference_process);
+	tcase_add_test(tc, image_reference_non_root);
 	tcase_add_test(tc, base_dir_default_is_cwd);
 	tcase_add_test(tc, load_from_file);
 	tcase_add_test(tc, relative_load_path);

@@ -13,6 +13,8 @@ enum log_format { LOG_TEXT, LOG_JSON };
 
 struct cli {
 	const char *root;
+	const char *image_root;  /* --image-root: persistent data (the image store), absolute */
+	char *image_root_buf;
 	const char *log_path;
 	enum log_format log_format;
 	bool debug;
@@ -64,6 +66,7 @@ int cmd_list(struct cli *, int, char **);
 int cmd_ps(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
 int cmd_network(struct cli *, int, char **);
+int cmd_image(struct cli *, int, char **);
 int cmd_pause(struct cli *, int, char **);
 int cmd_resume(struct cli *, int, char **);
 int cmd_update(struct cli *, int, char **);

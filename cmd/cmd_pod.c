@@ -132,7 +132,9 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 	};
 	_cleanup_(pod_spec_freep) struct pod_spec *pod = NULL;
 	struct run_ud u = { .cli = cli, .ready_fd = -1 };
-	struct sv_opts so = { .on_log = print_log, .on_warn = print_warn, .on_ready = ready, .ud = &u };
+	struct sv_opts so = { .on_log = print_log, .on_warn = print_warn, .on_ready = ready, .ud = &u,
+			      .image_root = cli->image_root,
+			      .registries_conf = getenv("CONTAINERS_REGISTRIES_CONF") };
 	char log_dir[PATH_MAX];
 	struct sv_result res;
 	struct b_err err = { 0 };
@@ -354,6 +356,12 @@ static int pod_stop_rm(struct cli *cli, const struct command *c, int argc, char 
 
 		if (!rm || force)
 			r = stop_one(cli, argv[i], grace, &err);
+		/* rm -f of a pod whose supervisor was killed: nothing to stop
+		 * gracefully, and removing is what stop's message suggests */
+		if (rm && r == -ESRCH) {
+			b_err_clear(&err);
+			r = 0;
+		}
 		if (r == 0 && rm) {
 			r = sv_pod_remove(&cli->ctx, argv[i], &err);
 			/* A stopped pod removes itself unless it was run with --keep. */

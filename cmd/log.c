@@ -49,9 +49,29 @@ void cli_log_init(struct cli *cli)
 	cli->ctx.log_level = cli->debug ? RT_LOG_DEBUG : RT_LOG_WARN;
 }
 
+/* Messages quote names from images, archives and pod files: control bytes
+ * (a newline, a terminal escape) are shown as \xNN, never sent to the
+ * terminal. */
+static const char *printable(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 5 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int cli_error(struct cli *cli, const struct b_err *e)
 {
-	fprintf(stderr, "berth: %s\n", e->msg[0] ? e->msg : "unknown error");
+	char shown[sizeof(e->msg) * 4];
+
+	fprintf(stderr, "berth: %s\n", e->msg[0] ? printable(e->msg, shown, sizeof(shown)) : "unknown error");
 	log_line(cli, "error", e->msg);
 	return 1;
 }
@@ -69,7 +89,9 @@ int cli_errorf(struct cli *cli, const char *fmt, ...)
 
 void cli_warn(struct cli *cli, const struct b_err *e)
 {
-	fprintf(stderr, "berth: warning: %s\n", e->msg);
+	char shown[sizeof(e->msg) * 4];
+
+	fprintf(stderr, "berth: warning: %s\n", printable(e->msg, shown, sizeof(shown)));
 	log_line(cli, "warning", e->msg);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "images/store.h"
 
 int cmd_pod(struct cli *, int, char **);
 int cmd_network(struct cli *, int, char **);
@@ -30,6 +31,10 @@ static const struct command commands[] = {
 	{ "spec", cmd_spec, "write a default config.json", "[--bundle DIR] [--rootless]", false },
 	{ "network", cmd_network, "show the network pods join",
 	  "inspect [--cni-config-dir DIR] [NAME] | ls [--cni-config-dir DIR]", false },
+	{ "image", cmd_image, "pull, load, list and remove images",
+	  "pull [--tls-verify=false] [--platform OS/ARCH] [--authfile F] [-q] REF | "
+	  "load [-q] [--platform OS/ARCH] FILE|DIR|- | ls [-q] [--no-trunc] | inspect REF... | "
+	  "rm REF... | prune [-a]", false },
 	{ "pod", cmd_pod, "run and manage pods (the pod supervisor)",
 	  "run [-d] [--keep] [--log-dir DIR] [--log-max-size SIZE] [--log-max-files N] "
 	  "[--cgroup-parent PATH|self] [--cni-config-dir DIR] [--cni-plugin-dir DIR[:DIR...]] "
@@ -52,6 +57,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: berth [global options] COMMAND [options] [args]\n\n"
 		   "global options:\n"
 		   "  --root DIR             state directory (default " RT_DEFAULT_ROOT ")\n"
+		   "  --image-root DIR       persistent data: the image store (default " IMG_DEFAULT_ROOT ")\n"
 		   "  --log FILE             also write errors (and --debug output) to FILE\n"
 		   "  --log-format text|json format of log lines (json: runc's format)\n"
 		   "  --debug                trace every step (to --log, default stderr)\n"
@@ -72,7 +78,7 @@ static void version(void)
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_CGROUP_MANAGER,
-       OPT_ROOTLESS, OPT_CRIU };
+       OPT_ROOTLESS, OPT_CRIU, OPT_IMAGE_ROOT };
 
 /* crun's --cgroup-manager, which podman passes (--cgroups=disabled). */
 static int cgroup_manager(struct cli *cli, const char *m)
@@ -86,10 +92,27 @@ static int cgroup_manager(struct cli *cli, const char *m)
 	return 0;
 }
 
+/* Absolute, as overlay mounts name layers by path and `pod run -d`
+ * leaves the cwd. */
+static int image_root(struct cli *cli, const char *arg)
+{
+	char cwd[2048];
+
+	if (arg[0] == '/') {
+		cli->image_root = arg;
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&cli->image_root_buf, "%s/%s", cwd, arg) < 0)
+		return cli_errorf(cli, "--image-root %s: cannot make it absolute", arg);
+	cli->image_root = cli->image_root_buf;
+	return 0;
+}
+
 static int parse_global(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "image-root", required_argument, NULL, OPT_IMAGE_ROOT },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
@@ -107,6 +130,10 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: cli->root = optarg; break;
+		case OPT_IMAGE_ROOT:
+			if (image_root(cli, optarg))
+				return -1;
+			break;
 		case OPT_LOG: cli->log_path = optarg; break;
 		case OPT_LOG_FORMAT:
 			if (!strcmp(optarg, "json"))
@@ -137,7 +164,7 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv, char **envp)
 {
-	struct cli cli = { .root = RT_DEFAULT_ROOT, .envp = envp, .argv0 = argv };
+	struct cli cli = { .root = RT_DEFAULT_ROOT, .image_root = IMG_DEFAULT_ROOT, .envp = envp, .argv0 = argv };
 	const struct command *c;
 	struct b_err err = { 0 };
 	int idx, rc;

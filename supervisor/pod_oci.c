@@ -10,13 +10,11 @@
 
 #include "common/cleanup.h"
 #include "common/fsutil.h"
-#include "common/strindex.h"
 #include "specs/oci_default.h"
 #include "runtime/safepath.h"
 #include "specs/seccomp_default.h"
+#include "supervisor/image_proc.h"
 #include "supervisor/supervisor.h"
-
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static char **strv_dup(struct b_arena *a, const char *const *v)
 {
@@ -224,73 +222,6 @@ static int add_seccomp(const struct sv_oci_ctx *oc, const struct pod_container *
 	return 0;
 }
 
-/* PATH, NOTIFY_SOCKET with sd-notify, then the container's env.  A later
- * definition of a name replaces the earlier one, in the earlier one's
- * place; the names are indexed, as an env can be as long as the pod file
- * makes it. */
-static int build_env(struct b_arena *a, const struct sv_oci_ctx *oc,
-		     const struct pod_container *c, struct oci_process *p, struct b_err *err)
-{
-	static const char *const fixed[][2] = {
-		{ "PATH", DEFAULT_PATH },
-		{ "NOTIFY_SOCKET", "NOTIFY_SOCKET=" SV_NOTIFY_DIR "/notify.sock" },
-	};
-	size_t n_fixed = oc->notify_dir ? 2 : 1, n = n_fixed + c->n_env, k = 0;
-	_cleanup_strindex_ struct b_strindex names = { 0 };
-	_cleanup_free_ size_t *slot = calloc(n, sizeof(*slot));  /* where each first went */
-	const char **strs = calloc(n + 1, sizeof(*strs));
-
-	for (size_t i = 0; strs && i < n; i++)
-		strs[i] = i < n_fixed ? fixed[i][0] : c->env[i - n_fixed].name;
-	if (b_strindex_adopt(&names, strs, n) < 0 || !slot)
-		return b_err_set(err, ENOMEM, "container %s: out of memory", c->name);
-	p->env = b_arena_calloc(a, n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++) {
-		const struct pod_env *e = i < n_fixed ? NULL : &c->env[i - n_fixed];
-		char *kv = e ? b_arena_printf(a, "%s=%s", e->name, e->value)
-			     : b_arena_strdup(a, fixed[i][1]);
-
-		if (b_strindex_dup(&names, i)) {
-			p->env[slot[names.first[i]]] = kv;
-		} else {
-			slot[i] = k;
-			p->env[k++] = kv;
-		}
-	}
-	return 0;
-}
-
-/* command then args, as the kubelet joins them; the env; the user and the
- * capabilities of the security context. */
-static int build_process(struct oci_config *cfg, const struct sv_oci_ctx *oc,
-			 const struct pod_container *c, struct b_err *err)
-{
-	struct b_arena *a = &cfg->arena;
-	struct oci_process *p;
-	size_t n_args = 0, n_cmd = 0, k;
-	int r;
-
-	p = cfg->process = b_arena_calloc(a, 1, sizeof(*p));
-	while (c->command[n_cmd])
-		n_cmd++;
-	while (c->args && c->args[n_args])
-		n_args++;
-	p->args = b_arena_calloc(a, n_cmd + n_args + 1, sizeof(char *));
-	for (k = 0; k < n_cmd; k++)
-		p->args[k] = b_arena_strdup(a, c->command[k]);
-	for (size_t i = 0; i < n_args; i++)
-		p->args[k++] = b_arena_strdup(a, c->args[i]);
-	if ((r = build_env(a, oc, c, p, err)) < 0)
-		return r;
-	p->cwd = b_arena_strdup(a, c->working_dir ? c->working_dir : "/");
-	p->user.uid = c->security.run_as_user;
-	p->user.gid = c->security.run_as_group;
-	p->capabilities = b_arena_calloc(a, 1, sizeof(*p->capabilities));
-	pod_container_cap_sets(c, p->capabilities);
-	p->no_new_privileges = pod_container_no_new_privs(c);
-	return 0;
-}
-
 /* The pod's name files (sv_names.c), read-only: berth rewrites hosts as
  * pods come and go.  Before the volumes, so a volume mounted on /etc wins,
  * as in Kubernetes. */
@@ -407,7 +338,7 @@ int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 	cfg->oci_version = b_arena_strdup(&cfg->arena, "1.2.0");
 	cfg->root_path = b_arena_strdup(&cfg->arena, oc->rootfs);
 	cfg->root_readonly = c->security.read_only_root_filesystem;
-	if ((r = build_process(cfg, oc, c, err)) < 0 || (r = build_mounts(cfg, oc, c, err)) < 0)
+	if ((r = sv_build_process(cfg, oc, c, err)) < 0 || (r = build_mounts(cfg, oc, c, err)) < 0)
 		goto fail;
 	build_linux(cfg, oc, c);
 	cfg->linux.resources = build_resources(&cfg->arena, oc, c);

@@ -29,7 +29,7 @@ static int init_ctrs(struct sv *s)
 		struct sv_ctr *c = &s->cs[i];
 		c->c = i < s->n_init ? &pod->init_containers[i] : &pod->containers[i - s->n_init];
 		snprintf(c->id, sizeof(c->id), "%s_%s", pod->name, c->c->name);
-		c->pidfd = c->log.fd = c->notify_fd = -1;
+		c->pidfd = c->log.fd = c->notify_fd = c->img.pin = -1;
 		c->out[0].fd = c->out[1].fd = -1;
 		c->mem_limit = pod_memory_limit(c->c);
 		if (sv_probes_init(s, c) < 0)
@@ -53,7 +53,7 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	struct sv s = {
 		.ctx = ctx, .pod = pod, .o = opts,
 		.ns = { -1, -1, -1 }, .ep = -1, .sfd = -1, .tfd = -1, .lock_fd = -1, .ctl_fd = -1,
-		.events = { .fd = -1 },
+		.events = { .fd = -1 }, .store = { .dir = -1, .lock_fd = -1 },
 	};
 	sigset_t set, old;
 	bool recovered = false;
@@ -102,6 +102,7 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	for (size_t i = 0; i < s.n; i++)
 		sv_probes_free(&s.cs[i]);
 	sv_seccomp_free(&s);
+	sv_images_free(&s);
 	free(s.cs);
 	return r;
 }

@@ -18,6 +18,9 @@
 #include "runtime/container.h"
 #include "specs/pod_spec.h"
 
+struct img_config;           /* specs/image.h */
+struct img_user;             /* images/passwd.h */
+
 /* One line (without its newline) a container wrote; `stream` is "stdout"
  * or "stderr", `partial` when the line was cut because it was too long. */
 typedef void (*sv_log_fn)(void *ud, const char *container, const char *stream,
@@ -52,6 +55,11 @@ struct sv_opts {
 	const char *cni_config_dir;
 	const char *cni_plugin_path;
 	int64_t cni_timeout_ms;
+	/* Images (docs/images.md): the --image-root (NULL: /var/lib/berth),
+	 * and the skopeo to pull with (NULL: from PATH). */
+	const char *image_root;
+	const char *skopeo;
+	const char *registries_conf;  /* NULL: the system's registries.conf */
 };
 
 struct sv_result {
@@ -141,6 +149,14 @@ struct sv_oci_ctx {
 					     * parsed it once; NULL: read and parse it here */
 	const char *cgroup_base;    /* the pod's cgroup, e.g. /berth/pods/<pod> */
 	bool names;                 /* bind pod_dir/{hosts,resolv.conf,hostname} into /etc */
+	const struct img_config *image;  /* the image's config; NULL for a local rootfs */
+	/* The user the container runs as, resolved against the image's
+	 * passwd/group (images/passwd.h): the image's User, or runAsUser
+	 * (img_user_for_uid) when that is set, or "0" when neither is.  Its
+	 * gid fills in for a missing runAsGroup and its groups become the
+	 * additional gids, when its uid is the one the process gets.  NULL:
+	 * none (a local rootfs). */
+	const struct img_user *user;
 };
 
 /* Where a container with berth.dev/sd-notify finds its notify.sock. */
@@ -149,6 +165,17 @@ struct sv_oci_ctx {
 /* Build the complete OCI config of `c` (caller frees with oci_config_free). */
 int sv_build_oci(const struct sv_oci_ctx *oc, const struct pod_container *c,
 		 struct oci_config **out, struct b_err *err);
+
+/* runAsNonRoot for an image container (kubelet verifyRunAsNonRoot),
+ * called before it is created (supervisor/image_proc.c): nothing to check
+ * without runAsNonRoot; with runAsUser set it must be non-zero; else the
+ * image's User (its part before ':') must be a non-zero number.  A
+ * non-numeric User is refused ("image has non-numeric user (x), cannot
+ * verify user is non-root"), and so is an image without a User (it runs
+ * as root); ic NULL is an image without a User.  -EPERM with err set
+ * when refused. */
+int sv_image_verify_non_root(const struct pod_container *c, const struct img_config *ic,
+			     struct b_err *err);
 
 /* Parse the RuntimeDefault profile into `a`. */
 int sv_runtime_default_parse(struct b_arena *a, struct oci_seccomp **out, struct b_err *err);

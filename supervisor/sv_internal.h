@@ -9,7 +9,9 @@ struct sv_ev;
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "images/store.h"
 #include "specs/cni.h"
+#include "specs/image.h"
 #include "supervisor/crilog.h"
 #include "supervisor/probe_net.h"
 #include "supervisor/supervisor.h"
@@ -93,6 +95,15 @@ struct sv_term {
 	char started_at[SV_TIME_LEN], finished_at[SV_TIME_LEN];
 };
 
+/* A container's image when `image` is a reference: its record is pinned
+ * (LOCK_SH on the record: record.h) from pod setup to teardown, so rm and
+ * prune leave its layers alone while a container may use them. */
+struct sv_image {
+	char id[IMG_DIGEST_SIZE];
+	int pin;                    /* -1: none (a local rootfs) */
+	struct img_config *cfg;     /* NULL: a local rootfs */
+};
+
 struct sv_ctr {
 	const struct pod_container *c;
 	char id[256];
@@ -125,6 +136,7 @@ struct sv_ctr {
 	bool notify_ready;          /* sd-notify: READY=1 came in this run */
 	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
+	struct sv_image img;        /* an image reference's config and pin (sv_image.c) */
 };
 
 /* The pod's network (sv_net*.c): what setup attached, for teardown. */
@@ -174,6 +186,7 @@ struct sv {
 	struct sv_conn conns[SV_MAX_CONNS];
 	struct sv_ctr *cs;
 	size_t n, n_init, init_next;
+	struct img_store store;     /* open (unlocked) when a container uses an image */
 	bool pod_mem_limited;       /* the pod cgroup has memory.max */
 	/* The seccomp profiles in use, one per distinct file (sv_seccomp.c). */
 	struct b_arena sc_arena;
@@ -223,6 +236,17 @@ void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e);
  * file, and point the container at it. */
 int sv_seccomp_setup(struct sv *s, struct b_err *err);
 void sv_seccomp_free(struct sv *s);
+
+/* ---- images (sv_image.c) ------------------------------------------------ */
+
+struct img_user;
+/* Resolve, pull (per imagePullPolicy) and pin every container's image. */
+int sv_images_setup(struct sv *s, struct b_err *err);
+void sv_images_free(struct sv *s);
+/* A fresh writable layer over the image's layers at <c->dir>/merged. */
+int sv_image_mount(struct sv *s, struct sv_ctr *c, struct b_err *err);
+/* The user the process runs as, from the mounted image's passwd/group. */
+int sv_image_user(struct sv_ctr *c, const char *merged, struct img_user *u, struct b_err *err);
 
 /* ---- events (sv_events.c) --------------------------------------------- */
 

@@ -288,6 +288,9 @@ int sv_setup(struct sv *s, struct b_err *err)
 		return r;
 	if ((r = setup_ctrs(s, err)) < 0 || (r = setup_logs(s, err)) < 0)
 		return r;
+	/* before anything of the pod exists: a missing image leaves nothing */
+	if ((r = sv_images_setup(s, err)) < 0)
+		return r;
 	if ((r = pod_cgroup(s, err)) < 0)
 		return r;
 	if ((r = sv_ns_create(s->pod, &s->ns, err)) < 0 || (r = sv_net_setup(s, err)) < 0)

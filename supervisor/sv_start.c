@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "images/passwd.h"
 #include "specs/oci_write.h"
 #include "supervisor/sv_internal.h"
 
@@ -48,6 +49,20 @@ static int exec_config(const struct sv_ctr *c, const struct oci_config *cfg, cha
 	return *out ? 0 : b_err_set(err, ENOMEM, "out of memory");
 }
 
+/* A fresh writable layer over the local rootfs or the image's layers. */
+static int mount_root(struct sv *s, struct sv_ctr *c, struct b_err *err)
+{
+	int r;
+
+	if (c->img.cfg)
+		r = sv_image_mount(s, c, err);
+	else if (access(c->c->rootfs, X_OK) < 0)
+		return b_err_sys(err, errno, "container %s: image %s", c->c->name, c->c->rootfs);
+	else
+		r = sv_overlay_setup(c->dir, c->c->rootfs, err);
+	return r < 0 ? b_err_prefix(err, "container %s", c->c->name) : 0;
+}
+
 /* The run's OCI config, on a fresh writable layer over the image. */
 static int build_config(struct sv *s, struct sv_ctr *c, struct sv_held_fds *held,
 			struct oci_config **cfg, struct b_err *err)
@@ -57,11 +72,18 @@ static int build_config(struct sv *s, struct sv_ctr *c, struct sv_held_fds *held
 	char merged[PATH_MAX + 8];
 	int r;
 
-	if (access(c->c->rootfs, X_OK) < 0)
-		return b_err_sys(err, errno, "container %s: image %s", c->c->name, c->c->rootfs);
-	if ((r = sv_overlay_setup(c->dir, c->c->rootfs, err)) < 0)
-		return b_err_prefix(err, "container %s", c->c->name);
+	struct img_user user;
+
 	snprintf(merged, sizeof(merged), "%s/merged", c->dir);
+	if ((r = mount_root(s, c, err)) < 0)
+		return r;
+	if (c->img.cfg) {
+		if ((r = sv_image_user(c, merged, &user, err)) < 0 ||
+		    (r = sv_image_verify_non_root(c->c, c->img.cfg, err)) < 0)
+			return r;
+		oc.image = c->img.cfg;
+		oc.user = &user;
+	}
 	oc.rootfs = merged;
 	oc.memory_limit = c->mem_limit;
 	oc.notify_dir = c->notify_fd >= 0 ? c->notify_dir : NULL;

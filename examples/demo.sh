@@ -36,6 +36,15 @@ cp -a "$bundle/rootfs" "$pods/rootfs"
 echo "+ berth pod run examples/pods/hello.json"
 "$berth" --root "${BERTH_ROOT:-/run/berth}" pod run "$pods/hello.json"
 
+# An image, built offline from the same busybox as an oci-archive (as
+# `podman save --format oci-archive` writes), loaded into the image store;
+# examples/pods/web.json runs it by reference.
+image=$top/examples/busybox.oci.tar
+python3 "$top/examples/make-image.py" "$image" >/dev/null
+echo "+ berth image load examples/busybox.oci.tar"
+"$berth" --image-root "${BERTH_IMAGE_ROOT:-/var/lib/berth}" image load "$image"
+"$berth" --image-root "${BERTH_IMAGE_ROOT:-/var/lib/berth}" image ls
+
 # The full example (web server, sidecar, a container OOM-killed and
 # restarted) needs the memory and cpu controllers of cgroup v2.  Without
 # them here (a hybrid host), it runs in the test VM: Debian's kernel under
@@ -55,4 +64,6 @@ case $top in
     top=$stage ;;
 esac
 cd "$top"
-exec tests/vm/run-vm.sh --timeout 900 -e BERTH="$top/build/cmd/berth" -- "$top/examples/pod-demo.sh"
+# The guest loads the image into a store of its own (its /tmp).
+exec tests/vm/run-vm.sh --timeout 900 -e BERTH="$top/build/cmd/berth" -e BERTH_IMAGE_ROOT=/tmp/berth-images \
+  -- "$top/examples/pod-demo.sh"

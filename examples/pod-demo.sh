@@ -8,8 +8,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 berth=${BERTH:-$top/build/cmd/berth}
 root=${BERTH_ROOT:-/run/berth}
+images=${BERTH_IMAGE_ROOT:-/var/lib/berth}
 pod=$top/examples/pods/web.json
-b() { echo "+ berth $*"; "$berth" --root "$root" "$@"; }
+b() { echo "+ berth $*"; "$berth" --root "$root" --image-root "$images" "$@"; }
 wait_until() {   # SECONDS COMMAND...: until COMMAND succeeds
   local end=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do
@@ -23,6 +24,11 @@ restarted_twice() {
 }
 
 "$berth" --root "$root" pod rm -f web >/dev/null 2>&1 || true
+# web.json's containers run localhost/berth-example/busybox:1 (built by
+# examples/make-image.py, no registry needed).
+[ -e "$top/examples/busybox.oci.tar" ] ||
+  python3 "$top/examples/make-image.py" "$top/examples/busybox.oci.tar" >/dev/null
+b image load "$top/examples/busybox.oci.tar"
 b pod run -d "$pod"
 wait_until 120 ready || echo "(the pod is not ready yet)"
 b pod ps web

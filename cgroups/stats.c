@@ -67,7 +67,9 @@ static void mem_events_kv(void *ud, const char *k, uint64_t v)
 {
 	struct cg_stats *st = ud;
 
-	if (!strcmp(k, "max")) st->mem_events_max = v;
+	if (!strcmp(k, "high")) st->mem_events_high = v;
+	else if (!strcmp(k, "max")) st->mem_events_max = v;
+	else if (!strcmp(k, "oom_group_kill")) st->mem_events_oom_group_kill = v;
 	else if (!strcmp(k, "oom")) st->mem_events_oom = v;
 	else if (!strcmp(k, "oom_kill")) st->mem_events_oom_kill = v;
 }
@@ -137,12 +139,66 @@ static void read_hugetlb(const char *abs, struct cg_stats *st)
 	closedir(d);
 }
 
+bool cg_stats_mem_stat(const struct cg_stats *st, const char *key, uint64_t *v)
+{
+	for (size_t i = 0; i < st->n_mem_stat; i++)
+		if (!strcmp(st->mem_stat[i].key, key)) {
+			*v = st->mem_stat[i].value;
+			return true;
+		}
+	return false;
+}
+
+/* "max 100000" or "50000 100000". */
+static void read_cpu_max(const char *abs, struct cg_stats *st)
+{
+	_cleanup_free_ char *buf = NULL;
+	unsigned long long q, p;
+
+	st->cpu_quota_usec = CG_MAX;
+	st->cpu_period_usec = 100000;
+	if (read_at(abs, "cpu.max", &buf) < 0)
+		return;
+	if (sscanf(buf, "max %llu", &p) == 1)
+		st->cpu_period_usec = p;
+	else if (sscanf(buf, "%llu %llu", &q, &p) == 2) {
+		st->cpu_quota_usec = q;
+		st->cpu_period_usec = p;
+	}
+}
+
+static void read_procs(const char *abs, struct cg_stats *st)
+{
+	_cleanup_free_ char *buf = NULL;
+
+	if (read_at(abs, "cgroup.procs", &buf) < 0)
+		return;
+	st->has_procs = true;
+	for (const char *p = buf; *p; p++)
+		st->n_procs += *p == '\n';
+}
+
+static void read_psi(const char *abs, struct cg_stats *st)
+{
+	for (int r = 0; r < CG_PSI_N; r++) {
+		_cleanup_free_ char *buf = NULL;
+		char file[32];
+
+		snprintf(file, sizeof(file), "%s.pressure", cg_psi_res_name((enum cg_psi_res)r));
+		if (read_at(abs, file, &buf) == 0 && cg_psi_parse(buf, &st->psi[r]) < 0)
+			st->psi[r].present = false;
+	}
+}
+
 int cg_stats_read(const char *abs, struct cg_stats *st, struct b_err *err)
 {
 	memset(st, 0, sizeof(*st));
 	if (access(abs, F_OK) < 0)
 		return b_err_sys(err, errno, "cgroup %s", abs);
 	st->has_cpu = read_flat(abs, "cpu.stat", cpu_kv, st);
+	read_cpu_max(abs, st);
+	read_procs(abs, st);
+	read_psi(abs, st);
 	st->has_memory = read_u64(abs, "memory.current", &st->mem_current);
 	if (st->has_memory) {
 		read_u64(abs, "memory.max", &st->mem_max);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cgroups/psi.h"
 #include "common/error.h"
 
 #define CG_MAX UINT64_MAX   /* "max" in a limit file */
@@ -30,12 +31,19 @@ struct cg_stats {
 	bool has_cpu;
 	uint64_t cpu_usage_usec, cpu_user_usec, cpu_system_usec;
 	uint64_t nr_periods, nr_throttled, throttled_usec;
+	uint64_t cpu_quota_usec, cpu_period_usec;   /* cpu.max; quota CG_MAX: none */
 
 	bool has_memory;
 	uint64_t mem_current, mem_max, mem_peak, swap_current, swap_max;
-	uint64_t mem_events_max, mem_events_oom, mem_events_oom_kill;
+	uint64_t mem_events_high, mem_events_max, mem_events_oom, mem_events_oom_kill;
+	uint64_t mem_events_oom_group_kill;
 	struct cg_kv64 mem_stat[64];
 	size_t n_mem_stat;
+
+	bool has_procs;
+	uint64_t n_procs;           /* lines of cgroup.procs: processes, not threads */
+
+	struct cg_psi psi[CG_PSI_N];   /* present false: no PSI for this cgroup */
 
 	bool has_pids;
 	uint64_t pids_current, pids_max;
@@ -48,3 +56,5 @@ struct cg_stats {
 };
 
 int cg_stats_read(const char *abs, struct cg_stats *st, struct b_err *err);
+/* A memory.stat key's value; false when the kernel does not report it. */
+bool cg_stats_mem_stat(const struct cg_stats *st, const char *key, uint64_t *v);

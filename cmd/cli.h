@@ -67,6 +67,7 @@ int cmd_ps(struct cli *, int, char **);
 int cmd_exec(struct cli *, int, char **);
 int cmd_network(struct cli *, int, char **);
 int cmd_image(struct cli *, int, char **);
+int cmd_metrics(struct cli *, int, char **);
 int cmd_pause(struct cli *, int, char **);
 int cmd_resume(struct cli *, int, char **);
 int cmd_update(struct cli *, int, char **);

@@ -396,6 +396,10 @@ int cmd_pod(struct cli *cli, int argc, char **argv)
 		return pod_logs_main(cli, c, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "events"))
 		return pod_events_main(cli, c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "metrics"))
+		return pod_metrics_main(cli, c, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "top"))
+		return pod_top_main(cli, c, argc - 1, argv + 1);
 	return cli_usage(cli, c, "unknown subcommand \"%s\"", argv[1]);
 }
 

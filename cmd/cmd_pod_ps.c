@@ -68,6 +68,12 @@ static void print_ctr(const struct pod_ctr_status *cs)
 		snprintf(state, sizeof(state), "%s, %s", cs->state, cs->health);
 	else
 		snprintf(state, sizeof(state), "%s", *cs->state ? cs->state : "-");
+	for (int r = 0; r < 3; r++)
+		if (cs->psi_high[r]) {
+			static const char *const res[3] = { "cpu", "memory", "io" };
+			size_t n = strlen(state);
+			snprintf(state + n, sizeof(state) - n, ", %s pressure", res[r]);
+		}
 	if (cs->sidecar)
 		strncat(state, " [sidecar]", sizeof(state) - strlen(state) - 1);
 	else if (cs->init)

@@ -41,7 +41,10 @@ static const struct command commands[] = {
 	  "[--cni-timeout SECS] POD.json | "
 	  "ps [NAME] [--format table|json] | inspect NAME | "
 	  "logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] | events NAME [-f] [--tail N] | "
-	  "stop [-t SECS] NAME... | rm [-f] [-t SECS] NAME...", true },
+	  "stop [-t SECS] NAME... | rm [-f] [-t SECS] NAME... | metrics NAME | "
+	  "top [NAME...] [--no-stream] [--interval SECS] [--format table|json]", true },
+	{ "metrics", cmd_metrics, "serve Prometheus metrics for every pod and container",
+	  "serve [--listen ADDR:PORT] [--pod-timeout MS]", false },
 };
 
 const struct command *cli_find_command(const char *name)

@@ -10,3 +10,9 @@ int pod_logs_main(struct cli *cli, const struct command *c, int argc, char **arg
 
 /* berth pod events NAME [-f] [--tail N] */
 int pod_events_main(struct cli *cli, const struct command *c, int argc, char **argv);
+
+/* berth pod metrics NAME: the pod's metrics in the Prometheus text format */
+int pod_metrics_main(struct cli *cli, const struct command *c, int argc, char **argv);
+
+/* berth pod top [NAME...] [--no-stream] [--interval SECS] [--format table|json] */
+int pod_top_main(struct cli *cli, const struct command *c, int argc, char **argv);

@@ -1,6 +1,7 @@
 #include "jsonw.h"
 
 #include <stdlib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -53,6 +54,20 @@ void jw_null(struct jw *w) { JW_GUARD(w); check(w, yajl_gen_null(w->g)); }
 void jw_bool(struct jw *w, bool v) { JW_GUARD(w); check(w, yajl_gen_bool(w->g, v)); }
 void jw_int(struct jw *w, int64_t v) { JW_GUARD(w); check(w, yajl_gen_integer(w->g, v)); }
 void jw_double(struct jw *w, double v) { JW_GUARD(w); check(w, yajl_gen_double(w->g, v)); }
+
+void jw_fixed(struct jw *w, double v, int decimals)
+{
+	char buf[64];
+	int n;
+
+	JW_GUARD(w);
+	if (!isfinite(v)) {
+		check(w, yajl_gen_null(w->g));
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	check(w, yajl_gen_number(w->g, buf, (size_t)n));
+}
 
 void jw_uint(struct jw *w, uint64_t v)
 {

@@ -26,6 +26,8 @@ void jw_str(struct jw *w, const char *s);       /* NULL writes null */
 void jw_int(struct jw *w, int64_t v);
 void jw_uint(struct jw *w, uint64_t v);
 void jw_double(struct jw *w, double v);
+/* v with that many decimals ("12.50"); null when not finite. */
+void jw_fixed(struct jw *w, double v, int decimals);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 

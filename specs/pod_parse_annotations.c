@@ -18,6 +18,7 @@
 #define BACKOFF PREFIX "restart-backoff"
 #define SD_NOTIFY PREFIX "sd-notify"
 #define NETWORK PREFIX "network"
+#define PRESSURE PREFIX "pressure"
 /* CNI's rule for a network name. */
 #define NETWORK_NAME_MAX 128
 
@@ -282,6 +283,16 @@ static int parse_network(struct oj *c, const char *val, struct pod_spec *pod)
 	return 0;
 }
 
+static int parse_pressure_of(struct oj *c, const struct ann_ctx *ac, const char *name,
+			     const char *val)
+{
+	ssize_t i = find_container(ac, name);
+
+	if (i < 0)
+		return oj_fail(c, "no container named \"%s\"", oj_quote(c, name));
+	return pod_pressure_parse(c, val, container_at(ac->pod, (size_t)i)->pressure);
+}
+
 static int parse_one(struct oj *c, const struct ann_ctx *ac, const struct oci_kv *kv)
 {
 	struct pod_spec *pod = ac->pod;
@@ -299,10 +310,14 @@ static int parse_one(struct oj *c, const struct ann_ctx *ac, const struct oci_kv
 		return parse_network(c, kv->value, pod);
 	if (!strncmp(k, "sd-notify.", strlen("sd-notify.")))
 		return parse_sd_notify(c, ac, k + strlen("sd-notify."), kv->value);
+	if (!strcmp(kv->key, PRESSURE))
+		return 0;                   /* the pod default, applied by the caller */
+	if (!strncmp(k, "pressure.", strlen("pressure.")))
+		return parse_pressure_of(c, ac, k + strlen("pressure."), kv->value);
 	if (strncmp(k, "oom-policy.", n))
 		return oj_fail(c, "unknown berth annotation (expected %s, %s.<container>, "
-			       "%s, %s, %s.<container> or %s)", OOM_POLICY, OOM_POLICY, OOM_GROW,
-			       BACKOFF, SD_NOTIFY, NETWORK);
+			       "%s, %s, %s.<container>, %s or %s[.<container>])", OOM_POLICY,
+			       OOM_POLICY, OOM_GROW, BACKOFF, SD_NOTIFY, NETWORK, PRESSURE);
 	i = find_container(ac, k + n);
 	if (i < 0)
 		return oj_fail(c, "no container named \"%s\"", oj_quote(c, k + n));
@@ -326,6 +341,26 @@ static int check_grows(struct oj *c, struct pod_spec *pod, const bool *explicit_
 		r = check_grow(c, pod, ct);
 		if (r < 0)
 			return r;
+		oj_pop(c, mark);
+	}
+	return 0;
+}
+
+/* berth.dev/pressure: over the defaults of every container, before any
+ * berth.dev/pressure.<container>. */
+static int pod_pressure_defaults_from(struct oj *c, struct pod_spec *pod, size_t n)
+{
+	for (size_t i = 0; i < pod->annotations.n; i++) {
+		const struct oci_kv *kv = &pod->annotations.items[i];
+		size_t mark;
+		int r;
+
+		if (strcmp(kv->key, PRESSURE))
+			continue;
+		mark = push_annotation(c, kv->key);
+		for (size_t j = 0; j < n; j++)
+			if ((r = pod_pressure_parse(c, kv->value, container_at(pod, j)->pressure)) < 0)
+				return r;
 		oj_pop(c, mark);
 	}
 	return 0;
@@ -356,8 +391,12 @@ int pod_parse_berth_annotations(struct oj *c, struct pod_spec *pod)
 			return r;
 		oj_pop(c, mark);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		container_at(pod, i)->oom_policy = def;
+		pod_pressure_defaults(container_at(pod, i)->pressure);
+	}
+	if ((r = pod_pressure_defaults_from(c, pod, n)) < 0)
+		return r;
 	for (size_t i = 0; i < pod->annotations.n; i++) {
 		const struct oci_kv *kv = &pod->annotations.items[i];
 

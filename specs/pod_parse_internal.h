@@ -134,6 +134,11 @@ int pod_check_host_ports(struct oj *c, const struct pod_spec *pod);
 /* After the containers: annotations may name them. */
 int pod_parse_berth_annotations(struct oj *c, struct pod_spec *pod);
 
+/* berth.dev/pressure values (pod_parse_pressure.c): the defaults, and a
+ * value applied over what p holds. */
+void pod_pressure_defaults(struct pod_pressure p[POD_PRESSURE_N]);
+int pod_pressure_parse(struct oj *c, const char *val, struct pod_pressure p[POD_PRESSURE_N]);
+
 /* Go-style duration ("1m30s", "1.5s", "300ms") in milliseconds; false when
  * the text is not one. */
 bool pod_parse_duration(const char *s, int64_t *ms);

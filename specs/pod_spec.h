@@ -204,6 +204,19 @@ struct pod_probe {
 	int64_t termination_grace_period_seconds;  /* >= 1; overrides the pod's */
 };
 
+/* berth.dev/pressure[.<container>]: the PSI trigger the supervisor arms
+ * on the container's <resource>.pressure ("some" stall of stall_us within
+ * any window_us), and whether it is off.  docs/pod-supervisor.md. */
+enum pod_pressure_res { POD_PRESSURE_CPU, POD_PRESSURE_MEMORY, POD_PRESSURE_IO, POD_PRESSURE_N };
+
+struct pod_pressure {
+	bool off;
+	int64_t stall_us;                /* 1 .. window_us */
+	int64_t window_us;               /* 500 ms .. 10 s */
+};
+
+const char *pod_pressure_res_name(enum pod_pressure_res r);   /* "cpu", "memory", "io" */
+
 struct pod_container {
 	char *name;                      /* DNS-1123 label, unique in the pod */
 	bool init;                       /* from spec.initContainers */
@@ -239,10 +252,12 @@ struct pod_container {
 	struct pod_probe *readiness;
 	struct pod_probe *startup;
 	enum pod_oom_policy oom_policy;  /* from the annotations, default RESTART */
+	struct pod_pressure pressure[POD_PRESSURE_N];  /* berth.dev/pressure[.<name>] */
 	bool sd_notify;                  /* berth.dev/sd-notify.<name>: relay its sd_notify */
 };
 
 /* ---- volumes --------------------------------------------------------- */
+
 
 struct pod_volume {
 	char *name;                      /* DNS-1123 label, unique */

@@ -60,12 +60,42 @@ static int parse_state(struct oj *c, yajl_val obj, const char *key, struct pod_c
 	return 0;
 }
 
+/* berth.pressure.<resource>: {"avg10": percent, "high": bool, ...}. */
+static int parse_pressure(struct oj *c, yajl_val b, struct pod_ctr_status *cs)
+{
+	static const char *const res[3] = { "cpu", "memory", "io" };
+	yajl_val p = NULL, one = NULL, avg;
+	int r;
+
+	if ((r = oj_obj(c, b, "pressure", false, &p)) <= 0)
+		return r;
+	for (int i = 0; i < 3; i++) {
+		size_t m = oj_push_key(c, "pressure");
+
+		if ((r = oj_obj(c, p, res[i], false, &one)) < 0)
+			return r;
+		if (r > 0) {
+			oj_push_key(c, res[i]);
+			avg = oj_member(one, "avg10");
+			if (avg && !YAJL_IS_DOUBLE(avg))
+				return oj_fail(c, "avg10: expected a number");
+			cs->psi_avg10[i] = avg ? YAJL_GET_DOUBLE(avg) : -1;
+			if ((r = oj_bool(c, one, "high", &cs->psi_high[i])) < 0)
+				return r;
+		}
+		oj_pop(c, m);
+	}
+	return 0;
+}
+
 static int parse_berth_ctr(struct oj *c, yajl_val obj, struct pod_ctr_status *cs)
 {
 	yajl_val b = NULL;
 	int r;
 
-	cs->memory_usage = cs->memory_limit = -1;
+	cs->memory_usage = cs->memory_limit = cs->memory_working_set = cs->cpu_usage_usec = -1;
+	for (int i = 0; i < 3; i++)
+		cs->psi_avg10[i] = -1;
 	if ((r = oj_obj(c, obj, "berth", false, &b)) <= 0)
 		return r;
 	{
@@ -73,7 +103,10 @@ static int parse_berth_ctr(struct oj *c, yajl_val obj, struct pod_ctr_status *cs
 		if ((r = oj_bool(c, b, "sidecar", &cs->sidecar)) < 0 ||
 		    (r = oj_str(c, b, "health", false, &cs->health)) < 0 ||
 		    (r = opt_i64(c, b, "memoryUsageBytes", &cs->memory_usage)) < 0 ||
-		    (r = opt_i64(c, b, "memoryLimitBytes", &cs->memory_limit)) < 0)
+		    (r = opt_i64(c, b, "memoryLimitBytes", &cs->memory_limit)) < 0 ||
+		    (r = opt_i64(c, b, "memoryWorkingSetBytes", &cs->memory_working_set)) < 0 ||
+		    (r = opt_i64(c, b, "cpuUsageUsec", &cs->cpu_usage_usec)) < 0 ||
+		    (r = parse_pressure(c, b, cs)) < 0)
 			return r;
 		oj_pop(c, m);
 	}

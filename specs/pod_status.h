@@ -1,6 +1,6 @@
 /* Reading back a pod status document (what `berth pod inspect` prints and
  * the supervisor answers "status" with: a Kubernetes Pod with `status`),
- * for `berth pod ps`.  Only what ps shows is kept. */
+ * for `berth pod ps` and `berth pod top`.  Only what they show is kept. */
 #pragma once
 
 #include <stdbool.h>
@@ -23,6 +23,10 @@ struct pod_ctr_status {
 	char *last_reason;        /* lastState.terminated.reason, or NULL */
 	int64_t memory_usage;     /* bytes, -1 when unknown */
 	int64_t memory_limit;     /* bytes, -1 when none */
+	int64_t memory_working_set;  /* bytes (usage less inactive page cache), -1 */
+	int64_t cpu_usage_usec;   /* cgroup cpu.stat usage_usec, -1 when unknown */
+	double psi_avg10[3];      /* "some" avg10 of cpu, memory, io in percent, -1 */
+	bool psi_high[3];         /* a pressure episode is going on */
 	char *health;             /* "starting", "healthy", "unhealthy", "" or NULL */
 };
 

@@ -31,6 +31,8 @@ static int init_ctrs(struct sv *s)
 		snprintf(c->id, sizeof(c->id), "%s_%s", pod->name, c->c->name);
 		c->pidfd = c->log.fd = c->notify_fd = c->img.pin = -1;
 		c->out[0].fd = c->out[1].fd = -1;
+		for (int r = 0; r < POD_PRESSURE_N; r++)
+			c->psi[r].fd = -1;
 		c->mem_limit = pod_memory_limit(c->c);
 		if (sv_probes_init(s, c) < 0)
 			return -ENOMEM;

@@ -103,11 +103,20 @@ int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t siz
 	       struct b_err *err);
 /* An enum sv_pod_state, or a negative errno. */
 int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err);
-/* Send one request ("status", "inspect", "stop [SECONDS]") to the running
+/* Send one request ("status", "inspect", "metrics", "stop [SECONDS]") to the running
  * supervisor; *out (malloc'ed, NUL-terminated) is the reply's payload.
  * ESRCH: no supervisor; EACCES: refused. */
 int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
 		   char **out, size_t *out_len, struct b_err *err);
+/* The same, giving up after timeout_ms (ETIMEDOUT) on a supervisor that
+ * does not answer (stopped, or stuck); 0: wait as long as it takes. */
+int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
+			   int timeout_ms, char **out, size_t *out_len, struct b_err *err);
+/* Every pod's metrics and every `berth run/create` container's, in the
+ * Prometheus text format (docs/metrics.md), asking each supervisor with
+ * pod_timeout_ms as its deadline.  *out is malloc'ed. */
+int sv_metrics_host(const struct rt_ctx *ctx, int pod_timeout_ms, char **out, size_t *len,
+		    struct b_err *err);
 /* Block until the pod's supervisor has exited (at once if there is none). */
 int sv_pod_wait(const struct rt_ctx *ctx, const char *name, struct b_err *err);
 /* Remove a pod whose supervisor is gone: leftover containers, cgroup,

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -78,15 +79,18 @@ int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 	return SV_POD_DEAD;
 }
 
-static int ctl_connect(const char *dir, const char *name, struct b_err *err)
+/* With a timeout, the connect does not wait for room in a full backlog
+ * (a stopped supervisor's), and reads and writes end after it. */
+static int ctl_connect(const char *dir, const char *name, int timeout_ms, struct b_err *err)
 {
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
 	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/control.sock", dir) >=
 	    sizeof(sa.sun_path))
 		return b_err_set(err, ENAMETOOLONG, "control socket path too long");
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (timeout_ms > 0 ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		return b_err_sys(err, errno, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -94,13 +98,28 @@ static int ctl_connect(const char *dir, const char *name, struct b_err *err)
 		close(fd);
 		if (e == ECONNREFUSED || e == ENOENT)
 			return b_err_set(err, ESRCH, "pod %s is not running (its supervisor is gone)", name);
+		if (e == EAGAIN)
+			return b_err_set(err, ETIMEDOUT, "pod %s: its supervisor does not answer (control socket full)", name);
 		return b_err_sys(err, e, "pod %s: connecting to %s", name, sa.sun_path);
+	}
+	if (timeout_ms > 0 && (fcntl(fd, F_SETFL, 0) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)) {
+		int e = errno;
+		close(fd);
+		return b_err_sys(err, e, "pod %s: control socket", name);
 	}
 	return fd;
 }
 
 int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
 		   char **out, size_t *out_len, struct b_err *err)
+{
+	return sv_pod_request_timeout(ctx, name, req, 0, out, out_len, err);
+}
+
+int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
+			   int timeout_ms, char **out, size_t *out_len, struct b_err *err)
 {
 	char dir[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -110,7 +129,7 @@ int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
 
 	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
 		return r;
-	if ((fd = ctl_connect(dir, name, err)) < 0)
+	if ((fd = ctl_connect(dir, name, timeout_ms, err)) < 0)
 		return fd;
 	if (b_write_all(fd, req, strlen(req)) < 0 || b_write_all(fd, "\n", 1) < 0)
 		return b_err_sys(err, errno, "pod %s: sending a request", name);
@@ -126,6 +145,9 @@ int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor within %d ms",
+					 name, timeout_ms);
 		if (n < 0)
 			return b_err_sys(err, errno, "pod %s: reading the reply", name);
 		if (n == 0)

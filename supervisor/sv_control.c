@@ -1,6 +1,6 @@
 /* The control socket <state dir>/control.sock: `berth pod ps/inspect/stop`
  * talk to the supervisor here.  One request line per connection
- * ("status", "inspect", "stop [SECONDS]"), one reply: "ok\n" and the
+ * ("status", "inspect", "metrics", "stop [SECONDS]"), one reply: "ok\n" and the
  * payload, or "error MESSAGE\n".  Only root (or the supervisor's own uid)
  * is served: the socket is 0600 in a 0700 directory, and SO_PEERCRED is
  * checked as well, so a mode changed by hand does not open it up. */
@@ -164,12 +164,25 @@ static void do_stop(struct sv *s, int fd, const char *arg)
 	reply(fd, "ok\n", NULL, 0);
 }
 
+static void do_metrics(struct sv *s, int fd)
+{
+	size_t len;
+	_cleanup_free_ char *text = sv_metrics_text(s, &len);
+
+	if (!text)
+		reply(fd, "error out of memory\n", NULL, 0);
+	else
+		reply(fd, "ok\n", text, len);
+}
+
 static void handle(struct sv *s, int fd, char *line)
 {
 	if (!strcmp(line, "status"))
 		do_status(s, fd, false);
 	else if (!strcmp(line, "inspect"))
 		do_status(s, fd, true);
+	else if (!strcmp(line, "metrics"))
+		do_metrics(s, fd);
 	else if (!strcmp(line, "stop"))
 		do_stop(s, fd, "");
 	else if (!strncmp(line, "stop ", 5))

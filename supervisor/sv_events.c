@@ -92,6 +92,15 @@ static void write_event(struct jw *w, struct sv *s, const struct sv_ev *e)
 	}
 	if (e->probe)
 		jw_kstr(w, "probe", e->probe);
+	if (e->resource) {
+		jw_kstr(w, "resource", e->resource);
+		jw_key(w, "avg10");
+		jw_fixed(w, e->avg10, 2);
+		if (e->usage >= 0)
+			jw_kint(w, "usageBytes", e->usage);
+		if (e->limit >= 0)
+			jw_kint(w, "limitBytes", e->limit);
+	}
 	if (e->message)
 		jw_kstr(w, "message", e->message);
 	jw_obj_close(w);
@@ -157,9 +166,27 @@ void sv_notify(const char *msg)
 	b_sd_notify(msg);
 }
 
+/* ", memory pressure" when a container's trigger says so (the first
+ * resource under pressure, and how many containers). */
+static void sv_pressure_summary(const struct sv *s, char *buf, size_t size)
+{
+	size_t n = 0;
+	const char *what = NULL;
+
+	for (size_t i = 0; i < s->n; i++)
+		for (int r = 0; r < POD_PRESSURE_N; r++)
+			if (s->cs[i].psi[r].high) {
+				what = what ? what : pod_pressure_res_name(r);
+				n++;
+				break;
+			}
+	if (what)
+		snprintf(buf, size, ", %s pressure in %zu container%s", what, n, n == 1 ? "" : "s");
+}
+
 void sv_notify_status(struct sv *s)
 {
-	char msg[160];
+	char msg[160], high[64] = "";
 	size_t running = 0, ready = 0, total = 0;
 	int restarts = 0;
 
@@ -173,9 +200,10 @@ void sv_notify_status(struct sv *s)
 			ready++;
 		restarts += s->cs[i].restarts;
 	}
-	snprintf(msg, sizeof(msg), "STATUS=%s: %zu/%zu ready, %zu running, %d restart%s%s",
+	sv_pressure_summary(s, high, sizeof(high));
+	snprintf(msg, sizeof(msg), "STATUS=%s: %zu/%zu ready, %zu running, %d restart%s%s%s",
 		 sv_phase(s), ready, total, running, restarts, restarts == 1 ? "" : "s",
-		 sv_stopping(s) ? ", stopping" : "");
+		 high, sv_stopping(s) ? ", stopping" : "");
 	if (!strcmp(msg, s->last_status))
 		return;
 	snprintf(s->last_status, sizeof(s->last_status), "%s", msg);

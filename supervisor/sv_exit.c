@@ -11,7 +11,7 @@
 
 /* Pod-level memory.max = the sum of the containers' (current) limits,
  * when the pod cgroup has one (every container has a limit). */
-static void update_pod_memory(struct sv *s)
+void sv_pod_memory_update(struct sv *s)
 {
 	struct oci_resources res = { .has_memory_limit = true };
 	struct cg_path cg;
@@ -40,7 +40,7 @@ static bool grow_memory(struct sv *s, struct sv_ctr *c)
 	e.to = next;
 	c->mem_limit = next;
 	sv_event(s, &e);
-	update_pod_memory(s);
+	sv_pod_memory_update(s);
 	return true;
 }
 
@@ -59,6 +59,7 @@ static void drain_ctr(struct sv *s, struct sv_ctr *c)
 {
 	sv_streams_drain(s, c);
 	sv_pidfd_close(s, c);
+	sv_psi_disarm(s, c);
 	c->pid = 0;
 	if (s->pid_owner == c) {
 		/* Its pid namespace is gone; the next main container to start

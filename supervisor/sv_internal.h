@@ -10,6 +10,7 @@ struct sv_ev;
 #include <sys/types.h>
 
 #include "images/store.h"
+#include "metrics/expo.h"
 #include "specs/cni.h"
 #include "specs/image.h"
 #include "supervisor/crilog.h"
@@ -25,7 +26,7 @@ struct sv_ev;
 /* What an epoll registration is for: its data is a tag packing the kind,
  * an index (a container, a control client, a probe slot) and one bit
  * (stdout/stderr).  sv_tag() makes one; sv_tag_*() take it apart. */
-enum sv_ev_kind { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY };
+enum sv_ev_kind { EV_SIGNAL = 1, EV_TIMER, EV_PIDFD, EV_PIPE, EV_CTL, EV_CONN, EV_PROBE, EV_NOTIFY, EV_PSI };
 
 static inline uint64_t sv_tag(enum sv_ev_kind kind, size_t idx, int which)
 {
@@ -77,6 +78,11 @@ struct sv_probe {
 	int consec_fail, consec_ok;
 	unsigned n_results;
 	struct sv_probe_result hist[SV_PROBE_HIST];  /* ring, n_results % 5 is next */
+	/* For metrics (sv_metrics.c): results since the pod started, and
+	 * their durations in the default histogram buckets. */
+	uint64_t n_ok, n_failed;
+	uint64_t dur_counts[MX_DEF_BUCKETS + 1];
+	double dur_sum;
 	char last_output[SV_PROBE_OUT_MAX];
 };
 
@@ -103,6 +109,20 @@ struct sv_image {
 	int pin;                    /* -1: none (a local rootfs) */
 	struct img_config *cfg;     /* NULL: a local rootfs */
 };
+
+/* A PSI trigger on one of a container's pressure files (sv_psi.c): armed
+ * while it runs.  `high` from the first trigger event of an episode until
+ * SV_PSI_CLEAR_MS pass without one. */
+struct sv_psi {
+	int fd;                     /* -1: not armed */
+	bool high;
+	int64_t last_ms;            /* the last trigger event */
+	unsigned episode_events;    /* trigger events in this episode */
+	uint64_t events;            /* trigger events since the pod started */
+	double avg10;               /* "some" avg10 read at the last event */
+};
+
+#define SV_PSI_CLEAR_MS 10000
 
 struct sv_ctr {
 	const struct pod_container *c;
@@ -137,6 +157,8 @@ struct sv_ctr {
 	char notify_dir[PATH_MAX];
 	bool exited, succeeded;
 	struct sv_image img;        /* an image reference's config and pin (sv_image.c) */
+	struct sv_psi psi[POD_PRESSURE_N];
+	int64_t psi_grown_ms;       /* when pressure last raised its memory limit */
 };
 
 /* The pod's network (sv_net*.c): what setup attached, for teardown. */
@@ -200,6 +222,8 @@ struct sv {
 	bool killed;                /* stopping: the grace period ran out, SIGKILL was sent */
 	int64_t grace_deadline;
 	int64_t watchdog_us, next_watchdog_ms;
+	uint64_t wakeups;           /* epoll_wait returns with events: for metrics */
+	bool psi_warned;            /* "no PSI here" said once */
 	char last_status[160];      /* the last STATUS= sent */
 	char pid_ns_path[64];       /* shareProcessNamespace: the namespace to join */
 	struct sv_ctr *pid_owner;   /* the container whose pid namespace that is */
@@ -230,6 +254,34 @@ static inline bool sv_alive(const struct sv_ctr *c) { return sv_cstate_alive(c->
  * result, and the pod stops.  `c` is the container involved, or NULL. */
 void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e);
 
+/* ---- pressure (sv_psi.c) ---------------------------------------------- */
+
+/* Arm the container's PSI triggers (its pod_container.pressure) once it
+ * runs; a host without PSI, or a trigger the kernel refuses, is a warning
+ * and no trigger. */
+void sv_psi_arm(struct sv *s, struct sv_ctr *c);
+void sv_psi_disarm(struct sv *s, struct sv_ctr *c);
+/* A trigger's fd is ready (tag index = container * POD_PRESSURE_N + resource). */
+void sv_psi_io(struct sv *s, size_t idx, uint32_t revents);
+/* Episodes quiet for SV_PSI_CLEAR_MS end ("pressure-cleared"); returns
+ * the next time this needs to run, -1 for none. */
+int64_t sv_psi_timer(struct sv *s, int64_t now);
+/* The pod cgroup's memory.max: the sum of its containers' current limits. */
+void sv_pod_memory_update(struct sv *s);
+
+/* ---- metrics (sv_metrics.c, sv_metrics_ksm.c) ------------------------- */
+
+/* The pod's metrics in the Prometheus text format (metrics/expo.h),
+ * malloc'ed; NULL when out of memory. */
+char *sv_metrics_text(struct sv *s, size_t *len);
+/* kube-state-metrics' families for the pod and its containers. */
+void sv_metrics_ksm(struct b_text *t, const struct sv *s);
+/* The reason a container is waiting, as the kubelet gives it; NULL when
+ * it is not waiting. */
+const char *sv_waiting_reason(const struct sv *s, const struct sv_ctr *c);
+/* The metric labels namespace, pod: metadata.namespace or "berth". */
+const char *sv_metrics_namespace(const struct sv *s);
+
 /* ---- seccomp profiles (sv_seccomp.c) ---------------------------------- */
 
 /* Read, parse and compile each container's profile, once per distinct
@@ -259,6 +311,9 @@ struct sv_ev {
 	int64_t backoff_ms;     /* < 0: none */
 	int64_t from, to;       /* memory-grown: bytes */
 	const char *probe;      /* probe-failed: "liveness", ... */
+	const char *resource;   /* pressure, pressure-cleared: "memory", ... */
+	double avg10;           /* pressure: the "some" avg10, percent */
+	int64_t usage, limit;   /* pressure (memory): bytes, -1: unknown / none */
 	const char *message;
 };
 

@@ -47,6 +47,7 @@ static void on_timer(struct sv *s)
 	sv_probes_timer(s, now);
 	sv_grace_check(s, now);
 	sv_restarts_due(s, now);
+	sv_psi_timer(s, now);
 }
 
 static void earliest(int64_t *next, int64_t t)
@@ -70,6 +71,7 @@ static void schedule_check(struct sv *s)
 	if (s->watchdog_us)
 		earliest(&next, s->next_watchdog_ms);
 	earliest(&next, sv_probes_next(s));
+	earliest(&next, sv_psi_timer(s, sv_now_ms()));
 	if (next >= 0) {
 		if (next < 1)
 			next = 1;
@@ -141,6 +143,9 @@ static void dispatch(struct sv *s, uint64_t tag, uint32_t revents)
 	case EV_NOTIFY:
 		sv_relay_read(s, idx);
 		break;
+	case EV_PSI:
+		sv_psi_io(s, idx, revents);
+		break;
 	}
 }
 
@@ -162,6 +167,7 @@ void sv_loop(struct sv *s)
 			s->failed = true;
 			break;
 		}
+		s->wakeups++;
 		for (int k = 0; k < n; k++)
 			dispatch(s, evs[k].data.u64, evs[k].events);
 		sv_progress(s);

@@ -211,6 +211,12 @@ static void record(struct sv_probe *p, bool ok, const char *out, size_t len)
 	sv_wall_time(r->time, sizeof(r->time), false);
 	r->ok = ok;
 	r->duration_ms = (int32_t)(sv_now_ms() - p->began_ms);
+	if (ok)
+		p->n_ok++;
+	else
+		p->n_failed++;
+	p->dur_counts[mx_bucket_index(mx_def_buckets, MX_DEF_BUCKETS, r->duration_ms / 1000.0)]++;
+	p->dur_sum += r->duration_ms / 1000.0;
 	memcpy(r->output, out, n);
 	r->output[n] = '\0';
 	n = len < sizeof(p->last_output) - 1 ? len : sizeof(p->last_output) - 1;

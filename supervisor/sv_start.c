@@ -202,6 +202,7 @@ static void started(struct sv *s, struct sv_ctr *c)
 		s->pid_owner = c;
 	}
 	sv_set_state(s, c, CS_RUNNING, "started", &ev);
+	sv_psi_arm(s, c);
 }
 
 static int run(struct sv *s, size_t i, struct b_err *err)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "cgroups/stats.h"
 #include "common/fsutil.h"
 #include "specs/jsonw.h"
 #include "supervisor/sv_internal.h"
@@ -29,19 +30,21 @@ const char *sv_phase(const struct sv *s)
 	return all_ok && !s->failed ? "Succeeded" : "Failed";
 }
 
-/* memory.current of the container's cgroup, -1 when unknown. */
-static int64_t mem_usage(const struct sv_ctr *c)
+/* The cgroup's figures, when the container runs (false otherwise). */
+static bool ctr_stats(const struct sv_ctr *c, struct cg_stats *st)
 {
-	char path[1100];
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
+	struct b_err ign = { 0 };
 
-	if (!c->cg[0] || !sv_alive(c))
-		return -1;
-	snprintf(path, sizeof(path), "%s/memory.current", c->cg);
-	if (b_read_file(path, 64, &buf, &len) < 0)
-		return -1;
-	return strtoll(buf, NULL, 10);
+	return c->cg[0] && sv_alive(c) && cg_stats_read(c->cg, st, &ign) == 0;
+}
+
+static void kint_or_null(struct jw *w, const char *key, bool known, int64_t v)
+{
+	jw_key(w, key);
+	if (known)
+		jw_int(w, v);
+	else
+		jw_null(w);
 }
 
 static void write_term(struct jw *w, const struct sv_term *t)
@@ -59,42 +62,48 @@ static void write_term(struct jw *w, const struct sv_term *t)
 	jw_obj_close(w);
 }
 
+const char *sv_waiting_reason(const struct sv *s, const struct sv_ctr *c)
+{
+	switch (c->st) {
+	case CS_BACKOFF:
+		return "CrashLoopBackOff";
+	case CS_WAITING:
+	case CS_STARTING:
+		return c->c->init || s->main_started ? "ContainerCreating" : "PodInitializing";
+	case CS_RUNNING:
+	case CS_TERMINATING:
+	case CS_EXITED:
+	case CS_DONE:
+	case CS_N:
+		break;
+	}
+	return NULL;
+}
+
 static void write_state(struct jw *w, const struct sv *s, const struct sv_ctr *c)
 {
+	const char *waiting = sv_waiting_reason(s, c);
 	char msg[160];
 
 	jw_key(w, "state");
 	jw_obj_open(w);
-	switch (c->st) {
-	case CS_RUNNING:
-	case CS_TERMINATING:
+	if (waiting) {
+		jw_key(w, "waiting");
+		jw_obj_open(w);
+		jw_kstr(w, "reason", waiting);
+		if (c->st == CS_BACKOFF) {
+			snprintf(msg, sizeof(msg), "back-off %" PRId64 "ms restarting failed container=%s",
+				 c->backoff_ms, c->c->name);
+			jw_kstr(w, "message", msg);
+		}
+		jw_obj_close(w);
+	} else if (c->st == CS_RUNNING || c->st == CS_TERMINATING) {
 		jw_key(w, "running");
 		jw_obj_open(w);
 		jw_kstr(w, "startedAt", c->started_at);
 		jw_obj_close(w);
-		break;
-	case CS_BACKOFF:
-		jw_key(w, "waiting");
-		jw_obj_open(w);
-		jw_kstr(w, "reason", "CrashLoopBackOff");
-		snprintf(msg, sizeof(msg), "back-off %" PRId64 "ms restarting failed container=%s",
-			 c->backoff_ms, c->c->name);
-		jw_kstr(w, "message", msg);
-		jw_obj_close(w);
-		break;
-	case CS_WAITING:
-	case CS_STARTING:
-		jw_key(w, "waiting");
-		jw_obj_open(w);
-		jw_kstr(w, "reason", c->c->init || s->main_started ? "ContainerCreating" : "PodInitializing");
-		jw_obj_close(w);
-		break;
-	case CS_EXITED:
-	case CS_DONE:
-	case CS_N:
-		if (c->last.set)
-			write_term(w, &c->last);
-		break;
+	} else if (c->last.set) {
+		write_term(w, &c->last);
 	}
 	jw_obj_close(w);
 	jw_key(w, "lastState");
@@ -105,27 +114,58 @@ static void write_state(struct jw *w, const struct sv *s, const struct sv_ctr *c
 	jw_obj_close(w);
 }
 
+/* Per resource: the "some" avg10 now (when the cgroup has PSI), and
+ * what its trigger saw. */
+static void write_pressure(struct jw *w, const struct sv_ctr *c, const struct cg_stats *st)
+{
+	jw_key(w, "pressure");
+	jw_obj_open(w);
+	for (int r = 0; r < POD_PRESSURE_N; r++) {
+		const struct sv_psi *p = &c->psi[r];
+		bool now = st && st->psi[r].present;
+
+		if (!now && p->fd < 0 && !p->events)
+			continue;
+		jw_key(w, pod_pressure_res_name(r));
+		jw_obj_open(w);
+		jw_key(w, "avg10");
+		jw_fixed(w, now ? st->psi[r].some.avg10 : p->avg10, 2);
+		jw_kbool(w, "armed", p->fd >= 0);
+		jw_kbool(w, "high", p->high);
+		jw_kuint(w, "events", p->events);
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+}
+
+static void write_usage(struct jw *w, const struct sv_ctr *c, const struct cg_stats *st)
+{
+	uint64_t inactive = 0;
+	bool mem = st && st->has_memory;
+
+	if (mem)
+		cg_stats_mem_stat(st, "inactive_file", &inactive);
+	kint_or_null(w, "memoryUsageBytes", mem, mem ? (int64_t)st->mem_current : 0);
+	kint_or_null(w, "memoryWorkingSetBytes", mem,
+		     mem && st->mem_current > inactive ? (int64_t)(st->mem_current - inactive) : 0);
+	kint_or_null(w, "memoryLimitBytes", c->mem_limit >= 0, c->mem_limit);
+	kint_or_null(w, "cpuUsageUsec", st && st->has_cpu, st ? (int64_t)st->cpu_usage_usec : 0);
+}
+
 static void write_berth_ctr(struct jw *w, const struct sv_ctr *c)
 {
-	int64_t use = mem_usage(c);
+	struct cg_stats stats;
+	const struct cg_stats *st = ctr_stats(c, &stats) ? &stats : NULL;
 
 	jw_key(w, "berth");
 	jw_obj_open(w);
 	jw_kint(w, "pid", sv_alive(c) ? c->pid : 0);
 	jw_kbool(w, "sidecar", c->c->sidecar);
 	jw_kstr(w, "oomPolicy", pod_oom_policy_name(c->c->oom_policy));
-	jw_key(w, "memoryUsageBytes");
-	if (use >= 0)
-		jw_int(w, use);
-	else
-		jw_null(w);
-	jw_key(w, "memoryLimitBytes");
-	if (c->mem_limit >= 0)
-		jw_int(w, c->mem_limit);
-	else
-		jw_null(w);
+	write_usage(w, c, st);
 	jw_kstr(w, "cgroup", c->cg);
 	jw_kstr(w, "health", sv_ctr_health(c));
+	write_pressure(w, c, st);
 	sv_write_probes(w, c);
 	jw_obj_close(w);
 }

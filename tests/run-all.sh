@@ -125,6 +125,7 @@ for lane in $lanes; do
         cp -a "$top/tests" "$vmdir/"
         mkdir -p "$vmdir/build/cmd"
         cp "$top/build/cmd/berth" "$vmdir/build/cmd/berth"
+        [ ! -x "$top/build/cmd/berth-metrics" ] || cp "$top/build/cmd/berth-metrics" "$vmdir/build/cmd/"
         echo "VM lane: staged $top into $vmdir (the guest cannot see $top)"
         ;;
     esac

@@ -27,7 +27,7 @@ bdir=${BERTH_FUZZ_BUILD:-build-fuzz}
 out=$bdir/fuzz-out
 all_targets=(oci_config oci_process oci_resources pod_spec pod_status state quantity
              seccomp cri_line probe_http logsrc notify_filter cni_conf cni_result
-             image_ref image_json passwd image_archive)
+             image_ref image_json passwd image_archive metrics_text)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -45,6 +45,7 @@ max_len() {
     image_ref) echo 512 ;;
     cri_line) echo 1024 ;;
     state|probe_http|notify_filter|passwd) echo 4096 ;;
+    metrics_text) echo 16384 ;;
     oci_process|oci_resources|pod_status|seccomp|cni_result) echo 8192 ;;
     oci_config|pod_spec|cni_conf|image_json) echo 16384 ;;
     logsrc) echo 131072 ;;     # two 64 KiB read chunks
@@ -63,6 +64,7 @@ dict() {
     image_json) echo tests/fuzz/image.dict ;;
     passwd) echo tests/fuzz/passwd.dict ;;
     image_archive) echo tests/fuzz/image_archive.dict ;;
+    metrics_text) echo tests/fuzz/metrics.dict ;;
   esac
 }
 seed_dirs() {

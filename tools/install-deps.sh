@@ -17,6 +17,11 @@ pkgs=(
   # registries; the tests run Debian's docker-registry on loopback and
   # build their images with zstd
   libarchive-dev libzstd-dev zlib1g-dev skopeo docker-registry zstd
+  # telemetry: `berth metrics serve` is libmicrohttpd's (a dynamically
+  # linked helper, berth-metrics: Debian's static libmicrohttpd needs
+  # gnutls archives Debian does not ship); the tests check the output with
+  # promtool and scrape it with a real Prometheus on loopback
+  libmicrohttpd-dev prometheus curl
   # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
   # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
   podman conmon containerd
@@ -43,4 +48,6 @@ if [ -d /run/systemd/system ]; then
   systemctl disable --now containerd.service >/dev/null 2>&1 || true
   # The image tests start their own registry on 127.0.0.1 with a temp store.
   systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
+  # ... and their own Prometheus, on 127.0.0.1 with a temp store.
+  systemctl disable --now prometheus.service prometheus-node-exporter.service >/dev/null 2>&1 || true
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The layer rules of README "How it is built" hold by themselves.
 
-1. Library code (common/ specs/ cgroups/ netns/ images/ runtime/ supervisor/) never
+1. Library code (common/ specs/ cgroups/ netns/ images/ metrics/ runtime/ supervisor/) never
    prints or exits: it returns a negative errno and fills struct b_err
    (common/error.h), and only cmd/ turns that into output and an exit code.
    A call of printf, fprintf, puts, perror, exit, err, warn and their
@@ -10,7 +10,7 @@
    forked child is another name and never matches.
 2. yajl is specs/'s alone: no #include of a yajl header anywhere else.
 3. No include goes up.  Bottom to top: common, specs, cgroups, netns and
-   images (side by side), runtime, supervisor, cmd.
+   images (side by side), metrics and runtime (side by side), supervisor, cmd.
 
 Comments and string literals are skipped.  A stale layers.allow entry
 fails too, but only for folders present under REPO_ROOT, so a copy of one
@@ -24,13 +24,13 @@ import sys
 
 from csource import func_re, load_allow, strip
 
-RANK = {"common": 0, "specs": 1, "cgroups": 2, "netns": 2, "images": 2, "runtime": 3, "supervisor": 4,
+RANK = {"common": 0, "specs": 1, "cgroups": 2, "netns": 2, "images": 2, "metrics": 3, "runtime": 3, "supervisor": 4,
         "cmd": 5}
-LIBRARY = ("common", "specs", "cgroups", "netns", "images", "runtime", "supervisor")
+LIBRARY = ("common", "specs", "cgroups", "netns", "images", "metrics", "runtime", "supervisor")
 OUTPUT = ("printf", "vprintf", "fprintf", "vfprintf", "dprintf", "vdprintf", "puts", "fputs",
           "putchar", "perror", "exit", "err", "errx", "verr", "verrx", "warn", "warnx", "vwarn",
           "vwarnx")
-ORDER = "common, specs, cgroups|netns|images, runtime, supervisor, cmd"
+ORDER = "common, specs, cgroups|netns|images, metrics|runtime, supervisor, cmd"
 
 call_re = re.compile(r"(?<![\w.>])(%s)\s*\(" % "|".join(OUTPUT))
 directive_re = re.compile(r"^\s*#\s*include\b")

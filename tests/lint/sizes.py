@@ -29,7 +29,7 @@ from csource import strip
 
 MAX_FILE = 600
 MAX_BODY = 80
-LIBRARY = ("common", "specs", "cgroups", "netns", "images", "runtime", "supervisor")
+LIBRARY = ("common", "specs", "cgroups", "netns", "images", "metrics", "runtime", "supervisor")
 
 directive_re = re.compile(r"^[ \t]*#(?:[^\n\\]|\\[\s\S])*", re.M)
 name_re = re.compile(r"(\w+)\s*\($")

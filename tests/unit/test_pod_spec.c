@@ -738,6 +738,32 @@ START_TEST(host_namespaces)
 }
 END_TEST
 
+/* Defaults, a pod-wide value, then a container's own over it, whatever
+ * the order the annotations come in. */
+START_TEST(pressure_annotations)
+{
+	struct pod_spec *pod = parse_ok(
+		"{" HEAD ",'metadata':{'name':'p','annotations':{"
+		" 'berth.dev/pressure.b':'memory=20%/4s, io=off','berth.dev/pressure':'cpu=off'}},"
+		"'spec':{'containers':[{'name':'a','image':'./r','command':['x']},"
+		"  {'name':'b','image':'./r','command':['x']}]}}");
+	const struct pod_pressure *a = pod->containers[0].pressure, *b = pod->containers[1].pressure;
+
+	ck_assert(a[POD_PRESSURE_CPU].off && b[POD_PRESSURE_CPU].off);
+	ck_assert(!a[POD_PRESSURE_MEMORY].off);
+	ck_assert_int_eq(a[POD_PRESSURE_MEMORY].stall_us, 200000);
+	ck_assert_int_eq(a[POD_PRESSURE_MEMORY].window_us, 2000000);
+	ck_assert_int_eq(b[POD_PRESSURE_MEMORY].stall_us, 800000);
+	ck_assert_int_eq(b[POD_PRESSURE_MEMORY].window_us, 4000000);
+	ck_assert(!a[POD_PRESSURE_IO].off && b[POD_PRESSURE_IO].off);
+	pod_spec_free(pod);
+	pod = parse_ok(ANN("'berth.dev/pressure':'off'", "'name':'c'"));
+	for (int r = 0; r < POD_PRESSURE_N; r++)
+		ck_assert(pod->containers[0].pressure[r].off);
+	pod_spec_free(pod);
+}
+END_TEST
+
 START_TEST(berth_annotations)
 {
 	struct pod_spec *pod = parse_ok(
@@ -1287,7 +1313,7 @@ START_TEST(err_annotations)
 	check_err(ANN("'berth.dev/oom-polcy':'stop'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-polcy\"]: unknown berth annotation (expected "
 		  "berth.dev/oom-policy, berth.dev/oom-policy.<container>, berth.dev/oom-grow, "
-		  "berth.dev/restart-backoff, berth.dev/sd-notify.<container> or berth.dev/network)");
+		  "berth.dev/restart-backoff, berth.dev/sd-notify.<container>, berth.dev/network or berth.dev/pressure[.<container>])");
 	check_err(ANN("'berth.dev/oom-policy':'kill'", "'name':'c'"),
 		  "pod.json: metadata.annotations[\"berth.dev/oom-policy\"]: unknown OOM policy \"kill\" "
 		  "(expected restart, stop or grow)");
@@ -2269,6 +2295,7 @@ static Suite *pod_suite(void)
 	tcase_add_test(te, err_probes);
 	tcase_add_test(te, err_restart_policies);
 	tcase_add_test(te, err_annotations);
+	tcase_add_test(te, pressure_annotations);
 	tcase_add_test(te, err_utf8);
 	tcase_add_test(te, host_ports);
 	tcase_add_test(te, err_host_ports);

@@ -13,7 +13,7 @@
 #include "pod_ps.h"
 #include "specs/pod_status.h"
 
-static void human_bytes(char *buf, size_t size, int64_t v)
+void pod_human_bytes(char *buf, size_t size, int64_t v)
 {
 	static const char *const units[] = { "B", "Ki", "Mi", "Gi", "Ti" };
 	double d = (double)v;
@@ -78,8 +78,8 @@ static void print_ctr(const struct pod_ctr_status *cs)
 		strncat(state, " [sidecar]", sizeof(state) - strlen(state) - 1);
 	else if (cs->init)
 		strncat(state, " [init]", sizeof(state) - strlen(state) - 1);
-	human_bytes(use, sizeof(use), cs->memory_usage);
-	human_bytes(lim, sizeof(lim), cs->memory_limit);
+	pod_human_bytes(use, sizeof(use), cs->memory_usage);
+	pod_human_bytes(lim, sizeof(lim), cs->memory_limit);
 	snprintf(mem, sizeof(mem), "%s/%s", use, cs->memory_limit < 0 ? "-" : lim);
 	if (!strcmp(cs->state, "running"))
 		human_age(age, sizeof(age), cs->started_at);

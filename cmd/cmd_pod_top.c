@@ -15,6 +15,7 @@
 
 #include "common/cleanup.h"
 #include "pod_cmds.h"
+#include "pod_ps.h"
 #include "specs/jsonw.h"
 #include "specs/pod_status.h"
 #include "supervisor/supervisor.h"
@@ -117,23 +118,6 @@ static size_t rows_of(const struct sample *now, const struct sample *then, struc
 	return n;
 }
 
-static void human(char *buf, size_t size, int64_t v)
-{
-	static const char *const units[] = { "B", "Ki", "Mi", "Gi", "Ti" };
-	double d = (double)v;
-	size_t u = 0;
-
-	if (v < 0) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	while (d >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		d /= 1024;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f%s" : d < 10 ? "%.1f%s" : "%.0f%s", d, units[u]);
-}
-
 enum { C_POD, C_NAME, C_CPU, C_MEM, C_BAR, C_PSI, C_RESTARTS, C_REASON, C_READY, C_HEALTH, C_N };
 
 struct cells {
@@ -176,8 +160,8 @@ static void cells_of(const struct top_row *r, struct cells *x)
 		snprintf(x->s[C_CPU], 64, "-");
 	else
 		snprintf(x->s[C_CPU], 64, "%.1f%%", r->cpu);
-	human(use, sizeof(use), c->memory_working_set);
-	human(lim, sizeof(lim), c->memory_limit);
+	pod_human_bytes(use, sizeof(use), c->memory_working_set);
+	pod_human_bytes(lim, sizeof(lim), c->memory_limit);
 	snprintf(x->s[C_MEM], 64, "%s / %s", use, c->memory_limit < 0 ? "-" : lim);
 	bar(x->s[C_BAR], 64, c->memory_working_set, c->memory_limit);
 	psi_cell(x->s[C_PSI], 64, c);

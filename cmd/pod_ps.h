@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli.h"
 
@@ -12,3 +13,6 @@ typedef int (*pod_status_fn)(struct cli *cli, const char *name, bool pretty, cha
 
 /* Print the pods `names`; returns the exit code. */
 int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get);
+
+/* Bytes as ps and top show them: "512B", "1.5Ki", "64Mi"; "-" when < 0. */
+void pod_human_bytes(char *buf, size_t size, int64_t v);

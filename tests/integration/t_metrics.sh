@@ -107,6 +107,21 @@ start_serve() {
 
 stop_serve() { kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true; }
 
+# start_prometheus INTERVAL: Debian's prometheus on 127.0.0.1:9090 with a
+# store in the test's dir, scraping the serve endpoint; PROM_PID.
+start_prometheus() {
+  command -v prometheus >/dev/null || skip "prometheus is not installed"
+  cat > "$T_DIR/prom.yml" <<YML
+global: {scrape_interval: $1, scrape_timeout: $1}
+scrape_configs:
+  - job_name: berth
+    static_configs: [{targets: ['$METRICS_ADDR']}]
+YML
+  prometheus --config.file="$T_DIR/prom.yml" --storage.tsdb.path="$T_DIR/tsdb" \
+    --web.listen-address=127.0.0.1:9090 --log.level=warn > "$T_DIR/prom.log" 2>&1 &
+  PROM_PID=$!
+}
+
 test_metrics_serve_answers_get_and_head_only() {
   [ -x "$(dirname "$BERTH")/berth-metrics" ] || skip "berth-metrics was not built (libmicrohttpd-dev missing)"
   metrics_pod
@@ -239,15 +254,8 @@ test_prometheus_scrapes_berth() {
   command -v prometheus >/dev/null || skip "prometheus is not installed"
   metrics_pod
   start_serve
-  cat > "$T_DIR/prom.yml" <<YML
-global: {scrape_interval: 1s, scrape_timeout: 1s}
-scrape_configs:
-  - job_name: berth
-    static_configs: [{targets: ['$METRICS_ADDR']}]
-YML
-  prometheus --config.file="$T_DIR/prom.yml" --storage.tsdb.path="$T_DIR/tsdb" \
-    --web.listen-address=127.0.0.1:9090 --log.level=warn > "$T_DIR/prom.log" 2>&1 &
-  local prom=$!
+  start_prometheus 1s
+  local prom=$PROM_PID
   python3 - <<'PY' || { kill $prom; fail "prometheus: $(tail -5 "$T_DIR/prom.log")"; }
 import json, time, urllib.request, urllib.parse
 def q(expr):

@@ -45,6 +45,45 @@ assert want > 4e6, f"steady uses only {want} bytes"
 assert abs(ws - want) <= 0.1 * want, f"working set {ws} vs cgroup {want}"
 PY
     fail "working set off: $(metric_value "$m" 'container_memory_working_set_bytes{container="steady"}') vs $cur - $inactive"
+  prometheus_agrees "$n" "$cur" "$inactive"
   b pod rm -f tp >/dev/null
   assert_pod_gone tp
+}
+
+# The same figures through a real Prometheus scraping `berth metrics serve`
+# (both on this test's own loopback): the OOM count exactly, the working
+# set within 10% of the cgroup's.
+prometheus_agrees() {   # OOM_KILLS MEMORY_CURRENT INACTIVE_FILE
+  [ -x "$(dirname "$BERTH")/berth-metrics" ] || skip "berth-metrics was not built (libmicrohttpd-dev missing)"
+  start_serve 5000
+  start_prometheus 2s
+  local prom=$PROM_PID
+  python3 - "$1" "$2" "$3" <<'PY' || { kill $prom; stop_serve; fail "prometheus: $(tail -5 "$T_DIR/prom.log")"; }
+import json, sys, time, urllib.request, urllib.parse
+kills, cur, inactive = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+def q(expr):
+    u = "http://127.0.0.1:9090/api/v1/query?query=" + urllib.parse.quote(expr)
+    r = json.load(urllib.request.urlopen(u, timeout=10))["data"]["result"]
+    return float(r[0]["value"][1]) if r else None
+deadline = time.time() + 180
+while time.time() < deadline:
+    try:
+        oom = q('container_oom_events_total{namespace="berth",pod="tp",container=""}')
+        ws = q('container_memory_working_set_bytes{pod="tp",container="steady"}')
+        rs = q('kube_pod_container_status_restarts_total{pod="tp",container="hog"}')
+        if oom is not None and ws is not None and rs is not None:
+            break
+    except OSError:
+        pass
+    time.sleep(1)
+else:
+    raise SystemExit("Prometheus never had the series")
+assert oom == kills, f"container_oom_events_total {oom}, OOM kills {kills}"
+want = max(cur - inactive, 0)
+assert abs(ws - want) <= 0.1 * want, f"working set {ws} vs cgroup {want}"
+assert rs >= 2, f"restarts {rs}"
+print(f"prometheus: oom {oom}, working set {ws} (cgroup {want}), restarts {rs}")
+PY
+  kill $prom; wait $prom 2>/dev/null
+  stop_serve
 }

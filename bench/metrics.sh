@@ -14,6 +14,11 @@
 #      wake-up per read): the target is none while nothing happens.
 #
 #   bench/metrics.sh [PODS] [PER_POD] [ROUNDS]     defaults 4 5 20
+#   bench/metrics.sh --host [PODS] [PER_POD] [ROUNDS]   berth alone, on this
+#       machine (no podman: its crun needs what this sandbox lacks), without
+#       limits (this host's cgroup v2 has no memory or cpu controller, so
+#       the memory files are absent and a scrape reads less than in the VM),
+#       defaults 10 10 50: the "100 containers under 20 ms" figure.
 #
 # Settings: BENCH_IDLE (seconds, default 30), BENCH_WORKDIR (default
 # /var/tmp/berth-bench-metrics; must be visible in the VM), BENCH_KEEP=1.
@@ -59,11 +64,13 @@ berth_setup() {  # WORK PODS PER_POD
     python3 - "$1/pod$p.json" "p$p" "$3" <<'PY'
 import json, sys
 path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+import os
 cmd = ["sh", "-c", 'trap "exit 0" TERM; sleep 100000 & wait']
+res = {} if os.environ.get("BENCH_NO_LIMITS") else {"limits": {"memory": "64Mi", "cpu": "200m"}}
 json.dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
            "spec": {"terminationGracePeriodSeconds": 5,
                     "containers": [{"name": f"c{i}", "image": "/tmp/bench-rootfs", "command": cmd,
-                                    "resources": {"limits": {"memory": "64Mi", "cpu": "200m"}}}
+                                    "resources": res}
                                    for i in range(n)]}}, open(path, "w"))
 PY
     "$B" --root /run/berth-bench pod run -d --log-dir "/tmp/bench-logs/p$p" "$1/pod$p.json" >/dev/null ||
@@ -112,11 +119,40 @@ if [ "${1:-}" = --guest ]; then
   exit 0
 fi
 
-PODS=${1:-4} PER=${2:-5} ROUNDS=${3:-20}
+# berth alone on this machine, in a mount and network namespace of its own
+# (tmpfs /run and /tmp there; the machine's are not touched).
+host_inner() {  # WORK PODS PER_POD ROUNDS
+  local W=$1 OUT=$1/results.txt i t0 t1 bytes
+  ip link set lo up
+  mount -t tmpfs tmpfs /run
+  mount -t tmpfs tmpfs /tmp
+  cp -a "$W/rootfs" /tmp/bench-rootfs
+  : > "$OUT"
+  BENCH_NO_LIMITS=1 berth_setup "$W" "$2" "$3"
+  for i in $(seq 0 "$4"); do
+    t0=$(now_us); bytes=$(curl -s "http://$ADDR/metrics" | wc -c); t1=$(now_us)
+    [ "$i" = 0 ] || echo "berth-serve $(( t1 - t0 )) $bytes" >> "$OUT"
+    t0=$(now_us); bytes=$("$W/bin/berth" --root /run/berth-bench pod metrics p1 | wc -c); t1=$(now_us)
+    [ "$i" = 0 ] || echo "berth-pod-metrics $(( t1 - t0 )) $bytes" >> "$OUT"
+  done
+  kill "$SERVE" 2>/dev/null || true
+  for i in $(seq "$2"); do "$W/bin/berth" --root /run/berth-bench pod rm -f "p$i" >/dev/null || true; done
+}
+
+if [ "${1:-}" = --host-inner ]; then
+  host_inner "$2" "$3" "$4" "$5"
+  exit 0
+fi
+
+HOST=
+if [ "${1:-}" = --host ]; then HOST=1; shift; fi
+PODS=${1:-${HOST:+10}} PER=${2:-${HOST:+10}} ROUNDS=${3:-${HOST:+50}}
+PODS=${PODS:-4} PER=${PER:-5} ROUNDS=${ROUNDS:-20}
 WORK=${BENCH_WORKDIR:-/var/tmp/berth-bench-metrics}
 case $WORK/ in /tmp/*|/run/*) die "BENCH_WORKDIR must be visible in the VM (not under /tmp or /run)" ;; esac
 [ "$(id -u)" = 0 ] || die "must run as root"
-command -v podman >/dev/null && command -v crun >/dev/null || die "needs podman and crun (tools/install-deps.sh)"
+[ -n "$HOST" ] || { command -v podman >/dev/null && command -v crun >/dev/null; } ||
+  die "needs podman and crun (tools/install-deps.sh)"
 [ -x "$REPO/build/cmd/berth" ] && [ -x "$REPO/build/cmd/berth-metrics" ] || die "build berth first (tools/build.sh)"
 BUSYBOX=$(command -v busybox) || die "needs busybox"
 
@@ -128,6 +164,26 @@ mkdir -p "$WORK/rootfs/etc" "$WORK/rootfs/proc" "$WORK/rootfs/sys" "$WORK/rootfs
 printf '#!/bin/sh\ntrap "exit 0" TERM INT\nwhile :; do sleep 1000 & wait $!; done\n' > "$WORK/rootfs/pause"
 chmod +x "$WORK/rootfs/pause"
 python3 "$REPO/tests/vm/clients/mkimage.py" "$WORK/rootfs" "$WORK/image.tar" "$IMG" /pause >/dev/null
+
+if [ -n "$HOST" ]; then
+  log "this machine: $PODS pods x $PER containers, $ROUNDS rounds"
+  unshare --mount --net --propagation private "$0" --host-inner "$WORK" "$PODS" "$PER" "$ROUNDS" ||
+    die "the host run failed"
+  python3 - "$WORK/results.txt" "$(( PODS * PER ))" <<'PY'
+import statistics, sys
+d = {}
+for line in open(sys.argv[1]):
+    who, us, size = line.split()
+    d.setdefault(who, []).append((int(us) / 1000, int(size)))
+print(f"# berth metrics on this machine: {sys.argv[2]} idle containers, no memory/cpu controllers\n")
+print("| read | median ms | min | max | bytes |\n|---|---:|---:|---:|---:|")
+for w, v in d.items():
+    t = [x for x, _ in v]
+    print(f"| {w} | {statistics.median(t):.1f} | {min(t):.1f} | {max(t):.1f} | {v[-1][1]} |")
+PY
+  [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$WORK"
+  exit 0
+fi
 
 log "VM: $PODS pods x $PER containers, $ROUNDS rounds"
 (cd "$REPO" && tests/vm/run-vm.sh --timeout 3000 -- bench/metrics.sh --guest "$WORK" "$PODS" "$PER" "$ROUNDS") >&2 ||

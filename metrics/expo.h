@@ -57,6 +57,7 @@ void mx_format_double(double v, char *buf, size_t size);
 void mx_escape(struct b_text *t, const char *s, int is_label);
 
 /* Join several bodies this writer made into one, each family once: the
- * families in the order they first appear, a family's HELP and TYPE from
- * its first appearance, then its samples from every body in order. */
+ * families in the order they first appear, a family's first HELP and
+ * first TYPE (later ones are dropped), then its samples from every body
+ * in order. */
 char *mx_merge(const char *const *bodies, size_t n, size_t *len);

@@ -9,7 +9,7 @@
 
 struct fam {
 	char *name;
-	size_t from;                /* the body its HELP/TYPE came from */
+	bool has_help, has_type;    /* the first of each is kept, any later one dropped */
 	struct b_text head, samples;
 };
 
@@ -29,7 +29,7 @@ static void fams_free(struct fams *f)
 	free(f->v);
 }
 
-static struct fam *fam_get(struct fams *f, const char *name, size_t len, size_t body)
+static struct fam *fam_get(struct fams *f, const char *name, size_t len)
 {
 	struct fam *x;
 
@@ -48,7 +48,6 @@ static struct fam *fam_get(struct fams *f, const char *name, size_t len, size_t 
 	memset(x, 0, sizeof(*x));
 	if (!(x->name = strndup(name, len)))
 		return NULL;
-	x->from = body;
 	f->n++;
 	return x;
 }
@@ -69,27 +68,31 @@ static void put_line(struct b_text *t, const char *line, size_t n)
 		b_text_put(t, "\n", 1);
 }
 
-static int add_line(struct fams *f, struct fam **cur, const char *line, size_t n, size_t body)
+static int add_line(struct fams *f, struct fam **cur, const char *line, size_t n)
 {
 	const char *name;
 	size_t len = header_name(line, n, &name);
 
 	if (len) {
-		if (!(*cur = fam_get(f, name, len, body)))
+		bool *seen;
+
+		if (!(*cur = fam_get(f, name, len)))
 			return -1;
-		if ((*cur)->from == body)
+		seen = line[2] == 'H' ? &(*cur)->has_help : &(*cur)->has_type;
+		if (!*seen)
 			put_line(&(*cur)->head, line, n);
+		*seen = true;
 		return 0;
 	}
 	if (line[0] == '#' || line[0] == '\n')
 		return 0;          /* other comments, blank lines */
-	if (!*cur && !(*cur = fam_get(f, line, strcspn(line, "{ \n"), body)))
+	if (!*cur && !(*cur = fam_get(f, line, strcspn(line, "{ \n"))))
 		return -1;
 	put_line(&(*cur)->samples, line, n);
 	return 0;
 }
 
-static int split(struct fams *f, const char *body, size_t idx)
+static int split(struct fams *f, const char *body)
 {
 	struct fam *cur = NULL;
 
@@ -98,7 +101,7 @@ static int split(struct fams *f, const char *body, size_t idx)
 
 		if (p[n] == '\n')
 			n++;
-		if (add_line(f, &cur, p, n, idx) < 0)
+		if (add_line(f, &cur, p, n) < 0)
 			return -1;
 		p += n;
 	}
@@ -111,7 +114,7 @@ char *mx_merge(const char *const *bodies, size_t n, size_t *len)
 	struct b_text out = { 0 };
 
 	for (size_t i = 0; i < n; i++)
-		if (bodies[i] && split(&f, bodies[i], i) < 0)
+		if (bodies[i] && split(&f, bodies[i]) < 0)
 			return NULL;
 	for (size_t i = 0; i < f.n; i++) {
 		if (f.v[i].head.p)

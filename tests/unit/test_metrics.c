@@ -97,6 +97,18 @@ START_TEST(merge_keeps_families_together)
 }
 END_TEST
 
+/* Found by the fuzzer: a body that repeats a family's header must not
+ * make the output declare it twice. */
+START_TEST(merge_declares_each_family_once)
+{
+	const char *a = "# HELP x X\n# TYPE x gauge\nx 1\n# HELP x X again\n# TYPE x gauge\nx{a=\"b\"} 2\n";
+	_cleanup_free_ char *s = mx_merge(&a, 1, NULL);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "# HELP x X\n# TYPE x gauge\nx 1\nx{a=\"b\"} 2\n");
+}
+END_TEST
+
 START_TEST(psi_parsed_by_key)
 {
 	struct cg_psi p;
@@ -198,6 +210,7 @@ static Suite *metrics_suite(void)
 	tcase_add_test(tc, numbers_read_back);
 	tcase_add_test(tc, histogram_cumulative_with_inf);
 	tcase_add_test(tc, merge_keeps_families_together);
+	tcase_add_test(tc, merge_declares_each_family_once);
 	tcase_add_test(tc, psi_parsed_by_key);
 	tcase_add_test(tc, cadvisor_memory_as_cadvisor_does);
 	tcase_add_test(tc, cadvisor_cfs_only_with_a_quota);

@@ -1,6 +1,7 @@
 #include "psi.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ static int parse_double(const char *v, size_t n, double *out)
 	buf[n] = '\0';
 	errno = 0;
 	*out = strtod(buf, &end);
-	return *end || errno || *out < 0 ? -EINVAL : 0;
+	return *end || errno || !isfinite(*out) || *out < 0 ? -EINVAL : 0;
 }
 
 static int parse_u64(const char *v, size_t n, uint64_t *out)

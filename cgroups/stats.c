@@ -203,7 +203,7 @@ int cg_stats_read(const char *abs, struct cg_stats *st, struct b_err *err)
 	if (st->has_memory) {
 		read_u64(abs, "memory.max", &st->mem_max);
 		read_u64(abs, "memory.peak", &st->mem_peak);
-		read_u64(abs, "memory.swap.current", &st->swap_current);
+		st->has_swap = read_u64(abs, "memory.swap.current", &st->swap_current);
 		read_u64(abs, "memory.swap.max", &st->swap_max);
 		read_flat(abs, "memory.events", mem_events_kv, st);
 		read_flat(abs, "memory.stat", mem_stat_kv, st);

@@ -35,6 +35,7 @@ struct cg_stats {
 
 	bool has_memory;
 	uint64_t mem_current, mem_max, mem_peak, swap_current, swap_max;
+	bool has_swap;              /* memory.swap.current is there (swap accounting) */
 	uint64_t mem_events_high, mem_events_max, mem_events_oom, mem_events_oom_kill;
 	uint64_t mem_events_oom_group_kill;
 	struct cg_kv64 mem_stat[64];

@@ -60,6 +60,14 @@ static int serve(struct cli *cli, const struct command *c, int argc, char **argv
 	}
 	if (optind != argc)
 		return cli_usage(cli, c, "serve: unexpected argument \"%s\"", argv[optind]);
+	{
+		char *end;
+		long ms = strtol(timeout, &end, 10);
+
+		if (*end || end == timeout || ms < 1 || ms > 60000)
+			return cli_usage(cli, c, "serve: --pod-timeout takes milliseconds from 1 to 60000, "
+					 "not \"%s\"", timeout);
+	}
 	if (find_helper(helper, sizeof(helper)) < 0)
 		return cli_errorf(cli, "metrics serve: %s is missing: berth was built without "
 				  "libmicrohttpd (install libmicrohttpd-dev and rebuild)", helper);

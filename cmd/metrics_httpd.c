@@ -68,8 +68,9 @@ static enum MHD_Result scrape(struct server *srv, struct MHD_Connection *conn)
 
 	if (sv_metrics_host(&srv->ctx, srv->pod_timeout_ms, &body, &len, &err) < 0) {
 		snprintf(msg, sizeof(msg), "berth-metrics: %s\n", err.msg);
-		fputs(msg, stderr);
-		return answer_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, msg, NULL);
+		fputs(msg, stderr);   /* the details stay on this host */
+		return answer_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   "collecting the metrics failed: see berth-metrics' log\n", NULL);
 	}
 	return answer(conn, MHD_HTTP_OK, body, len, MX_CONTENT_TYPE, NULL);
 }

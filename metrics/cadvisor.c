@@ -52,7 +52,7 @@ static bool mem_working_set(const struct cg_stats *st, double *v)
 static bool mem_rss(const struct cg_stats *st, double *v) { return mem_stat(st, "anon", v); }
 static bool mem_cache(const struct cg_stats *st, double *v) { return mem_stat(st, "file", v); }
 static bool mem_mapped(const struct cg_stats *st, double *v) { return mem_stat(st, "file_mapped", v); }
-static bool mem_swap(const struct cg_stats *st, double *v) { *v = (double)st->swap_current; return st->has_memory; }
+static bool mem_swap(const struct cg_stats *st, double *v) { *v = (double)st->swap_current; return st->has_memory && st->has_swap; }
 static bool mem_peak(const struct cg_stats *st, double *v) { *v = (double)st->mem_peak; return st->has_memory && st->mem_peak; }
 
 /* cAdvisor exports "no limit" as 0. */

@@ -134,7 +134,11 @@ int sv_metrics_host(const struct rt_ctx *ctx, int pod_timeout_ms, char **out, si
 		free(up.p);
 		return b_err_set(err, -r, "collecting metrics under %s", ctx->root);
 	}
-	if ((r = push(&b, b_text_finish(&ctrs, NULL))) < 0 || (r = push(&b, b_text_finish(&up, NULL))) < 0)
+	if ((r = push(&b, b_text_finish(&ctrs, NULL))) < 0) {
+		free(up.p);
+		return b_err_set(err, ENOMEM, "out of memory");
+	}
+	if ((r = push(&b, b_text_finish(&up, NULL))) < 0)
 		return b_err_set(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < b.n; i++)
 		if (!b.v[i])

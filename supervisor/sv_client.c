@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -118,9 +120,34 @@ int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
 	return sv_pod_request_timeout(ctx, name, req, 0, out, out_len, err);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when fd has something to read before deadline, 0 when it ran out. */
+static int wait_readable(int fd, int64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int64_t left;
+	int r;
+
+	do {
+		left = deadline - mono_ms();
+		if (left <= 0)
+			return 0;
+		r = poll(&p, 1, (int)left);
+	} while (r < 0 && errno == EINTR);
+	return r != 0;
+}
+
 int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
 			   int timeout_ms, char **out, size_t *out_len, struct b_err *err)
 {
+	int64_t deadline = mono_ms() + timeout_ms;
 	char dir[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -136,6 +163,11 @@ int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const cha
 	for (;;) {
 		ssize_t n;
 
+		/* One deadline for the whole reply: a supervisor trickling
+		 * bytes must not hold a scrape past it. */
+		if (timeout_ms > 0 && wait_readable(fd, deadline) == 0)
+			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor within %d ms",
+					 name, timeout_ms);
 		if (cap - len < 4096) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 16384);
 			if (!nb)

@@ -140,6 +140,7 @@ struct sv_ctr {
 	struct cri_logfile log;
 	int restarts;
 	int64_t started_ms, restart_at_ms, next_delay_ms, backoff_ms;
+	int64_t started_unix;       /* wall-clock seconds of the start, for metrics */
 	int64_t mem_limit;          /* bytes, -1: none; raised by oom-policy grow */
 	char started_at[SV_TIME_LEN];
 	struct sv_term last;        /* the previous run's end */

@@ -29,16 +29,6 @@ static size_t cg_root_len(const struct sv *s)
 	return a >= b && !strcmp(s->pod_cg + a - b, s->cg_base) ? a - b : 0;
 }
 
-/* A container's start in Unix seconds, from the monotonic clock it was
- * recorded with. */
-static double start_time(int64_t started_ms)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	return now.tv_sec + now.tv_nsec / 1e9 - (sv_now_ms() - started_ms) / 1000.0;
-}
-
 static void cadvisor(struct b_text *t, const struct sv *s)
 {
 	struct mx_cg_row rows[s->n + 1];
@@ -55,10 +45,11 @@ static void cadvisor(struct b_text *t, const struct sv *s)
 			continue;
 		rows[n] = (struct mx_cg_row){ sv_metrics_namespace(s), s->pod->name, c->c->name,
 			strlen(c->cg) > root ? c->cg + root : c->cg, c->id, c->c->image, &st[n],
-			c->started_ms ? start_time(c->started_ms) : 0 };
+			(double)c->started_unix };
 		n++;
 	}
 	if (s->pod_cg[0] && cg_stats_read(s->pod_cg, &st[n], &ign) == 0) {
+		st[n].has_procs = false;   /* its processes are its containers', not its own */
 		rows[n] = (struct mx_cg_row){ sv_metrics_namespace(s), s->pod->name, "",
 			s->pod_cg + root, "", "", &st[n], 0 };
 		n++;

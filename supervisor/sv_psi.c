@@ -50,8 +50,8 @@ static void refused(struct sv *s, const struct sv_ctr *c, int r, const struct po
 			  "see berth.dev/pressure)", c->c->name, pod_pressure_res_name(r),
 			  (long long)(p->window_us / 1000));
 	else
-		b_err_sys(&e, err, "container %s: arming the %s pressure trigger", c->c->name,
-			  pod_pressure_res_name(r));
+		b_err_sys(&e, err, "container %s: arming the %s pressure trigger (berth.dev/pressure: "
+			  "off silences this)", c->c->name, pod_pressure_res_name(r));
 	sv_warn(s, &e);
 }
 
@@ -65,8 +65,10 @@ static int arm_one(struct sv *s, struct sv_ctr *c, int r)
 	snprintf(path, sizeof(path), "%s/%s.pressure", c->cg, pod_pressure_res_name(r));
 	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && access("/proc/pressure/memory", F_OK) < 0)
 			no_psi(s, path);
+		else
+			refused(s, c, r, p, errno);
 		return -1;
 	}
 	n = snprintf(trig, sizeof(trig), "some %lld %lld", (long long)p->stall_us,
@@ -78,6 +80,7 @@ static int arm_one(struct sv *s, struct sv_ctr *c, int r)
 	}
 	ev.data.u64 = sv_tag(EV_PSI, (size_t)(c - s->cs) * POD_PRESSURE_N + (size_t)r, 0);
 	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		refused(s, c, r, p, errno);
 		close(fd);
 		return -1;
 	}
@@ -146,12 +149,14 @@ static void grow_live(struct sv *s, struct sv_ctr *c, int64_t usage)
 	e.from = c->mem_limit;
 	e.to = c->mem_limit = next;
 	sv_pod_memory_update(s);
+	c->psi_grown_ms = sv_now_ms();   /* tried: not again for a while, either way */
 	if (cg_path_from_abs(c->cg, &cg, &err) < 0 || cg_apply_resources(&cg, &res, &err) < 0) {
 		b_err_prefix(&err, "raising the memory limit of container %s", c->c->name);
 		sv_warn(s, &err);
+		c->mem_limit = e.from;      /* what the cgroup still has */
+		sv_pod_memory_update(s);
 		return;
 	}
-	c->psi_grown_ms = sv_now_ms();
 	sv_event(s, &e);
 }
 
@@ -213,7 +218,10 @@ int64_t sv_psi_timer(struct sv *s, int64_t now)
 	for (size_t i = 0; i < s->n; i++)
 		for (int r = 0; r < POD_PRESSURE_N; r++) {
 			struct sv_psi *p = &s->cs[i].psi[r];
-			int64_t due = p->last_ms + SV_PSI_CLEAR_MS;
+			int64_t win2 = s->cs[i].c->pressure[r].window_us / 500;   /* two windows, ms */
+			/* The kernel fires at most once a window: steady pressure
+			 * with a long window must not look like episodes ending. */
+			int64_t due = p->last_ms + (win2 > SV_PSI_CLEAR_MS ? win2 : SV_PSI_CLEAR_MS);
 
 			if (!p->high)
 				continue;

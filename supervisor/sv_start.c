@@ -193,6 +193,7 @@ static void started(struct sv *s, struct sv_ctr *c)
 	struct sv_ev ev = { .type = "container-started", .c = c, .backoff_ms = -1 };
 
 	c->started_ms = sv_now_ms();
+	c->started_unix = (int64_t)time(NULL);
 	sv_wall_time(c->started_at, sizeof(c->started_at), false);
 	sv_probes_start(s, c);
 	/* shareProcessNamespace: the first main container's pid namespace

@@ -62,7 +62,14 @@ static bool mem_limit(const struct cg_stats *st, double *v)
 	return st->has_memory;
 }
 
-static bool oom_kills(const struct cg_stats *st, double *v) { *v = (double)st->mem_events_oom_kill; return st->has_memory; }
+/* One per OOM kill event: with memory.oom.group (berth sets it on every
+ * limited container) one event kills every process of the container and
+ * oom_kill counts each of them, oom_group_kill the event. */
+static bool oom_kills(const struct cg_stats *st, double *v)
+{
+	*v = (double)(st->mem_events_oom_group_kill ? st->mem_events_oom_group_kill : st->mem_events_oom_kill);
+	return st->has_memory;
+}
 static bool processes(const struct cg_stats *st, double *v) { *v = (double)st->n_procs; return st->has_procs; }
 
 static bool psi_total(const struct cg_stats *st, enum cg_psi_res r, bool full, double *v)
@@ -97,7 +104,7 @@ static const struct cg_family families[] = {
 	{ "container_spec_memory_limit_bytes", MX_GAUGE, "Memory limit in bytes (memory.max); 0 when unlimited.", mem_limit },
 	{ "container_spec_cpu_quota", MX_GAUGE, "CPU quota in microseconds per period (cpu.max); absent when unlimited.", cpu_quota },
 	{ "container_spec_cpu_period", MX_GAUGE, "CPU quota period in microseconds (cpu.max).", cpu_period },
-	{ "container_oom_events_total", MX_COUNTER, "Processes killed by an OOM killer (memory.events oom_kill; cAdvisor reads the kernel log instead).", oom_kills },
+	{ "container_oom_events_total", MX_COUNTER, "OOM kills: memory.events oom_group_kill (one per kill of a whole container), else oom_kill (one per process); cAdvisor reads the kernel log instead.", oom_kills },
 	{ "container_processes", MX_GAUGE, "Processes in the cgroup (cgroup.procs; threads not counted).", processes },
 	{ "container_pressure_cpu_waiting_seconds_total", MX_COUNTER, "Time some tasks waited for CPU, in seconds (cpu.pressure some total).", cpu_waiting },
 	{ "container_pressure_cpu_stalled_seconds_total", MX_COUNTER, "Time all tasks waited for CPU, in seconds (cpu.pressure full total).", cpu_stalled },

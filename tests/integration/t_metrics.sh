@@ -156,9 +156,14 @@ test_metrics_serve_survives_abuse() {
   [ -x "$(dirname "$BERTH")/berth-metrics" ] || skip "berth-metrics was not built (libmicrohttpd-dev missing)"
   start_serve
   local pid; pid=$(pgrep -P "$SERVE_PID" -x berth-metrics || echo "$SERVE_PID")
-  python3 - "$METRICS_ADDR" "$pid" <<'PY' || fail "abuse run failed"
+  # Under AddressSanitizer freed memory sits in its quarantine, so RSS
+  # grows by design there: the bound is checked on the plain build (the
+  # ASan lane still checks descriptors, answers and leaks).
+  local asan=0
+  ldd "$(dirname "$BERTH")/berth-metrics" 2>/dev/null | grep -q libasan && asan=1
+  python3 - "$METRICS_ADDR" "$pid" "$asan" <<'PY' || fail "abuse run failed"
 import http.client, os, socket, sys, time
-host, port = sys.argv[1].split(":"); port = int(port); pid = sys.argv[2]
+host, port = sys.argv[1].split(":"); port = int(port); pid = sys.argv[2]; asan = sys.argv[3] == "1"
 def rss():
     return int(open(f"/proc/{pid}/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 def fds():
@@ -191,7 +196,7 @@ for s in held:
     s.close()
 time.sleep(0.5)
 grow = rss() - rss0
-assert grow < 4 << 20, f"RSS grew by {grow} bytes over 1000 scrapes"
+assert asan or grow < 4 << 20, f"RSS grew by {grow} bytes over 1000 scrapes"
 assert fds() <= fds0 + 1, f"fds {fds0} -> {fds()}"
 print(f"rss {rss0} -> {rss()}, fds {fds0} -> {fds()}")
 PY

@@ -91,7 +91,8 @@ int cg_check_available(const char *mount, unsigned need, struct b_err *err)
 			continue;
 		b_rstrip(have);
 		return b_err_set(err, ENOTSUP,
-			"cgroup: the %s controller is not available in %s (cgroup.controllers: \"%s\"); remove the %s limits from the config or run on a host that delegates it",
+			"cgroup: the %s controller is not available in %s (cgroup.controllers: \"%s\"): "
+			"this host's cgroup v2 does not delegate it, so %s limits cannot be applied here",
 			ctrl_names[i], mount, have, ctrl_names[i]);
 	}
 	return 0;

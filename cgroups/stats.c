@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +12,16 @@
 #include "common/fsutil.h"
 #include "common/strutil.h"
 
-static int read_at(const char *abs, const char *file, char **buf)
+static int read_at(int dfd, const char *file, char **buf)
 {
-	char path[1200];
-
-	snprintf(path, sizeof(path), "%s/%s", abs, file);
-	return b_read_file(path, 1u << 20, buf, NULL);
+	return b_read_file_at(dfd, file, 1u << 20, buf, NULL);
 }
 
-static bool read_u64(const char *abs, const char *file, uint64_t *v)
+static bool read_u64(int dfd, const char *file, uint64_t *v)
 {
 	_cleanup_free_ char *buf = NULL;
 
-	if (read_at(abs, file, &buf) < 0)
+	if (read_at(dfd, file, &buf) < 0)
 		return false;
 	b_rstrip(buf);
 	if (!strcmp(buf, "max")) {
@@ -34,13 +32,13 @@ static bool read_u64(const char *abs, const char *file, uint64_t *v)
 }
 
 /* "key value" lines; calls fn for each. */
-static bool read_flat(const char *abs, const char *file,
+static bool read_flat(int dfd, const char *file,
 		      void (*fn)(void *ud, const char *key, uint64_t v), void *ud)
 {
 	_cleanup_free_ char *buf = NULL;
 	char *save = NULL;
 
-	if (read_at(abs, file, &buf) < 0)
+	if (read_at(dfd, file, &buf) < 0)
 		return false;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char key[64];
@@ -84,12 +82,12 @@ static void mem_stat_kv(void *ud, const char *k, uint64_t v)
 	st->mem_stat[st->n_mem_stat++].value = v;
 }
 
-static void read_io(const char *abs, struct cg_stats *st)
+static void read_io(int dfd, struct cg_stats *st)
 {
 	_cleanup_free_ char *buf = NULL;
 	char *save = NULL;
 
-	if (read_at(abs, "io.stat", &buf) < 0)
+	if (read_at(dfd, "io.stat", &buf) < 0)
 		return;
 	for (char *line = strtok_r(buf, "\n", &save); line && st->n_io < 16;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -110,13 +108,17 @@ static void read_io(const char *abs, struct cg_stats *st)
 	}
 }
 
-static void read_hugetlb(const char *abs, struct cg_stats *st)
+static void read_hugetlb(int dfd, struct cg_stats *st)
 {
-	DIR *d = opendir(abs);
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d)) && st->n_hugetlb < 4) {
 		struct cg_hugetlb *h = &st->hugetlb[st->n_hugetlb];
 		char file[300], size[16];
@@ -131,9 +133,9 @@ static void read_hugetlb(const char *abs, struct cg_stats *st)
 		snprintf(size, sizeof(size), "%.*s", (int)(n - 16), de->d_name + 8);
 		memset(h, 0, sizeof(*h));
 		snprintf(h->size, sizeof(h->size), "%s", size);
-		read_u64(abs, de->d_name, &h->current);
+		read_u64(dfd, de->d_name, &h->current);
 		snprintf(file, sizeof(file), "hugetlb.%s.max", size);
-		read_u64(abs, file, &h->max);
+		read_u64(dfd, file, &h->max);
 		st->n_hugetlb++;
 	}
 	closedir(d);
@@ -150,14 +152,14 @@ bool cg_stats_mem_stat(const struct cg_stats *st, const char *key, uint64_t *v)
 }
 
 /* "max 100000" or "50000 100000". */
-static void read_cpu_max(const char *abs, struct cg_stats *st)
+static void read_cpu_max(int dfd, struct cg_stats *st)
 {
 	_cleanup_free_ char *buf = NULL;
 	unsigned long long q, p;
 
 	st->cpu_quota_usec = CG_MAX;
 	st->cpu_period_usec = 100000;
-	if (read_at(abs, "cpu.max", &buf) < 0)
+	if (read_at(dfd, "cpu.max", &buf) < 0)
 		return;
 	if (sscanf(buf, "max %llu", &p) == 1)
 		st->cpu_period_usec = p;
@@ -167,51 +169,62 @@ static void read_cpu_max(const char *abs, struct cg_stats *st)
 	}
 }
 
-static void read_procs(const char *abs, struct cg_stats *st)
+static void read_procs(int dfd, struct cg_stats *st)
 {
 	_cleanup_free_ char *buf = NULL;
 
-	if (read_at(abs, "cgroup.procs", &buf) < 0)
+	if (read_at(dfd, "cgroup.procs", &buf) < 0)
 		return;
 	st->has_procs = true;
 	for (const char *p = buf; *p; p++)
 		st->n_procs += *p == '\n';
 }
 
-static void read_psi(const char *abs, struct cg_stats *st)
+static void read_psi(int dfd, struct cg_stats *st)
 {
 	for (int r = 0; r < CG_PSI_N; r++) {
 		_cleanup_free_ char *buf = NULL;
 		char file[32];
 
 		snprintf(file, sizeof(file), "%s.pressure", cg_psi_res_name((enum cg_psi_res)r));
-		if (read_at(abs, file, &buf) == 0 && cg_psi_parse(buf, &st->psi[r]) < 0)
+		if (read_at(dfd, file, &buf) == 0 && cg_psi_parse(buf, &st->psi[r]) < 0)
 			st->psi[r].present = false;
 	}
 }
 
+int cg_stats_read_parts(const char *abs, unsigned parts, struct cg_stats *st, struct b_err *err)
+{
+	/* One lookup of the directory, then each file relative to it: a
+	 * scrape reads a dozen files of each of many cgroups. */
+	_cleanup_close_ int dfd = open(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	memset(st, 0, sizeof(*st));
+	if (dfd < 0)
+		return b_err_sys(err, errno, "cgroup %s", abs);
+	st->has_cpu = read_flat(dfd, "cpu.stat", cpu_kv, st);
+	read_cpu_max(dfd, st);
+	read_procs(dfd, st);
+	read_psi(dfd, st);
+	st->has_memory = read_u64(dfd, "memory.current", &st->mem_current);
+	if (st->has_memory) {
+		read_u64(dfd, "memory.max", &st->mem_max);
+		read_u64(dfd, "memory.peak", &st->mem_peak);
+		st->has_swap = read_u64(dfd, "memory.swap.current", &st->swap_current);
+		read_u64(dfd, "memory.swap.max", &st->swap_max);
+		read_flat(dfd, "memory.events", mem_events_kv, st);
+		read_flat(dfd, "memory.stat", mem_stat_kv, st);
+	}
+	st->has_pids = read_u64(dfd, "pids.current", &st->pids_current);
+	if (st->has_pids)
+		read_u64(dfd, "pids.max", &st->pids_max);
+	if (parts & CG_STATS_IO)
+		read_io(dfd, st);
+	if (parts & CG_STATS_HUGETLB)
+		read_hugetlb(dfd, st);
+	return 0;
+}
+
 int cg_stats_read(const char *abs, struct cg_stats *st, struct b_err *err)
 {
-	memset(st, 0, sizeof(*st));
-	if (access(abs, F_OK) < 0)
-		return b_err_sys(err, errno, "cgroup %s", abs);
-	st->has_cpu = read_flat(abs, "cpu.stat", cpu_kv, st);
-	read_cpu_max(abs, st);
-	read_procs(abs, st);
-	read_psi(abs, st);
-	st->has_memory = read_u64(abs, "memory.current", &st->mem_current);
-	if (st->has_memory) {
-		read_u64(abs, "memory.max", &st->mem_max);
-		read_u64(abs, "memory.peak", &st->mem_peak);
-		st->has_swap = read_u64(abs, "memory.swap.current", &st->swap_current);
-		read_u64(abs, "memory.swap.max", &st->swap_max);
-		read_flat(abs, "memory.events", mem_events_kv, st);
-		read_flat(abs, "memory.stat", mem_stat_kv, st);
-	}
-	st->has_pids = read_u64(abs, "pids.current", &st->pids_current);
-	if (st->has_pids)
-		read_u64(abs, "pids.max", &st->pids_max);
-	read_io(abs, st);
-	read_hugetlb(abs, st);
-	return 0;
+	return cg_stats_read_parts(abs, CG_STATS_IO | CG_STATS_HUGETLB, st, err);
 }

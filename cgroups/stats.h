@@ -57,5 +57,9 @@ struct cg_stats {
 };
 
 int cg_stats_read(const char *abs, struct cg_stats *st, struct b_err *err);
+/* Only some of it: the cpu, memory, pids and PSI files always, io.stat and
+ * the hugetlb files (a directory scan) when asked for. */
+enum { CG_STATS_IO = 1, CG_STATS_HUGETLB = 2 };
+int cg_stats_read_parts(const char *abs, unsigned parts, struct cg_stats *st, struct b_err *err);
 /* A memory.stat key's value; false when the kernel does not report it. */
 bool cg_stats_mem_stat(const struct cg_stats *st, const char *key, uint64_t *v);

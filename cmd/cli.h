@@ -22,16 +22,44 @@ struct cli {
 	struct rt_ctx ctx;
 	FILE *log;          /* --log file (O_APPEND, written with write(2)), NULL: none */
 	char **argv0;       /* for re-exec */
+	/* A global option met after the command (cmd/opts.c); non-zero
+	 * after reporting an error. */
+	int (*global_opt)(struct cli *cli, int key, char *arg);
 	char **envp;
 };
 
+struct cli_opt;
+
+/* A command, or a group of subcommands (pod, image, ...): cmd/commands.c
+ * has them all. */
 struct command {
 	const char *name;
-	int (*fn)(struct cli *cli, int argc, char **argv);
-	const char *summary;
-	const char *usage;
-	bool enters_container;   /* may re-execute from a sealed copy (runtime/exe_guard.c) */
+	/* argv[0] is the command's own name; returns the exit status. */
+	int (*fn)(struct cli *cli, const struct command *c, int argc, char **argv);
+	const char *summary;         /* one line, for lists */
+	const char *synopsis;        /* the positionals: "ID [SIGNAL]" */
+	const struct cli_opt *opts;  /* NULL: no options */
+	/* What each positional is, for completion (the last one repeats):
+	 * container, new-container, signal, pod, pod-container, file,
+	 * image, network, command. */
+	const char *complete;
+	int rest_after;              /* after this many positionals, a command line follows */
+	bool enters_container;       /* may re-execute from a sealed copy (runtime/exe_guard.c) */
+	const struct command *subs;  /* a group's subcommands */
+	const char *alias;           /* another name it answers to */
+	const char *details;         /* a paragraph for --help and the man page */
 };
+
+/* The top-level commands (name NULL ends them). */
+const struct command *cli_commands(void);
+/* A command's full name ("pod run"), for messages. */
+const char *cli_command_path(const struct command *c, char *buf, size_t size);
+/* A group's subcommand by name or alias; NULL if none. */
+const struct command *cli_find_sub(const struct command *group, const char *name);
+/* berth __complete KIND [POD] (cmd/complete.c) */
+int cli_complete_names(struct cli *cli, int argc, char **argv);
+/* Print a command's (or group's) help; returns 0. */
+int cli_help(FILE *f, const struct command *c);
 
 /* Report an error (stderr, and the --log file in its format); returns 1. */
 int cli_error(struct cli *cli, const struct b_err *e);
@@ -56,23 +84,25 @@ int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
 void cli_signals_hold(sigset_t *old);
 int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd);
 
-int cmd_create(struct cli *, int, char **);
-int cmd_start(struct cli *, int, char **);
-int cmd_run(struct cli *, int, char **);
-int cmd_state(struct cli *, int, char **);
-int cmd_kill(struct cli *, int, char **);
-int cmd_delete(struct cli *, int, char **);
-int cmd_list(struct cli *, int, char **);
-int cmd_ps(struct cli *, int, char **);
-int cmd_exec(struct cli *, int, char **);
-int cmd_network(struct cli *, int, char **);
-int cmd_image(struct cli *, int, char **);
-int cmd_metrics(struct cli *, int, char **);
-int cmd_pause(struct cli *, int, char **);
-int cmd_resume(struct cli *, int, char **);
-int cmd_update(struct cli *, int, char **);
-int cmd_events(struct cli *, int, char **);
-int cmd_features(struct cli *, int, char **);
-int cmd_spec(struct cli *, int, char **);
+int cmd_create(struct cli *, const struct command *, int, char **);
+int cmd_start(struct cli *, const struct command *, int, char **);
+int cmd_run(struct cli *, const struct command *, int, char **);
+int cmd_state(struct cli *, const struct command *, int, char **);
+int cmd_kill(struct cli *, const struct command *, int, char **);
+int cmd_delete(struct cli *, const struct command *, int, char **);
+int cmd_list(struct cli *, const struct command *, int, char **);
+int cmd_ps(struct cli *, const struct command *, int, char **);
+int cmd_exec(struct cli *, const struct command *, int, char **);
+int cmd_pause(struct cli *, const struct command *, int, char **);
+int cmd_resume(struct cli *, const struct command *, int, char **);
+int cmd_update(struct cli *, const struct command *, int, char **);
+int cmd_events(struct cli *, const struct command *, int, char **);
+int cmd_features(struct cli *, const struct command *, int, char **);
+int cmd_spec(struct cli *, const struct command *, int, char **);
+int cmd_help(struct cli *, const struct command *, int, char **);
+int cmd_completion(struct cli *, const struct command *, int, char **);
+int network_inspect(struct cli *, const struct command *, int, char **);
+int network_ls(struct cli *, const struct command *, int, char **);
+int metrics_serve(struct cli *, const struct command *, int, char **);
 
 const struct command *cli_find_command(const char *name);

@@ -2,7 +2,6 @@
  * the kernel OOM-kills inside the container) and `--stats` for one shot.
  * OOM kills are noticed through inotify on memory.events, not by polling. */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include "cgroups/stats.h"
 #include "cli.h"
+#include "opts.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
@@ -201,31 +201,26 @@ static int stream(struct cli *cli, const char *id, int interval_ms)
 	return 0;
 }
 
-int cmd_events(struct cli *cli, int argc, char **argv)
+int cmd_events(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "stats", no_argument, NULL, 's' }, { "interval", required_argument, NULL, 'i' }, { 0 },
-	};
-	const struct command *c = cli_find_command("events");
 	struct b_err err = { 0 };
 	struct cg_stats s;
+	CLI_ARGS a = { 0 };
 	bool once = false;
-	int ch, interval_ms = 5000;
+	int k, interval_ms = 5000;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 's')
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == OPT_STATS)
 			once = true;
-		else if (ch == 'i' && parse_interval(optarg, &interval_ms) == 0)
-			;
-		else
-			return cli_usage(cli, c, "bad option %s", argv[optind - 1]);
-	}
-	if (optind != argc - 1)
-		return cli_usage(cli, c, "expected exactly one container ID");
+		else if (k == OPT_INTERVAL && parse_interval(a.arg, &interval_ms) < 0)
+			return cli_usage(cli, c, "--interval: \"%s\" is not a duration (5s, 500ms)", a.arg);
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "exactly one container ID"))
+		return a.rc;
 	if (!once)
-		return stream(cli, argv[optind], interval_ms);
-	if (rt_stats(&cli->ctx, argv[optind], &s, &err) < 0)
+		return stream(cli, a.pos[0], interval_ms);
+	if (rt_stats(&cli->ctx, a.pos[0], &s, &err) < 0)
 		return cli_error(cli, &err);
-	return print_event("stats", argv[optind], &s) < 0 ? cli_errorf(cli, "events: JSON failed") : 0;
+	return print_event("stats", a.pos[0], &s) < 0 ? cli_errorf(cli, "events: JSON failed") : 0;
 }

@@ -1,23 +1,17 @@
 /* exec: `--process FILE` or a command line with runc's flags. */
 #include <errno.h>
-#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "common/arena.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/strutil.h"
-
-enum {
-	OPT_PROCESS = 'p', OPT_TTY = 't', OPT_DETACH = 'd', OPT_ENV = 'e', OPT_USER = 'u',
-	OPT_CAP = 'c', OPT_CWD = 400, OPT_PIDFILE, OPT_CONSOLE, OPT_PRESERVE, OPT_NNP,
-	OPT_IGNORED,
-	OPT_APPARMOR,
-};
 
 static int parse_user(const char *s, struct rt_exec_opts *o)
 {
@@ -53,144 +47,146 @@ static int load_process(struct cli *cli, const char *path, struct b_arena *a,
 	return 0;
 }
 
-int cmd_exec(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "process", required_argument, NULL, OPT_PROCESS },
-		{ "tty", no_argument, NULL, OPT_TTY },
-		{ "detach", no_argument, NULL, OPT_DETACH },
-		{ "env", required_argument, NULL, OPT_ENV },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "cap", required_argument, NULL, OPT_CAP },
-		{ "cwd", required_argument, NULL, OPT_CWD },
-		{ "pid-file", required_argument, NULL, OPT_PIDFILE },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "no-new-privs", no_argument, NULL, OPT_NNP },
-		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
-		{ "process-label", required_argument, NULL, OPT_IGNORED },
-		{ "additional-gids", required_argument, NULL, 'g' },
-		{ 0 },
-	};
-	const struct command *c = cli_find_command("exec");
+struct exec_args {
 	struct rt_exec_opts o;
+	const char *process_file;
+	char **env;
+	size_t n_env;
+	uint32_t *gids;
+	size_t n_gids;
+	bool detach;
+};
+
+static void exec_args_free(struct exec_args *x)
+{
+	free(x->env);
+	free(x->gids);
+}
+
+static int push_env(struct cli_args *p, struct exec_args *x)
+{
+	char **nv;
+
+	if (!strchr(p->arg, '='))
+		return cli_usage(p->cli, p->c, "--env \"%s\" is not KEY=VALUE", p->arg);
+	if (!(nv = realloc(x->env, (x->n_env + 2) * sizeof(*nv))))
+		return cli_errorf(p->cli, "out of memory");
+	x->env = nv;
+	x->env[x->n_env++] = (char *)p->arg;
+	x->env[x->n_env] = NULL;
+	return 0;
+}
+
+/* comma-separated, like runc's; tokenised in a copy, as argv may be
+ * executed again (runtime/exe_guard.c) */
+static int push_gids(struct cli_args *p, struct exec_args *x)
+{
+	_cleanup_free_ char *list = strdup(p->arg);
+
+	if (!list)
+		return cli_errorf(p->cli, "out of memory");
+	for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		uint32_t *ng;
+		int g;
+
+		if (b_parse_int(t, &g) < 0 || g < 0)
+			return cli_usage(p->cli, p->c, "--additional-gids: \"%s\" is not a gid", t);
+		if (!(ng = realloc(x->gids, (x->n_gids + 1) * sizeof(*ng))))
+			return cli_errorf(p->cli, "out of memory");
+		x->gids = ng;
+		x->gids[x->n_gids++] = (uint32_t)g;
+	}
+	return 0;
+}
+
+/* One option; non-zero (the exit status) after a usage error. */
+static int exec_opt(struct cli_args *p, int key, struct exec_args *x)
+{
+	int cap;
+
+	switch (key) {
+	case 'p': x->process_file = p->arg; break;
+	case 't': x->o.tty = true; break;
+	case 'd': x->detach = true; break;
+	case 'e': return push_env(p, x);
+	case 'u':
+		if (parse_user(p->arg, &x->o) < 0)
+			return cli_usage(p->cli, p->c, "--user \"%s\" is not UID[:GID]", p->arg);
+		break;
+	case 'c':
+		if ((cap = oci_cap_from_name(p->arg)) < 0)
+			return cli_usage(p->cli, p->c, "--cap: unknown capability \"%s\"", p->arg);
+		x->o.caps_add |= 1ULL << cap;
+		break;
+	case OPT_CWD: x->o.cwd = p->arg; break;
+	case OPT_PID_FILE: x->o.pid_file = p->arg; break;
+	case OPT_CONSOLE_SOCKET: x->o.console_socket = p->arg; break;
+	case OPT_PRESERVE_FDS:
+		if (b_parse_int(p->arg, &x->o.preserve_fds) < 0 || x->o.preserve_fds < 0)
+			return cli_usage(p->cli, p->c, "--preserve-fds: \"%s\" is not a count", p->arg);
+		break;
+	case OPT_NO_NEW_PRIVS: x->o.no_new_privs = true; break;
+	case 'g': return push_gids(p, x);
+	case OPT_APPARMOR: x->o.apparmor_profile = p->arg; break;
+	}
+	return 0;
+}
+
+/* Start the process; in the foreground, wait for it and return its status. */
+static int exec_run(struct cli *cli, const char *id, struct exec_args *x)
+{
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
-	struct b_arena arena = { 0 };
-	struct oci_process *proc = NULL;
-	const char *process_file = NULL;
-	char **env = NULL;
-	size_t n_env = 0;
-	uint32_t *gids = NULL;
-	size_t n_gids = 0;
-	bool detach = false;
 	sigset_t held;
-	int ch, r, rc = 1;
+	int r, rc;
 
-	rt_exec_opts_init(&o);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+p:tde:u:c:g:", opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_PROCESS: process_file = optarg; break;
-		case OPT_TTY: o.tty = true; break;
-		case OPT_DETACH: detach = true; break;
-		case OPT_ENV:
-			if (!strchr(optarg, '=')) {
-				rc = cli_usage(cli, c, "--env \"%s\" is not KEY=VALUE", optarg);
-				goto out;
-			}
-			env = realloc(env, (n_env + 2) * sizeof(*env));
-			env[n_env++] = optarg;
-			env[n_env] = NULL;
-			break;
-		case OPT_USER:
-			if (parse_user(optarg, &o) < 0) {
-				rc = cli_usage(cli, c, "--user \"%s\" is not UID[:GID]", optarg);
-				goto out;
-			}
-			break;
-		case OPT_CAP: {
-			int cap = oci_cap_from_name(optarg);
-			if (cap < 0) {
-				rc = cli_usage(cli, c, "--cap: unknown capability \"%s\"", optarg);
-				goto out;
-			}
-			o.caps_add |= 1ULL << cap;
-			break;
-		}
-		case OPT_CWD: o.cwd = optarg; break;
-		case OPT_PIDFILE: o.pid_file = optarg; break;
-		case OPT_CONSOLE: o.console_socket = optarg; break;
-		case OPT_PRESERVE:
-			if (b_parse_int(optarg, &o.preserve_fds) < 0 || o.preserve_fds < 0) {
-				rc = cli_usage(cli, c, "--preserve-fds: \"%s\" is not a count", optarg);
-				goto out;
-			}
-			break;
-		case OPT_NNP: o.no_new_privs = true; break;
-		case 'g': {
-			/* comma-separated list, like runc; tokenised in a copy,
-			 * as argv may be executed again (runtime/exe_guard.c) */
-			_cleanup_free_ char *list = strdup(optarg);
-
-			if (!list) {
-				rc = cli_errorf(cli, "out of memory");
-				goto out;
-			}
-			for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save)) {
-				int g;
-				if (b_parse_int(t, &g) < 0 || g < 0) {
-					rc = cli_usage(cli, c, "--additional-gids: \"%s\" is not a gid", t);
-					goto out;
-				}
-				gids = realloc(gids, (n_gids + 1) * sizeof(*gids));
-				gids[n_gids++] = (uint32_t)g;
-			}
-			break;
-		}
-		case OPT_IGNORED: break;
-		case OPT_APPARMOR: o.apparmor_profile = optarg; break;
-		default:
-			rc = cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind >= argc) {
-		rc = cli_usage(cli, c, "expected a container ID");
-		goto out;
-	}
-	if (process_file) {
-		if (load_process(cli, process_file, &arena, &proc))
-			goto out;
-		o.process = proc;
-	} else {
-		o.args = argv + optind + 1;
-	}
-	o.env = env;
-	o.add_gids = gids;
-	o.n_add_gids = n_gids;
-	o.want_console = !detach;
-	if (!detach)
+	x->o.env = x->env;
+	x->o.add_gids = x->gids;
+	x->o.n_add_gids = x->n_gids;
+	x->o.want_console = !x->detach;
+	if (!x->detach)
 		cli_signals_hold(&held);
-	r = rt_exec(&cli->ctx, argv[optind], &o, &out, &err);
+	r = rt_exec(&cli->ctx, id, &x->o, &out, &err);
 	if (r < 0)
 		rc = cli_error(cli, &err);
-	else if (detach)
+	else if (x->detach)
 		rc = 0;
 	else
 		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1);
-	if (!detach)
+	if (!x->detach)
 		sigprocmask(SIG_SETMASK, &held, NULL);
-	if (r < 0)
-		goto out;
 	if (out.console_master >= 0)
 		close(out.console_master);
 	if (out.pidfd >= 0)
 		close(out.pidfd);
+	return rc;
+}
+
+int cmd_exec(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	_cleanup_(exec_args_free) struct exec_args x = { 0 };
+	CLI_ARGS p = { 0 };
+	struct b_arena arena = { 0 };
+	struct oci_process *proc = NULL;
+	int k, rc;
+
+	rt_exec_opts_init(&x.o);
+	if (cli_args_init(&p, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&p)) > 0)
+		if ((rc = exec_opt(&p, k, &x)))
+			return rc;
+	if (k == CLI_EXIT || cli_want_pos(&p, 1, -1, "a container ID"))
+		return p.rc;
+	if (x.process_file) {
+		if ((rc = load_process(cli, x.process_file, &arena, &proc)))
+			goto out;
+		x.o.process = proc;
+	} else {
+		x.o.args = p.pos + 1;
+	}
+	rc = exec_run(cli, p.pos[0], &x);
 out:
-	free(env);
-	free(gids);
 	b_arena_release(&arena);
 	return rc;
 }

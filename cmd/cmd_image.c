@@ -1,6 +1,5 @@
 /* berth image: the image store from the command line (docs/images.md). */
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/image_cmds.h"
+#include "cmd/opts.h"
 #include "common/cleanup.h"
 #include "images/load.h"
 #include "images/record.h"
@@ -86,36 +86,31 @@ static int load_path(struct img_store *s, const char *path, const struct img_pla
 	return r;
 }
 
-static int load(struct cli *cli, const struct command *c, int argc, char **argv)
+int image_load(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ 0 },
-	};
 	struct img_store s __attribute__((cleanup(img_store_close))) = { .dir = -1, .lock_fd = -1 };
 	const char *path = NULL, *platform = NULL;
 	bool quiet = false;
 	struct img_plat want;
 	struct b_err err = { 0 };
-	int ch;
+	CLI_ARGS a = { 0 };
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+i:q", opts, NULL)) != -1) {
-		if (ch == 'i')
-			path = optarg;
-		else if (ch == 'q')
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'i')
+			path = a.arg;
+		else if (k == 'q')
 			quiet = true;
-		else if (ch == 'p')
-			platform = optarg;
-		else
-			return cli_usage(cli, c, "load: unknown option %s", argv[optind - 1]);
-	}
-	if (!path && argc - optind == 1)
-		path = argv[optind];
-	else if (argc - optind != 0 || !path)
-		return cli_usage(cli, c, "load: expected one FILE, DIR or - (standard input)");
+		else if (k == OPT_PLATFORM)
+			platform = a.arg;
+	if (k == CLI_EXIT)
+		return a.rc;
+	if (!path && a.npos == 1)
+		path = a.pos[0];
+	else if (a.npos != 0 || !path)
+		return cli_usage(cli, c, "expected one FILE, DIR or - (standard input)");
 	if (image_platform(cli, platform, &want))
 		return 1;
 	if (image_store_open(cli, &s, IMG_STORE_SHARED))
@@ -139,27 +134,3 @@ int image_platform(struct cli *cli, const char *text, struct img_plat *want)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(struct cli *, const struct command *, int, char **);
-} subs[] = {
-	{ "load", load },
-	{ "ls", image_ls },
-	{ "list", image_ls },
-	{ "inspect", image_inspect },
-	{ "rm", image_rm },
-	{ "prune", image_prune },
-	{ "pull", image_pull },
-};
-
-int cmd_image(struct cli *cli, int argc, char **argv)
-{
-	const struct command *c = cli_find_command("image");
-
-	if (argc < 2)
-		return cli_usage(cli, c, "expected a subcommand (pull, load, ls, inspect, rm, prune)");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].fn(cli, c, argc - 1, argv + 1);
-	return cli_usage(cli, c, "unknown subcommand \"%s\"", argv[1]);
-}

@@ -1,5 +1,4 @@
 /* berth image ls | inspect | rm | prune. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,8 @@
 
 #include "cmd/cli.h"
 #include "cmd/image_cmds.h"
+#include "cmd/opts.h"
+#include "cmd/table.h"
 #include "common/cleanup.h"
 #include "images/record.h"
 #include "specs/jsonw.h"
@@ -64,7 +65,7 @@ static void split_name(const char *name, char *repo, size_t rsize, const char **
 	}
 }
 
-static void ls_row(const struct img_info *v, const char *name, bool no_trunc)
+static void ls_row(struct table *t, const struct img_info *v, const char *name, bool no_trunc)
 {
 	char repo[300], size[32], when[64];
 	const char *tag = "<none>";
@@ -74,50 +75,59 @@ static void ls_row(const struct img_info *v, const char *name, bool no_trunc)
 		split_name(name, repo, sizeof(repo), &tag);
 	human_size(v->size, size, sizeof(size));
 	ago(v->created, when, sizeof(when));
-	printf("%-40s %-16s %-*.*s %-10s %s\n", repo, tag, no_trunc ? 71 : 12,
-	       no_trunc ? 71 : 12, no_trunc ? v->id : v->id + 7, size, when);
+	table_add(t, repo);
+	table_add(t, tag);
+	table_addf(t, "%.*s", no_trunc ? 71 : 12, no_trunc ? v->id : v->id + 7);
+	table_add(t, size);
+	table_add(t, when);
+}
+
+static void ls_table(const struct img_info *v, size_t n, bool no_trunc)
+{
+	static const char *const head[] = { "REPOSITORY", "TAG", "IMAGE ID", "SIZE", "CREATED" };
+	struct table t;
+
+	table_init(&t, 5);
+	for (size_t i = 0; i < 5; i++)
+		table_add(&t, head[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].names[0])
+			ls_row(&t, &v[i], NULL, no_trunc);
+		for (char **p = v[i].names; *p; p++)
+			ls_row(&t, &v[i], *p, no_trunc);
+	}
+	table_print(&t, stdout);
+	table_free(&t);
 }
 
 int image_ls(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-trunc", no_argument, NULL, 'n' },
-		{ 0 },
-	};
 	struct img_store s __attribute__((cleanup(img_store_close))) = { .dir = -1, .lock_fd = -1 };
 	struct img_info *v = NULL;
 	struct b_err err = { 0 };
 	bool quiet = false, no_trunc = false;
+	CLI_ARGS a = { 0 };
 	size_t n;
-	int ch;
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
-		if (ch == 'q')
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'q')
 			quiet = true;
-		else if (ch == 'n')
+		else if (k == OPT_NO_TRUNC)
 			no_trunc = true;
-		else
-			return cli_usage(cli, c, "ls: unknown option %s", argv[optind - 1]);
-	}
-	if (argc != optind)
-		return cli_usage(cli, c, "ls: no arguments");
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 0, "no arguments"))
+		return a.rc;
 	if (image_store_open(cli, &s, IMG_STORE_SHARED))
 		return 1;
 	if (img_image_list(&s, &v, &n, &err) < 0)
 		return cli_error(cli, &err);
-	if (!quiet)
-		printf("%-40s %-16s %-*s %-10s %s\n", "REPOSITORY", "TAG", no_trunc ? 71 : 12,
-		       "IMAGE ID", "SIZE", "CREATED");
-	for (size_t i = 0; i < n; i++) {
-		if (quiet)
+	if (quiet)
+		for (size_t i = 0; i < n; i++)
 			printf("%s\n", no_trunc ? v[i].id : v[i].id + 7);
-		else if (!v[i].names[0])
-			ls_row(&v[i], NULL, no_trunc);
-		for (char **p = v[i].names; !quiet && *p; p++)
-			ls_row(&v[i], *p, no_trunc);
-	}
+	else
+		ls_table(v, n, no_trunc);
 	img_info_free(v, n);
 	return 0;
 }

@@ -1,5 +1,4 @@
 /* berth image pull [--tls-verify=false] [--platform OS/ARCH] [--authfile F] REF */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/image_cmds.h"
+#include "cmd/opts.h"
 #include "images/pull.h"
 #include "images/record.h"
 
@@ -17,7 +17,7 @@ static int tls_option(struct cli *cli, const struct command *c, const char *v, e
 	else if (!strcmp(v, "false"))
 		*tls = IMG_TLS_OFF;
 	else
-		return cli_usage(cli, c, "pull: --tls-verify: expected true or false, not \"%s\"", v);
+		return cli_usage(cli, c, "--tls-verify: expected true or false, not \"%s\"", v);
 	return 0;
 }
 
@@ -54,38 +54,30 @@ static int pull(struct cli *cli, const char *text, struct img_pull_opts *o, bool
 
 int image_pull(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "tls-verify", optional_argument, NULL, 't' },
-		{ "platform", required_argument, NULL, 'p' },
-		{ "authfile", required_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ 0 },
-	};
 	struct img_plat want;
 	struct img_pull_opts o = { .want = &want, .progress_fd = isatty(2) ? 2 : -1,
 				   .registries_conf = getenv("CONTAINERS_REGISTRIES_CONF") };
 	const char *platform = NULL;
+	CLI_ARGS a = { 0 };
 	bool quiet = false;
-	int ch;
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
-		if (ch == 't' && tls_option(cli, c, optarg, &o.tls))
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == OPT_TLS_VERIFY && tls_option(cli, c, a.arg, &o.tls))
 			return 1;
-		else if (ch == 'p')
-			platform = optarg;
-		else if (ch == 'a')
-			o.authfile = optarg;
-		else if (ch == 'q')
+		else if (k == OPT_PLATFORM)
+			platform = a.arg;
+		else if (k == OPT_AUTHFILE)
+			o.authfile = a.arg;
+		else if (k == 'q')
 			quiet = true;
-		else if (ch == '?')
-			return cli_usage(cli, c, "pull: unknown option %s", argv[optind - 1]);
-	}
-	if (argc - optind != 1)
-		return cli_usage(cli, c, "pull: expected one image reference");
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "one image reference"))
+		return a.rc;
 	if (quiet)
 		o.progress_fd = -1;
 	if (image_platform(cli, platform, &want))
 		return 1;
-	return pull(cli, argv[optind], &o, quiet);
+	return pull(cli, a.pos[0], &o, quiet);
 }

@@ -1,11 +1,11 @@
 /* berth image inspect | rm | prune. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cli.h"
 #include "cmd/image_cmds.h"
+#include "cmd/opts.h"
 #include "common/cleanup.h"
 #include "images/record.h"
 
@@ -36,18 +36,19 @@ int image_inspect(struct cli *cli, const struct command *c, int argc, char **arg
 	struct img_store s __attribute__((cleanup(img_store_close))) = { .dir = -1, .lock_fd = -1 };
 	struct img_info *v = NULL;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	size_t n;
 	int r = 0;
 
-	if (argc < 2)
-		return cli_usage(cli, c, "inspect: expected one or more images");
+	if (cli_simple(&a, cli, c, argc, argv, 1, -1, "one or more images"))
+		return a.rc;
 	if (image_store_open(cli, &s, IMG_STORE_SHARED))
 		return 1;
 	if (img_image_list(&s, &v, &n, &err) < 0)
 		return cli_error(cli, &err);
 	printf("[\n");
-	for (int i = 1; i < argc && r >= 0; i++)
-		r = inspect_one(&s, argv[i], v, n, i == 1, &err);
+	for (int i = 0; i < a.npos && r >= 0; i++)
+		r = inspect_one(&s, a.pos[i], v, n, i == 0, &err);
 	printf("\n]\n");
 	img_info_free(v, n);
 	return r < 0 ? cli_error(cli, &err) : 0;
@@ -58,44 +59,39 @@ int image_rm(struct cli *cli, const struct command *c, int argc, char **argv)
 	struct img_store s __attribute__((cleanup(img_store_close))) = { .dir = -1, .lock_fd = -1 };
 	struct img_gc_stats st;
 	int untagged, failed = 0;
+	CLI_ARGS a = { 0 };
 
-	if (argc < 2)
-		return cli_usage(cli, c, "rm: expected one or more images");
+	if (cli_simple(&a, cli, c, argc, argv, 1, -1, "one or more images"))
+		return a.rc;
 	if (image_store_open(cli, &s, IMG_STORE_EXCLUSIVE))
 		return 1;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < a.npos; i++) {
 		struct b_err err = { 0 };
-		if (img_image_remove(&s, argv[i], &untagged, &st, &err) < 0) {
+		if (img_image_remove(&s, a.pos[i], &untagged, &st, &err) < 0) {
 			failed = cli_error(cli, &err);
 			continue;
 		}
-		printf("%s: %s\n", untagged ? "Untagged" : "Deleted", argv[i]);
+		printf("%s: %s\n", untagged ? "Untagged" : "Deleted", a.pos[i]);
 	}
 	return failed;
 }
 
 int image_prune(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },
-		{ 0 },
-	};
 	struct img_store s __attribute__((cleanup(img_store_close))) = { .dir = -1, .lock_fd = -1 };
 	struct img_gc_stats st;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	bool all = false;
-	int ch;
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+af", opts, NULL)) != -1) {
-		if (ch == 'a')
-			all = true;
-		else if (ch != 'f')   /* podman's -f (no prompt): berth never prompts */
-			return cli_usage(cli, c, "prune: unknown option %s", argv[optind - 1]);
-	}
-	if (argc != optind)
-		return cli_usage(cli, c, "prune: no arguments");
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	/* podman's -f (no prompt) is accepted: berth never prompts */
+	while ((k = cli_next(&a)) > 0)
+		all = all || k == 'a';
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 0, "no arguments"))
+		return a.rc;
 	if (image_store_open(cli, &s, IMG_STORE_EXCLUSIVE))
 		return 1;
 	if (img_prune(&s, all, &st, &err) < 0)

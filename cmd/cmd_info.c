@@ -1,7 +1,6 @@
 /* state, list, ps, features, spec. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,20 +8,23 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
+#include "table.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "specs/jsonw.h"
 #include "specs/oci_default.h"
 
-int cmd_state(struct cli *cli, int argc, char **argv)
+int cmd_state(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	struct oci_state *st = NULL;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	char *json;
 
-	if (argc != 2)
-		return cli_usage(cli, cli_find_command("state"), "expected exactly one container ID");
-	if (rt_state(&cli->ctx, argv[1], &st, &err) < 0)
+	if (cli_simple(&a, cli, c, argc, argv, 1, 1, "exactly one container ID"))
+		return a.rc;
+	if (rt_state(&cli->ctx, a.pos[0], &st, &err) < 0)
 		return cli_error(cli, &err);
 	json = oci_state_to_json(st, false, true);
 	oci_state_free(st);
@@ -33,38 +35,56 @@ int cmd_state(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static bool parse_format(const char *s, bool *json)
+/* --format table|json; the exit status of a usage error, else 0 */
+static int parse_format(struct cli_args *a, bool *json)
 {
-	if (!strcmp(s, "json"))
+	if (!strcmp(a->arg, "json"))
 		*json = true;
-	else if (!strcmp(s, "table"))
+	else if (!strcmp(a->arg, "table"))
 		*json = false;
 	else
-		return false;
-	return true;
+		return cli_usage(a->cli, a->c, "--format: \"%s\" is not table or json", a->arg);
+	return 0;
 }
 
-int cmd_list(struct cli *cli, int argc, char **argv)
+static void list_table(struct oci_state **list, size_t n)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' }, { 0 },
-	};
-	const struct command *c = cli_find_command("list");
+	static const char *const head[] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" };
+	struct table t;
+
+	table_init(&t, 6);
+	for (size_t i = 0; i < 6; i++)
+		table_add(&t, head[i]);
+	for (size_t i = 0; i < n; i++) {
+		table_add(&t, list[i]->id);
+		table_addf(&t, "%d", (int)list[i]->pid);
+		table_add(&t, list[i]->status);
+		table_add(&t, list[i]->bundle);
+		table_add(&t, list[i]->created);
+		table_add(&t, list[i]->owner && *list[i]->owner ? list[i]->owner : "root");
+	}
+	table_print(&t, stdout);
+	table_free(&t);
+}
+
+int cmd_list(struct cli *cli, const struct command *c, int argc, char **argv)
+{
 	struct oci_state **list = NULL;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	bool quiet = false, json = false;
 	size_t n = 0;
-	int ch;
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+qf:", opts, NULL)) != -1) {
-		if (ch == 'q')
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'q')
 			quiet = true;
-		else if (ch == 'f' && parse_format(optarg, &json))
-			;
-		else
-			return cli_usage(cli, c, "bad option %s", argv[optind - 1]);
-	}
+		else if (k == 'f' && parse_format(&a, &json))
+			return 1;
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 0, "no arguments"))
+		return a.rc;
 	if (rt_list(&cli->ctx, &list, &n, &err) < 0)
 		return cli_error(cli, &err);
 	if (quiet) {
@@ -79,12 +99,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		}
 		printf("]\n");
 	} else {
-		printf("%-20s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-		for (size_t i = 0; i < n; i++)
-			printf("%-20s %-8d %-10s %-40s %-32s %s\n", list[i]->id, (int)list[i]->pid,
-			       list[i]->status, list[i]->bundle ? list[i]->bundle : "",
-			       list[i]->created ? list[i]->created : "",
-			       list[i]->owner && *list[i]->owner ? list[i]->owner : "root");
+		list_table(list, n);
 	}
 	rt_list_free(list, n);
 	return 0;
@@ -118,23 +133,23 @@ static void print_proc_row(pid_t pid)
 	printf("%-6u %-8d %-8u %s\n", uid, (int)pid, ppid, cmd);
 }
 
-int cmd_ps(struct cli *cli, int argc, char **argv)
+int cmd_ps(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, { 0 } };
-	const struct command *c = cli_find_command("ps");
 	struct b_err err = { 0 };
 	_cleanup_free_ pid_t *pids = NULL;
+	CLI_ARGS a = { 0 };
 	bool json = false;
 	size_t n = 0;
-	int ch;
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+f:", opts, NULL)) != -1)
-		if (ch != 'f' || !parse_format(optarg, &json))
-			return cli_usage(cli, c, "bad option %s", argv[optind - 1]);
-	if (optind >= argc)
-		return cli_usage(cli, c, "expected a container ID");
-	if (rt_ps(&cli->ctx, argv[optind], &pids, &n, &err) < 0)
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'f' && parse_format(&a, &json))
+			return 1;
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "a container ID"))
+		return a.rc;
+	if (rt_ps(&cli->ctx, a.pos[0], &pids, &n, &err) < 0)
 		return cli_error(cli, &err);
 	if (json) {
 		printf("[");
@@ -158,7 +173,7 @@ static void str_array(struct jw *w, const char *key, const char *const *v)
 	jw_arr_close(w);
 }
 
-int cmd_features(struct cli *cli, int argc, char **argv)
+int cmd_features(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
 		"startContainer", "poststart", "poststop", NULL };
@@ -181,11 +196,13 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 		"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", NULL };
 	static const char *const flags[] = { "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 		"SECCOMP_FILTER_FLAG_TSYNC", NULL };
-	struct jw *w = jw_new(true);
+	CLI_ARGS a = { 0 };
+	struct jw *w;
 	char *out;
 
-	(void)argc;
-	(void)argv;
+	if (cli_simple(&a, cli, c, argc, argv, 0, 0, "no arguments"))
+		return a.rc;
+	w = jw_new(true);
 	jw_obj_open(w);
 	jw_kstr(w, "ociVersionMin", "1.0.0");
 	jw_kstr(w, "ociVersionMax", "1.3.0");
@@ -239,27 +256,24 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-int cmd_spec(struct cli *cli, int argc, char **argv)
+int cmd_spec(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, 'b' }, { "rootless", no_argument, NULL, 'r' }, { 0 },
-	};
-	const struct command *c = cli_find_command("spec");
 	const char *bundle = ".";
 	bool rootless = false;
 	char path[PATH_MAX];
 	_cleanup_free_ char *json = NULL;
-	int ch, fd;
+	CLI_ARGS a = { 0 };
+	int k, fd;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
-		if (ch == 'b')
-			bundle = optarg;
-		else if (ch == 'r')
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'b')
+			bundle = a.arg;
+		else if (k == OPT_ROOTLESS)
 			rootless = true;
-		else
-			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
-	}
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 0, "no arguments"))
+		return a.rc;
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	json = oci_default_spec_json(rootless);
 	if (!json)

@@ -2,7 +2,6 @@
  * to this binary or in its libexec directory), and berth pod metrics: one
  * pod's metrics on stdout.  docs/metrics.md. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "opts.h"
 #include "pod_cmds.h"
 #include "supervisor/supervisor.h"
 
@@ -38,36 +38,35 @@ static int find_helper(char *buf, size_t size)
 	return access(buf, X_OK);
 }
 
-static int serve(struct cli *cli, const struct command *c, int argc, char **argv)
+static int check_timeout(struct cli_args *a, const char *timeout)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "pod-timeout", required_argument, NULL, 't' },
-		{ 0 },
-	};
+	char *end;
+	long ms = strtol(timeout, &end, 10);
+
+	if (*end || end == timeout || ms < 1 || ms > 60000)
+		return cli_usage(a->cli, a->c, "--pod-timeout takes milliseconds from 1 to 60000, "
+				 "not \"%s\"", timeout);
+	return 0;
+}
+
+int metrics_serve(struct cli *cli, const struct command *c, int argc, char **argv)
+{
 	const char *listen_addr = "127.0.0.1:9464", *timeout = "1000";
 	char helper[PATH_MAX + 32];
-	int ch;
+	CLI_ARGS a = { 0 };
+	int k;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "l:", opts, NULL)) != -1) {
-		if (ch == 'l')
-			listen_addr = optarg;
-		else if (ch == 't')
-			timeout = optarg;
-		else
-			return cli_usage(cli, c, "serve: bad option");
-	}
-	if (optind != argc)
-		return cli_usage(cli, c, "serve: unexpected argument \"%s\"", argv[optind]);
-	{
-		char *end;
-		long ms = strtol(timeout, &end, 10);
-
-		if (*end || end == timeout || ms < 1 || ms > 60000)
-			return cli_usage(cli, c, "serve: --pod-timeout takes milliseconds from 1 to 60000, "
-					 "not \"%s\"", timeout);
-	}
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'l')
+			listen_addr = a.arg;
+		else if (k == OPT_POD_TIMEOUT)
+			timeout = a.arg;
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 0, "no arguments"))
+		return a.rc;
+	if (check_timeout(&a, timeout))
+		return 1;
 	if (find_helper(helper, sizeof(helper)) < 0)
 		return cli_errorf(cli, "metrics serve: %s is missing: berth was built without "
 				  "libmicrohttpd (install libmicrohttpd-dev and rebuild)", helper);
@@ -77,26 +76,16 @@ static int serve(struct cli *cli, const struct command *c, int argc, char **argv
 	return cli_errorf(cli, "metrics serve: executing %s: %s", helper, strerror(errno));
 }
 
-int cmd_metrics(struct cli *cli, int argc, char **argv)
-{
-	const struct command *c = cli_find_command("metrics");
-
-	if (argc < 2)
-		return cli_usage(cli, c, "expected a subcommand");
-	if (!strcmp(argv[1], "serve"))
-		return serve(cli, c, argc - 1, argv + 1);
-	return cli_usage(cli, c, "unknown subcommand \"%s\"", argv[1]);
-}
-
 int pod_metrics_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	_cleanup_free_ char *text = NULL;
 	struct b_err err = { 0 };
 	size_t len;
+	CLI_ARGS a = { 0 };
 
-	if (argc != 2)
-		return cli_usage(cli, c, "metrics: expected one pod name");
-	if (sv_pod_request(&cli->ctx, argv[1], "metrics", &text, &len, &err) < 0)
+	if (cli_simple(&a, cli, c, argc, argv, 1, 1, "one pod name"))
+		return a.rc;
+	if (sv_pod_request(&cli->ctx, a.pos[0], "metrics", &text, &len, &err) < 0)
 		return cli_error(cli, &err);
 	fwrite(text, 1, len, stdout);
 	return 0;

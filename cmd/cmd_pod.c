@@ -4,7 +4,6 @@
  * control socket or read what a pod left in its state directory. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "pod_cmds.h"
@@ -20,8 +20,6 @@
 #include "specs/pod_spec.h"
 #include "specs/quantity.h"
 #include "supervisor/supervisor.h"
-
-int cmd_pod(struct cli *cli, int argc, char **argv);
 
 struct run_ud {
 	struct cli *cli;
@@ -108,28 +106,39 @@ static int detach(struct cli *cli, const char *name, struct run_ud *u)
 	return -(cli_errorf(cli, "pod %s: the supervisor ended before the pod was up", name) + 1);
 }
 
-static int parse_size(struct cli *cli, const struct command *c, const char *s, int64_t *out)
+static int parse_size(struct cli_args *a, int64_t *out)
 {
-	if (quantity_bytes(s, out, NULL) != QUANTITY_OK || *out <= 0)
-		return cli_usage(cli, c, "--log-max-size: \"%s\" is not a size (e.g. 10Mi)", s);
+	if (quantity_bytes(a->arg, out, NULL) != QUANTITY_OK || *out <= 0)
+		return cli_usage(a->cli, a->c, "--log-max-size: \"%s\" is not a size (e.g. 10Mi)", a->arg);
 	return 0;
 }
 
-static int pod_run(struct cli *cli, const struct command *c, int argc, char **argv)
+/* One option of pod run; the exit status of a usage error, else 0. */
+static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detached)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log-dir", required_argument, NULL, 'l' },
-		{ "log-max-size", required_argument, NULL, 's' },
-		{ "log-max-files", required_argument, NULL, 'n' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "cgroup-parent", required_argument, NULL, 'c' },
-		{ "cni-config-dir", required_argument, NULL, 'C' },
-		{ "cni-plugin-dir", required_argument, NULL, 'P' },
-		{ "cni-timeout", required_argument, NULL, 'T' },
-		{ 0 },
-	};
+	switch (key) {
+	case OPT_ROOT: a->cli->ctx.root = a->arg; break;
+	case OPT_LOG_DIR: so->log_dir = a->arg; break;
+	case OPT_LOG_MAX_SIZE: return parse_size(a, &so->log_max_size);
+	case OPT_LOG_MAX_FILES:
+		if ((so->log_max_files = atoi(a->arg)) < 1)
+			return cli_usage(a->cli, a->c, "--log-max-files: expected a number >= 1");
+		break;
+	case OPT_KEEP: so->keep = true; break;
+	case 'd': *detached = true; break;
+	case OPT_CGROUP_PARENT: so->cgroup_parent = a->arg; break;
+	case OPT_CNI_CONFIG_DIR: so->cni_config_dir = a->arg; break;
+	case OPT_CNI_PLUGIN_DIR: so->cni_plugin_path = a->arg; break;
+	case OPT_CNI_TIMEOUT:
+		if ((so->cni_timeout_ms = (int64_t)(atof(a->arg) * 1000)) <= 0)
+			return cli_usage(a->cli, a->c, "--cni-timeout: expected a number of seconds > 0");
+		break;
+	}
+	return 0;
+}
+
+int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv)
+{
 	_cleanup_(pod_spec_freep) struct pod_spec *pod = NULL;
 	struct run_ud u = { .cli = cli, .ready_fd = -1 };
 	struct sv_opts so = { .on_log = print_log, .on_warn = print_warn, .on_ready = ready, .ud = &u,
@@ -138,37 +147,19 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 	char log_dir[PATH_MAX];
 	struct sv_result res;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	bool detached = false;
-	int ch, r;
+	int k, r;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+d", opts, NULL)) != -1) {
-		if (ch == 'r')
-			cli->ctx.root = optarg;
-		else if (ch == 'l')
-			so.log_dir = optarg;
-		else if (ch == 's' && parse_size(cli, c, optarg, &so.log_max_size))
-			return 1;
-		else if (ch == 'n' && (so.log_max_files = atoi(optarg)) < 1)
-			return cli_usage(cli, c, "--log-max-files: expected a number >= 1");
-		else if (ch == 'k')
-			so.keep = true;
-		else if (ch == 'd')
-			detached = true;
-		else if (ch == 'c')
-			so.cgroup_parent = optarg;
-		else if (ch == 'C')
-			so.cni_config_dir = optarg;
-		else if (ch == 'P')
-			so.cni_plugin_path = optarg;
-		else if (ch == 'T' && (so.cni_timeout_ms = (int64_t)(atof(optarg) * 1000)) <= 0)
-			return cli_usage(cli, c, "--cni-timeout: expected a number of seconds > 0");
-		else if (ch == '?')
-			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
-	}
-	if (argc - optind != 1)
-		return cli_usage(cli, c, "expected one pod file");
-	if (pod_spec_load(argv[optind], &pod, &err) < 0)
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if ((r = run_opt(&a, k, &so, &detached)))
+			return r;
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "one pod file"))
+		return a.rc;
+	so.image_root = cli->image_root;   /* --image-root may follow the command */
+	if (pod_spec_load(a.pos[0], &pod, &err) < 0)
 		return cli_error(cli, &err);
 	if (cli->ctx.no_cgroup)
 		return cli_errorf(cli, "pod run: a pod needs cgroups (not --cgroup-manager disabled)");
@@ -203,7 +194,8 @@ static int pod_run(struct cli *cli, const struct command *c, int argc, char **ar
 		return cli_error(cli, &err);
 	}
 	fflush(stdout);
-	return res.stopped_by_signal || res.all_succeeded ? 0 : 1;
+	/* docker run's rule: the failed container's status (supervisor.h) */
+	return res.stopped_by_signal || res.all_succeeded ? 0 : res.exit_code;
 }
 
 /* ---- ps / inspect ---------------------------------------------------- */
@@ -225,52 +217,46 @@ static int status_of(struct cli *cli, const char *name, bool pretty, char **out,
 			 "(it was killed; `berth pod rm %s` cleans up)", name, name);
 }
 
-static int pod_inspect(struct cli *cli, const struct command *c, int argc, char **argv)
+int pod_inspect_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
 	_cleanup_free_ char *json = NULL;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	size_t len;
 
-	if (argc != 2)
-		return cli_usage(cli, c, "inspect: expected one pod name");
-	if (status_of(cli, argv[1], true, &json, &len, &err) < 0)
+	if (cli_simple(&a, cli, c, argc, argv, 1, 1, "one pod name"))
+		return a.rc;
+	if (status_of(cli, a.pos[0], true, &json, &len, &err) < 0)
 		return cli_error(cli, &err);
 	fwrite(json, 1, len, stdout);
 	return 0;
 }
 
-static int pod_ps(struct cli *cli, const struct command *c, int argc, char **argv)
+int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ 0 },
-	};
 	bool json = false;
 	char **names = NULL;
 	size_t n = 0;
 	struct b_err err = { 0 };
-	int ch, rc = 0;
+	CLI_ARGS a = { 0 };
+	int k, rc = 0;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
-		if (ch == 'f' && !strcmp(optarg, "json"))
-			json = true;
-		else if (ch == 'f' && !strcmp(optarg, "table"))
-			json = false;
-		else if (ch == 'f')
-			return cli_usage(cli, c, "ps: --format is table or json");
-		else
-			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
-	}
-	if (argc - optind > 1)
-		return cli_usage(cli, c, "ps: expected at most one pod name");
-	if (argc - optind == 1) {
-		if (sv_pod_probe(&cli->ctx, argv[optind], &err) == SV_POD_ABSENT)
-			return cli_errorf(cli, "pod %s not found", argv[optind]);
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'f' && (!strcmp(a.arg, "json") || !strcmp(a.arg, "table")))
+			json = !strcmp(a.arg, "json");
+		else if (k == 'f')
+			return cli_usage(cli, c, "--format: \"%s\" is not table or json", a.arg);
+	if (k == CLI_EXIT || cli_want_pos(&a, 0, 1, "at most one pod name"))
+		return a.rc;
+	if (a.npos == 1) {
+		if (sv_pod_probe(&cli->ctx, a.pos[0], &err) == SV_POD_ABSENT)
+			return cli_errorf(cli, "pod %s not found", a.pos[0]);
 		if (err.code)
 			return cli_error(cli, &err);
 		names = calloc(1, sizeof(*names));
-		if (!names || !(names[0] = strdup(argv[optind])))
+		if (!names || !(names[0] = strdup(a.pos[0])))
 			return cli_errorf(cli, "out of memory");
 		n = 1;
 	} else if (sv_pod_list(&cli->ctx, &names, &n, &err) < 0) {
@@ -318,44 +304,38 @@ static int stop_one(struct cli *cli, const char *name, long grace, struct b_err 
 	return sv_pod_wait(&cli->ctx, name, err);
 }
 
-static int parse_grace(struct cli *cli, const struct command *c, const char *s, long *out)
+static int parse_grace(struct cli_args *a, long *out)
 {
 	char *end;
 
-	*out = strtol(s, &end, 10);
-	if (*end || *out < 0)
-		return cli_usage(cli, c, "--time: expected a number of seconds");
+	*out = strtol(a->arg, &end, 10);
+	if (*end || end == a->arg || *out < 0)
+		return cli_usage(a->cli, a->c, "--time: expected a number of seconds");
 	return 0;
 }
 
-static int pod_stop_rm(struct cli *cli, const struct command *c, int argc, char **argv, bool rm)
+static int stop_rm(struct cli *cli, const struct command *c, int argc, char **argv, bool rm)
 {
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "force", no_argument, NULL, 'f' },
-		{ 0 },
-	};
+	CLI_ARGS a = { 0 };
 	long grace = -1;
 	bool force = false;
-	int ch, rc = 0;
+	int k, rc = 0;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, rm ? "+ft:" : "+t:", opts, NULL)) != -1) {
-		if (ch == 't' && parse_grace(cli, c, optarg, &grace))
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0)
+		if (k == 't' && parse_grace(&a, &grace))
 			return 1;
-		else if (ch == 'f' && rm)
+		else if (k == 'f')
 			force = true;
-		else if (ch == '?' || (ch == 'f' && !rm))
-			return cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
-	}
-	if (optind >= argc)
-		return cli_usage(cli, c, "%s: expected a pod name", argv[0]);
-	for (int i = optind; i < argc; i++) {
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, -1, "one or more pod names"))
+		return a.rc;
+	for (int i = 0; i < a.npos; i++) {
 		struct b_err err = { 0 };
 		int r = 0;
 
 		if (!rm || force)
-			r = stop_one(cli, argv[i], grace, &err);
+			r = stop_one(cli, a.pos[i], grace, &err);
 		/* rm -f of a pod whose supervisor was killed: nothing to stop
 		 * gracefully, and removing is what stop's message suggests */
 		if (rm && r == -ESRCH) {
@@ -363,7 +343,7 @@ static int pod_stop_rm(struct cli *cli, const struct command *c, int argc, char 
 			r = 0;
 		}
 		if (r == 0 && rm) {
-			r = sv_pod_remove(&cli->ctx, argv[i], &err);
+			r = sv_pod_remove(&cli->ctx, a.pos[i], &err);
 			/* A stopped pod removes itself unless it was run with --keep. */
 			if (r == -ENOENT && force)
 				r = 0;
@@ -371,35 +351,17 @@ static int pod_stop_rm(struct cli *cli, const struct command *c, int argc, char 
 		if (r < 0)
 			rc = cli_error(cli, &err);
 		else
-			printf("%s\n", argv[i]);
+			printf("%s\n", a.pos[i]);
 	}
 	return rc;
 }
 
-int cmd_pod(struct cli *cli, int argc, char **argv)
+int pod_stop_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	const struct command *c = cli_find_command("pod");
-
-	if (argc < 2)
-		return cli_usage(cli, c, "expected a subcommand");
-	if (!strcmp(argv[1], "run"))
-		return pod_run(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "ps"))
-		return pod_ps(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "inspect"))
-		return pod_inspect(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "stop"))
-		return pod_stop_rm(cli, c, argc - 1, argv + 1, false);
-	if (!strcmp(argv[1], "rm"))
-		return pod_stop_rm(cli, c, argc - 1, argv + 1, true);
-	if (!strcmp(argv[1], "logs"))
-		return pod_logs_main(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "events"))
-		return pod_events_main(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "metrics"))
-		return pod_metrics_main(cli, c, argc - 1, argv + 1);
-	if (!strcmp(argv[1], "top"))
-		return pod_top_main(cli, c, argc - 1, argv + 1);
-	return cli_usage(cli, c, "unknown subcommand \"%s\"", argv[1]);
+	return stop_rm(cli, c, argc, argv, false);
 }
 
+int pod_rm_main(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	return stop_rm(cli, c, argc, argv, true);
+}

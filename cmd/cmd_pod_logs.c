@@ -5,12 +5,12 @@
  * order, is supervisor/podlogs.h; -f follows them until the supervisor is
  * gone (supervisor/pod_watch.h). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/strutil.h"
 #include "log_out.h"
+#include "opts.h"
 #include "pod_cmds.h"
 #include "supervisor/pod_watch.h"
 #include "supervisor/podlogs.h"
@@ -28,43 +28,35 @@ struct session {
 
 /* ---- arguments --------------------------------------------------------- */
 
-enum { OPT_TAIL = 256, OPT_TIMESTAMPS, OPT_ROOT };
-
-/* Options may come before or after the names, as with kubectl. */
+/* Options may come before or after the names, as with kubectl.  0, or
+ * CLI_EXIT with the exit status in *rc (--help, a usage error). */
 static int parse_args(struct cli *cli, const struct command *c, int argc, char **argv,
-		      bool logs, struct logs_args *a)
+		      bool logs, struct logs_args *la, int *rc)
 {
-	static const struct option opts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "tail", required_argument, NULL, OPT_TAIL },
-		{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ 0 },
-	};
+	CLI_ARGS a = { 0 };
 	int64_t tail;
-	int ch;
+	int k;
 
-	*a = (struct logs_args){ .tail = -1 };
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
-		if (ch == 'f')
-			a->follow = true;
-		else if (ch == OPT_TAIL && (b_parse_i64(optarg, &tail) < 0 || tail < -1))
-			return cli_usage(cli, c, "--tail: \"%s\" is not a number of lines (-1: all)", optarg);
-		else if (ch == OPT_TAIL)
-			a->tail = tail;
-		else if (ch == OPT_TIMESTAMPS && logs)
-			a->timestamps = true;
-		else if (ch == OPT_ROOT)
-			cli->ctx.root = optarg;
-		else
-			return cli_usage(cli, c, "%s: unknown option %s", argv[0], argv[optind - 1]);
-	}
-	if (argc - optind < 1 || argc - optind > (logs ? 2 : 1))
-		return cli_usage(cli, c, logs ? "logs: expected a pod name and optionally a container"
-					      : "events: expected a pod name");
-	a->pod = argv[optind];
-	a->container = logs && argc - optind == 2 ? argv[optind + 1] : NULL;
+	*la = (struct logs_args){ .tail = -1 };
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return *rc = cli_errorf(cli, "out of memory"), CLI_EXIT;
+	while ((k = cli_next(&a)) > 0)
+		if (k == 'f')
+			la->follow = true;
+		else if (k == OPT_TAIL && (b_parse_i64(a.arg, &tail) < 0 || tail < -1))
+			return *rc = cli_usage(cli, c, "--tail: \"%s\" is not a number of lines (-1: all)",
+					       a.arg), CLI_EXIT;
+		else if (k == OPT_TAIL)
+			la->tail = tail;
+		else if (k == OPT_TIMESTAMPS)
+			la->timestamps = true;
+		else if (k == OPT_ROOT)
+			cli->ctx.root = a.arg;
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, logs ? 2 : 1, logs ? "a pod name and optionally a container"
+							       : "a pod name"))
+		return *rc = a.rc, CLI_EXIT;
+	la->pod = a.pos[0];
+	la->container = logs && a.npos == 2 ? a.pos[1] : NULL;
 	return 0;
 }
 
@@ -133,7 +125,7 @@ static int run(struct cli *cli, const struct command *c, int argc, char **argv, 
 	bool following;
 	int r;
 
-	if ((r = parse_args(cli, c, argc, argv, logs, &a)) != 0)
+	if (parse_args(cli, c, argc, argv, logs, &a, &r) == CLI_EXIT)
 		return r;
 	log_out_init(&s.out, a.timestamps, a.tail);
 	if ((r = pod_logs_open(&s.logs, cli->ctx.root, a.pod, &err)) < 0 ||

@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "pod_ps.h"
+#include "table.h"
 #include "specs/pod_status.h"
 
 void pod_human_bytes(char *buf, size_t size, int64_t v)
@@ -55,44 +56,51 @@ static void human_age(char *buf, size_t size, const char *since)
 		snprintf(buf, size, "%ldd%ldh", d / 86400, d / 3600 % 24);
 }
 
-#define ROW "%-24s %-28s %-6s %-9s %-12s %-8s %-18s %s\n"
-
-static void print_ctr(const struct pod_ctr_status *cs)
+static void ctr_state(const struct pod_ctr_status *cs, char *state, size_t size)
 {
-	char name[64], state[96], mem[64], use[24], lim[24], age[32], rs[24];
+	static const char *const res[3] = { "cpu", "memory", "io" };
 
-	snprintf(name, sizeof(name), "  %s", cs->name);
 	if (cs->reason && *cs->state)
-		snprintf(state, sizeof(state), "%s: %s", cs->state, cs->reason);
+		snprintf(state, size, "%s: %s", cs->state, cs->reason);
 	else if (cs->health && *cs->health)
-		snprintf(state, sizeof(state), "%s, %s", cs->state, cs->health);
+		snprintf(state, size, "%s, %s", cs->state, cs->health);
 	else
-		snprintf(state, sizeof(state), "%s", *cs->state ? cs->state : "-");
+		snprintf(state, size, "%s", *cs->state ? cs->state : "-");
 	for (int r = 0; r < 3; r++)
 		if (cs->psi_high[r]) {
-			static const char *const res[3] = { "cpu", "memory", "io" };
 			size_t n = strlen(state);
-			snprintf(state + n, sizeof(state) - n, ", %s pressure", res[r]);
+			snprintf(state + n, size - n, ", %s pressure", res[r]);
 		}
 	if (cs->sidecar)
-		strncat(state, " [sidecar]", sizeof(state) - strlen(state) - 1);
+		strncat(state, " [sidecar]", size - strlen(state) - 1);
 	else if (cs->init)
-		strncat(state, " [init]", sizeof(state) - strlen(state) - 1);
+		strncat(state, " [init]", size - strlen(state) - 1);
+}
+
+static void print_ctr(struct table *t, const struct pod_ctr_status *cs)
+{
+	char state[128], use[24], lim[24], age[32];
+
+	ctr_state(cs, state, sizeof(state));
 	pod_human_bytes(use, sizeof(use), cs->memory_usage);
 	pod_human_bytes(lim, sizeof(lim), cs->memory_limit);
-	snprintf(mem, sizeof(mem), "%s/%s", use, cs->memory_limit < 0 ? "-" : lim);
 	if (!strcmp(cs->state, "running"))
 		human_age(age, sizeof(age), cs->started_at);
 	else
 		snprintf(age, sizeof(age), "-");
-	snprintf(rs, sizeof(rs), "%" PRId64, cs->restart_count);
-	printf(ROW, name, state, cs->ready ? "yes" : "no", rs,
-	       cs->last_reason ? cs->last_reason : "-", age, mem, "");
+	table_addf(t, "  %s", cs->name);
+	table_add(t, state);
+	table_add(t, cs->ready ? "yes" : "no");
+	table_addf(t, "%" PRId64, cs->restart_count);
+	table_add(t, cs->last_reason ? cs->last_reason : "-");
+	table_add(t, age);
+	table_addf(t, "%s/%s", use, cs->memory_limit < 0 ? "-" : lim);
+	table_add(t, cs->why);
 }
 
-static void print_pod(const struct pod_status_view *v)
+static void print_pod(struct table *t, const struct pod_status_view *v)
 {
-	char ready[16], restarts[16], age[32], phase[64];
+	char age[32];
 	size_t n_ready = 0, n = 0;
 	int64_t r = 0;
 
@@ -103,62 +111,88 @@ static void print_pod(const struct pod_status_view *v)
 		n++;
 		n_ready += v->ctrs[i].ready;
 	}
-	snprintf(ready, sizeof(ready), "%zu/%zu", n_ready, n);
-	snprintf(restarts, sizeof(restarts), "%" PRId64, r);
-	snprintf(phase, sizeof(phase), "%s%s", v->phase, v->stopping ? " (stopping)" : "");
 	human_age(age, sizeof(age), v->start_time);
-	printf(ROW, v->name, phase, ready, restarts, "", age, "", v->pod_ip ? v->pod_ip : "");
+	table_add(t, v->name);
+	table_addf(t, "%s%s", v->phase, v->stopping ? " (stopping)" : "");
+	table_addf(t, "%zu/%zu", n_ready, n);
+	table_addf(t, "%" PRId64, r);
+	table_add(t, "");
+	table_add(t, age);
+	table_add(t, "");
+	table_add(t, v->pod_ip ? v->pod_ip : "");
 	for (size_t i = 0; i < v->n_ctrs; i++)
-		print_ctr(&v->ctrs[i]);
+		print_ctr(t, &v->ctrs[i]);
 }
 
-static void print_dead(const char *name, const char *why)
+static void print_dead(struct table *t, const char *name, const char *why)
 {
-	printf(ROW, name, why, "-", "-", "", "-", "", "");
+	const char *cells[] = { name, why, "-", "-", "", "-", "", "" };
+
+	for (size_t i = 0; i < 8; i++)
+		table_add(t, cells[i]);
+}
+
+static void header(struct table *t)
+{
+	static const char *const head[] = { "POD / CONTAINER", "STATE", "READY", "RESTARTS",
+					    "LAST REASON", "UPTIME", "MEMORY", "IP / DETAILS" };
+
+	table_init(t, 8);
+	for (size_t i = 0; i < 8; i++)
+		table_add(t, head[i]);
+}
+
+/* One pod, as JSON (*first: no comma before it) or rows of t; 1 after an
+ * error (reported), 0 otherwise. */
+static int one(struct cli *cli, const char *name, bool json, bool *first, struct table *t,
+	       pod_status_fn get)
+{
+	_cleanup_free_ char *doc = NULL;
+	struct b_err err = { 0 };
+	struct pod_status_view *v = NULL;
+	size_t len;
+
+	if (get(cli, name, false, &doc, &len, &err) < 0) {
+		if (err.code != ESRCH)
+			return cli_error(cli, &err);
+		if (json)
+			printf("%s{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\"},"
+			       "\"status\":{\"phase\":\"Unknown\",\"reason\":\"SupervisorGone\"}}",
+			       *first ? "" : ",", name);
+		else
+			print_dead(t, name, "Unknown (supervisor gone)");
+		*first = false;
+		return 0;
+	}
+	if (json) {
+		while (len && (doc[len - 1] == '\n'))
+			len--;
+		printf("%s%.*s", *first ? "" : ",", (int)len, doc);
+		*first = false;
+		return 0;
+	}
+	if (pod_status_parse(name, doc, len, &v, &err) < 0)
+		return cli_error(cli, &err);
+	print_pod(t, v);
+	pod_status_free(v);
+	return 0;
 }
 
 int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get)
 {
+	struct table t;
+	bool first = true;
 	int rc = 0;
 
+	header(&t);
 	if (json)
 		printf("[");
-	else
-		printf(ROW, "POD / CONTAINER", "STATE", "READY", "RESTARTS", "LAST REASON", "UPTIME",
-		       "MEMORY", "IP");
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *doc = NULL;
-		struct b_err err = { 0 };
-		struct pod_status_view *v = NULL;
-		size_t len;
-
-		if (get(cli, names[i], false, &doc, &len, &err) < 0) {
-			if (err.code != ESRCH) {
-				rc = cli_error(cli, &err);
-				continue;
-			}
-			if (json)
-				printf("%s{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\"},"
-				       "\"status\":{\"phase\":\"Unknown\",\"reason\":\"SupervisorGone\"}}",
-				       i ? "," : "", names[i]);
-			else
-				print_dead(names[i], "Unknown (supervisor gone)");
-			continue;
-		}
-		if (json) {
-			while (len && (doc[len - 1] == '\n'))
-				len--;
-			printf("%s%.*s", i ? "," : "", (int)len, doc);
-			continue;
-		}
-		if (pod_status_parse(names[i], doc, len, &v, &err) < 0) {
-			rc = cli_error(cli, &err);
-			continue;
-		}
-		print_pod(v);
-		pod_status_free(v);
-	}
+	for (size_t i = 0; i < n; i++)
+		rc |= one(cli, names[i], json, &first, &t, get);
 	if (json)
 		printf("]\n");
+	else
+		table_print(&t, stdout);
+	table_free(&t);
 	return rc;
 }

@@ -5,7 +5,6 @@
  * readiness and probe health.  Refreshed every interval on a terminal;
  * --no-stream prints once (after one interval, as CPU needs two reads). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "opts.h"
 #include "pod_cmds.h"
 #include "pod_ps.h"
 #include "specs/jsonw.h"
@@ -265,33 +265,26 @@ struct top_opts {
 	int64_t interval_us;
 };
 
-static int parse_opts(struct cli *cli, const struct command *c, int argc, char **argv,
-		      struct top_opts *o)
+/* 0, or CLI_EXIT with the exit status in a->rc */
+static int parse_opts(struct cli_args *a, struct top_opts *o)
 {
-	static const struct option opts[] = {
-		{ "no-stream", no_argument, NULL, 'n' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'f' },
-		{ 0 },
-	};
 	char *end;
 	double secs;
-	int ch;
+	int k;
 
 	*o = (struct top_opts){ .interval_us = 1000000 };
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-		if (ch == 'n')
+	while ((k = cli_next(a)) > 0)
+		if (k == OPT_NO_STREAM)
 			o->once = true;
-		else if (ch == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
-			o->json = !strcmp(optarg, "json");
-		else if (ch == 'i' && (secs = strtod(optarg, &end)) >= 0.1 && !*end && secs <= 3600)
+		else if (k == 'f' && (!strcmp(a->arg, "json") || !strcmp(a->arg, "table")))
+			o->json = !strcmp(a->arg, "json");
+		else if (k == OPT_INTERVAL && (secs = strtod(a->arg, &end)) >= 0.1 && !*end && secs <= 3600)
 			o->interval_us = (int64_t)(secs * 1e6);
 		else
-			return cli_usage(cli, c, "top: bad option (--no-stream, --interval SECS "
-					 "from 0.1 to 3600, --format table|json)");
-	}
-	return -1;
+			return a->rc = cli_usage(a->cli, a->c, "--%s: \"%s\" is not %s",
+						 k == 'f' ? "format" : "interval", a->arg,
+						 k == 'f' ? "table or json" : "0.1 to 3600 seconds"), CLI_EXIT;
+	return k;
 }
 
 int pod_top_main(struct cli *cli, const struct command *c, int argc, char **argv)
@@ -302,17 +295,19 @@ int pod_top_main(struct cli *cli, const struct command *c, int argc, char **argv
 	struct b_err err = { 0 };
 	struct sample then = { 0 }, now = { 0 };
 	bool tty = isatty(STDOUT_FILENO);
-	int r = parse_opts(cli, c, argc, argv, &o);
+	CLI_ARGS a = { 0 };
 
-	if (r >= 0)
-		return r;
-	if (optind < argc) {
-		names = argv + optind;
-		n = (size_t)(argc - optind);
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	if (parse_opts(&a, &o) == CLI_EXIT)
+		return a.rc;
+	if (a.npos) {
+		names = a.pos;
+		n = (size_t)a.npos;
 	} else if (sv_pod_list(&cli->ctx, &names, &n, &err) < 0 && err.code != ENOENT) {
 		return cli_error(cli, &err);
 	}
-	for (size_t i = 0; optind < argc && i < n; i++)
+	for (size_t i = 0; a.npos && i < n; i++)
 		if (sv_pod_probe(&cli->ctx, names[i], &err) != SV_POD_RUNNING)
 			return err.code ? cli_error(cli, &err) :
 				cli_errorf(cli, "top: pod %s is not running", names[i]);
@@ -339,7 +334,7 @@ int pod_top_main(struct cli *cli, const struct command *c, int argc, char **argv
 			printf("\n");
 	}
 	sample_free(&then);
-	if (optind >= argc)
+	if (!a.npos)
 		sv_pod_list_free(names, n);
 	return 0;
 }

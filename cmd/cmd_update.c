@@ -2,11 +2,11 @@
  * --resources JSON document); the runtime writes them to its cgroup.  The
  * `events` command is in cmd_events.c. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "common/arena.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
@@ -42,14 +42,9 @@ static int parse_bytes(const char *s, int64_t *out)
 	return 0;
 }
 
-enum {
-	OPT_RES = 'r', OPT_MEM = 500, OPT_MEMRES, OPT_SWAP, OPT_QUOTA, OPT_PERIOD, OPT_SHARES,
-	OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO, OPT_BURST, OPT_IDLE,
-};
-
-static int bad(struct cli *cli, const char *opt, const char *val)
+static int bad(struct cli_args *a, const char *opt)
 {
-	return cli_usage(cli, cli_find_command("update"), "%s: \"%s\" is not a valid value", opt, val);
+	return cli_usage(a->cli, a->c, "%s: \"%s\" is not a valid value", opt, a->arg);
 }
 
 static int read_resources(struct cli *cli, const char *path, struct b_arena *a,
@@ -69,88 +64,75 @@ static int read_resources(struct cli *cli, const char *path, struct b_arena *a,
 	return 0;
 }
 
-int cmd_update(struct cli *cli, int argc, char **argv)
+/* One limit flag into f; the exit status of a usage error, else 0. */
+static int limit_flag(struct cli_args *a, int key, struct oci_resources *f)
 {
-	static const struct option opts[] = {
-		{ "resources", required_argument, NULL, OPT_RES },
-		{ "memory", required_argument, NULL, OPT_MEM },
-		{ "memory-reservation", required_argument, NULL, OPT_MEMRES },
-		{ "memory-swap", required_argument, NULL, OPT_SWAP },
-		{ "cpu-quota", required_argument, NULL, OPT_QUOTA },
-		{ "cpu-period", required_argument, NULL, OPT_PERIOD },
-		{ "cpu-share", required_argument, NULL, OPT_SHARES },
-		{ "cpu-shares", required_argument, NULL, OPT_SHARES },
-		{ "cpu-burst", required_argument, NULL, OPT_BURST },
-		{ "cpu-idle", required_argument, NULL, OPT_IDLE },
-		{ "cpuset-cpus", required_argument, NULL, OPT_CPUS },
-		{ "cpuset-mems", required_argument, NULL, OPT_MEMS },
-		{ "pids-limit", required_argument, NULL, OPT_PIDS },
-		{ "blkio-weight", required_argument, NULL, OPT_BLKIO },
-		{ 0 },
-	};
-	const struct command *c = cli_find_command("update");
+	char *v = a->arg;
+	int64_t i = 0;
+	uint64_t u = 0;
+
+	switch (key) {
+	case OPT_MEMORY:
+		if (parse_bytes(v, &i) < 0) return bad(a, "--memory");
+		f->has_memory_limit = true; f->memory_limit = i; break;
+	case OPT_MEMORY_RESERVATION:
+		if (parse_bytes(v, &i) < 0) return bad(a, "--memory-reservation");
+		f->has_memory_reservation = true; f->memory_reservation = i; break;
+	case OPT_MEMORY_SWAP:
+		if (parse_bytes(v, &i) < 0) return bad(a, "--memory-swap");
+		f->has_memory_swap = true; f->memory_swap = i; break;
+	case OPT_CPU_QUOTA:
+		if (b_parse_i64(v, &i) < 0) return bad(a, "--cpu-quota");
+		f->has_cpu_quota = true; f->cpu_quota = i; break;
+	case OPT_CPU_PERIOD:
+		if (b_parse_u64(v, &u) < 0) return bad(a, "--cpu-period");
+		f->has_cpu_period = true; f->cpu_period = u; break;
+	case OPT_CPU_SHARES:
+		if (b_parse_u64(v, &u) < 0) return bad(a, "--cpu-shares");
+		f->has_cpu_shares = true; f->cpu_shares = u; break;
+	case OPT_CPU_BURST:
+		if (b_parse_u64(v, &u) < 0) return bad(a, "--cpu-burst");
+		f->has_cpu_burst = true; f->cpu_burst = u; break;
+	case OPT_CPU_IDLE:
+		if (b_parse_i64(v, &i) < 0) return bad(a, "--cpu-idle");
+		f->has_cpu_idle = true; f->cpu_idle = i; break;
+	case OPT_CPUSET_CPUS: f->cpu_cpus = v; break;
+	case OPT_CPUSET_MEMS: f->cpu_mems = v; break;
+	case OPT_PIDS_LIMIT:
+		if (b_parse_i64(v, &i) < 0) return bad(a, "--pids-limit");
+		f->has_pids_limit = true; f->pids_limit = i; break;
+	case OPT_BLKIO_WEIGHT:
+		if (b_parse_u64(v, &u) < 0 || u > 1000) return bad(a, "--blkio-weight");
+		f->has_blkio_weight = true; f->blkio_weight = (uint16_t)u; break;
+	}
+	return 0;
+}
+
+int cmd_update(struct cli *cli, const struct command *c, int argc, char **argv)
+{
 	struct b_arena arena = { 0 };
 	struct oci_resources flags = { 0 }, *res = NULL;
 	struct b_err err = { 0 };
+	CLI_ARGS a = { 0 };
 	bool any_flag = false;
-	int ch, rc = 1;
-	int64_t v;
-	uint64_t u;
+	int k, rc = 1;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
-		any_flag |= ch != OPT_RES;
-		switch (ch) {
-		case OPT_RES:
-			if (read_resources(cli, optarg, &arena, &res))
-				goto out;
-			break;
-		case OPT_MEM:
-			if (parse_bytes(optarg, &v) < 0) { rc = bad(cli, "--memory", optarg); goto out; }
-			flags.has_memory_limit = true; flags.memory_limit = v; break;
-		case OPT_MEMRES:
-			if (parse_bytes(optarg, &v) < 0) { rc = bad(cli, "--memory-reservation", optarg); goto out; }
-			flags.has_memory_reservation = true; flags.memory_reservation = v; break;
-		case OPT_SWAP:
-			if (parse_bytes(optarg, &v) < 0) { rc = bad(cli, "--memory-swap", optarg); goto out; }
-			flags.has_memory_swap = true; flags.memory_swap = v; break;
-		case OPT_QUOTA:
-			if (b_parse_i64(optarg, &v) < 0) { rc = bad(cli, "--cpu-quota", optarg); goto out; }
-			flags.has_cpu_quota = true; flags.cpu_quota = v; break;
-		case OPT_PERIOD:
-			if (b_parse_u64(optarg, &u) < 0) { rc = bad(cli, "--cpu-period", optarg); goto out; }
-			flags.has_cpu_period = true; flags.cpu_period = u; break;
-		case OPT_SHARES:
-			if (b_parse_u64(optarg, &u) < 0) { rc = bad(cli, "--cpu-share", optarg); goto out; }
-			flags.has_cpu_shares = true; flags.cpu_shares = u; break;
-		case OPT_BURST:
-			if (b_parse_u64(optarg, &u) < 0) { rc = bad(cli, "--cpu-burst", optarg); goto out; }
-			flags.has_cpu_burst = true; flags.cpu_burst = u; break;
-		case OPT_IDLE:
-			if (b_parse_i64(optarg, &v) < 0) { rc = bad(cli, "--cpu-idle", optarg); goto out; }
-			flags.has_cpu_idle = true; flags.cpu_idle = v; break;
-		case OPT_CPUS: flags.cpu_cpus = optarg; break;
-		case OPT_MEMS: flags.cpu_mems = optarg; break;
-		case OPT_PIDS:
-			if (b_parse_i64(optarg, &v) < 0) { rc = bad(cli, "--pids-limit", optarg); goto out; }
-			flags.has_pids_limit = true; flags.pids_limit = v; break;
-		case OPT_BLKIO:
-			if (b_parse_u64(optarg, &u) < 0 || u > 1000) { rc = bad(cli, "--blkio-weight", optarg); goto out; }
-			flags.has_blkio_weight = true; flags.blkio_weight = (uint16_t)u; break;
-		default:
-			rc = cli_usage(cli, c, "unknown option %s", argv[optind - 1]);
+	if (cli_args_init(&a, cli, c, argc, argv) < 0)
+		return cli_errorf(cli, "out of memory");
+	while ((k = cli_next(&a)) > 0) {
+		any_flag |= k != 'r';
+		if (k == 'r' ? read_resources(cli, a.arg, &arena, &res) : (rc = limit_flag(&a, k, &flags)))
 			goto out;
-		}
 	}
-	if (optind != argc - 1) {
-		rc = cli_usage(cli, c, "expected exactly one container ID");
+	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "exactly one container ID")) {
+		rc = a.rc;
 		goto out;
 	}
 	if (res && any_flag) {
 		rc = cli_usage(cli, c, "--resources and limit flags cannot be combined");
 		goto out;
 	}
-	if (rt_update(&cli->ctx, argv[optind], res ? res : &flags, &err) < 0) {
+	if (rt_update(&cli->ctx, a.pos[0], res ? res : &flags, &err) < 0) {
 		rc = cli_error(cli, &err);
 		goto out;
 	}

@@ -15,6 +15,7 @@ void image_progress(struct img_store *s, bool quiet);
 /* --platform OS/ARCH[/VARIANT], or the host's when text is NULL; 1 on error. */
 int image_platform(struct cli *cli, const char *text, struct img_plat *want);
 
+int image_load(struct cli *cli, const struct command *c, int argc, char **argv);
 int image_ls(struct cli *cli, const struct command *c, int argc, char **argv);
 int image_inspect(struct cli *cli, const struct command *c, int argc, char **argv);
 int image_rm(struct cli *cli, const struct command *c, int argc, char **argv);

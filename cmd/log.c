@@ -111,6 +111,8 @@ void cli_debug(struct cli *cli, const char *fmt, ...)
 int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
 {
 	struct b_err e = { .code = 1 };
+	char path[64], syn[256];
+	const char *pos = c && c->synopsis ? c->synopsis : "";
 	va_list ap;
 	size_t n;
 
@@ -118,7 +120,13 @@ int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
 	n = strlen(e.msg);
-	if (c)
-		snprintf(e.msg + n, sizeof(e.msg) - n, " (usage: berth %s %s)", c->name, c->usage);
+	if (c && !strcmp(c->name, "berth")) {
+		snprintf(e.msg + n, sizeof(e.msg) - n, " (berth --help lists them)");
+	} else if (c) {
+		cli_command_path(c, path, sizeof(path));
+		snprintf(syn, sizeof(syn), "berth %s%s%s%s%s", path, c->subs ? " COMMAND" : "",
+			 c->opts ? " [OPTIONS]" : "", *pos ? " " : "", pos);
+		snprintf(e.msg + n, sizeof(e.msg) - n, " (usage: %s; berth %s --help says more)", syn, path);
+	}
 	return cli_error(cli, &e);
 }

@@ -1,6 +1,5 @@
 /* berth: OCI runtime command line (runc's contract) and pod supervisor. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,86 +7,24 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "man.h"
+#include "opts.h"
+#include "version.h"
 #include "images/store.h"
-
-int cmd_pod(struct cli *, int, char **);
-int cmd_network(struct cli *, int, char **);
-
-static const struct command commands[] = {
-	{ "create", cmd_create, "create a container", "[--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] [--no-pivot] [--no-new-keyring] ID", true },
-	{ "start", cmd_start, "start a created container", "ID", false },
-	{ "run", cmd_run, "create and start a container", "[-d] [--keep] [create options] ID", true },
-	{ "state", cmd_state, "print the state of a container", "ID", false },
-	{ "kill", cmd_kill, "send a signal to a container", "[--all] ID [SIGNAL]", false },
-	{ "delete", cmd_delete, "delete a container", "[--force] ID", false },
-	{ "list", cmd_list, "list containers", "[-q] [--format table|json]", false },
-	{ "ps", cmd_ps, "list the processes of a container", "[--format table|json] ID", false },
-	{ "exec", cmd_exec, "run a process in a container", "[options] ID [COMMAND [ARG...]]", true },
-	{ "pause", cmd_pause, "freeze every process of a container", "ID", false },
-	{ "resume", cmd_resume, "thaw a paused container", "ID", false },
-	{ "update", cmd_update, "change resource limits of a container", "[--resources FILE|-] [limit flags] ID", false },
-	{ "events", cmd_events, "container events and statistics", "[--stats] [--interval D] ID", false },
-	{ "features", cmd_features, "print the runtime's features JSON", "", false },
-	{ "spec", cmd_spec, "write a default config.json", "[--bundle DIR] [--rootless]", false },
-	{ "network", cmd_network, "show the network pods join",
-	  "inspect [--cni-config-dir DIR] [NAME] | ls [--cni-config-dir DIR]", false },
-	{ "image", cmd_image, "pull, load, list and remove images",
-	  "pull [--tls-verify=false] [--platform OS/ARCH] [--authfile F] [-q] REF | "
-	  "load [-q] [--platform OS/ARCH] FILE|DIR|- | ls [-q] [--no-trunc] | inspect REF... | "
-	  "rm REF... | prune [-a]", false },
-	{ "pod", cmd_pod, "run and manage pods (the pod supervisor)",
-	  "run [-d] [--keep] [--log-dir DIR] [--log-max-size SIZE] [--log-max-files N] "
-	  "[--cgroup-parent PATH|self] [--cni-config-dir DIR] [--cni-plugin-dir DIR[:DIR...]] "
-	  "[--cni-timeout SECS] POD.json | "
-	  "ps [NAME] [--format table|json] | inspect NAME | "
-	  "logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] | events NAME [-f] [--tail N] | "
-	  "stop [-t SECS] NAME... | rm [-f] [-t SECS] NAME... | metrics NAME | "
-	  "top [NAME...] [--no-stream] [--interval SECS] [--format table|json]", true },
-	{ "metrics", cmd_metrics, "serve Prometheus metrics for every pod and container",
-	  "serve [--listen ADDR:PORT] [--pod-timeout MS]", false },
-};
-
-const struct command *cli_find_command(const char *name)
-{
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: berth [global options] COMMAND [options] [args]\n\n"
-		   "global options:\n"
-		   "  --root DIR             state directory (default " RT_DEFAULT_ROOT ")\n"
-		   "  --image-root DIR       persistent data: the image store (default " IMG_DEFAULT_ROOT ")\n"
-		   "  --log FILE             also write errors (and --debug output) to FILE\n"
-		   "  --log-format text|json format of log lines (json: runc's format)\n"
-		   "  --debug                trace every step (to --log, default stderr)\n"
-		   "  --systemd-cgroup       use systemd for cgroups (needs a running systemd)\n"
-		   "  --cgroup-manager M     cgroupfs (default), systemd (= --systemd-cgroup) or\n"
-		   "                         disabled (no cgroup: containers stay in berth's own)\n"
-		   "  -v, --version          print the version and compiled-in features\n\n"
-		   "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-}
 
 static void version(void)
 {
 	printf("berth version %s\n", BERTH_VERSION);
+	printf("commit: %s\n", BERTH_GIT_REV);
 	printf("spec: 1.3.0 (accepts 1.0.0 to 1.3.x)\n");
 	printf("features: +CGROUPV2 +SECCOMP +CAP +USERNS +TIMENS +PIDFD +CLONE3 +OPENAT2 +APPARMOR -SELINUX -SYSTEMD-CGROUP -CRIU\n");
 }
-
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_CGROUP_MANAGER,
-       OPT_ROOTLESS, OPT_CRIU, OPT_IMAGE_ROOT };
 
 /* crun's --cgroup-manager, which podman passes (--cgroups=disabled). */
 static int cgroup_manager(struct cli *cli, const char *m)
 {
 	if (!strcmp(m, "systemd"))
-		cli->systemd_cgroup = true;
+		cli->systemd_cgroup = cli->ctx.systemd_cgroup = true;
 	else if (!strcmp(m, "disabled"))
 		cli->ctx.no_cgroup = true;
 	else if (strcmp(m, "cgroupfs"))
@@ -111,58 +48,80 @@ static int image_root(struct cli *cli, const char *arg)
 	return 0;
 }
 
+static int log_format(struct cli *cli, const char *v)
+{
+	if (!strcmp(v, "json"))
+		cli->log_format = LOG_JSON;
+	else if (!strcmp(v, "text"))
+		cli->log_format = LOG_TEXT;
+	else
+		return cli_errorf(cli, "--log-format: \"%s\" is not text or json", v);
+	return 0;
+}
+
+static int global_opt(struct cli *cli, int key, char *v)
+{
+	switch (key) {
+	case OPT_ROOT: cli->root = cli->ctx.root = v; return 0;
+	case OPT_IMAGE_ROOT: return image_root(cli, v);
+	case OPT_LOG:
+	case OPT_LOG_FORMAT:
+		if (cli->global_opt)   /* the log is open by the time a command parses */
+			return cli_errorf(cli, "--log and --log-format go before the command");
+		return key == OPT_LOG ? (cli->log_path = v, 0) : log_format(cli, v);
+	case OPT_DEBUG:
+		cli->debug = true;
+		if (cli->global_opt)
+			cli_log_init(cli);
+		return 0;
+	case OPT_SYSTEMD_CGROUP: cli->systemd_cgroup = cli->ctx.systemd_cgroup = true; return 0;
+	case OPT_CGROUP_MANAGER: return cgroup_manager(cli, v);
+	case 'v': version(); exit(0);
+	case 'h': cli_top_help(stdout); exit(0);
+	default: return 0;   /* --rootless, --criu: accepted for compatibility */
+	}
+}
+
+/* The global options, up to the command's name: the index of that name
+ * in argv (argc when there is none), or -1 after an error. */
 static int parse_global(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "image-root", required_argument, NULL, OPT_IMAGE_ROOT },
-		{ "log", required_argument, NULL, OPT_LOG },
-		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-		{ "debug", no_argument, NULL, OPT_DEBUG },
-		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
-		{ "cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER },
-		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
-		{ "criu", required_argument, NULL, OPT_CRIU },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	static const struct command berth = { "berth", NULL, "", "COMMAND", cli_global_opts,
+					      .rest_after = 1 };
+	struct cli_args a;
+	int k, idx;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROOT: cli->root = optarg; break;
-		case OPT_IMAGE_ROOT:
-			if (image_root(cli, optarg))
-				return -1;
-			break;
-		case OPT_LOG: cli->log_path = optarg; break;
-		case OPT_LOG_FORMAT:
-			if (!strcmp(optarg, "json"))
-				cli->log_format = LOG_JSON;
-			else if (!strcmp(optarg, "text"))
-				cli->log_format = LOG_TEXT;
-			else {
-				cli_errorf(cli, "--log-format: \"%s\" is not text or json", optarg);
-				return -1;
-			}
-			break;
-		case OPT_DEBUG: cli->debug = true; break;
-		case OPT_SYSTEMD: cli->systemd_cgroup = true; break;
-		case OPT_CGROUP_MANAGER:
-			if (cgroup_manager(cli, optarg))
-				return -1;
-			break;
-		case OPT_ROOTLESS: case OPT_CRIU: break; /* accepted for compatibility */
-		case 'v': version(); exit(0);
-		case 'h': usage(stdout); exit(0);
-		default:
-			cli_errorf(cli, "unknown global option %s (see berth --help)", argv[optind - 1]);
-			return -1;
-		}
+	if (cli_args_init(&a, cli, &berth, argc, argv) < 0)
+		return -1;
+	while ((k = cli_next(&a)) > 0 && global_opt(cli, k, a.arg) == 0)
+		;
+	/* The command's name is the first positional; with rest_after 1
+	 * everything after it was taken as it is. */
+	idx = k == 0 ? argc - a.npos : -1;
+	cli_args_free(&a);
+	return idx;
+}
+
+/* A group (pod, image, ...) hands over to its subcommand. */
+static int dispatch(struct cli *cli, const struct command *c, int argc, char **argv)
+{
+	const struct command *s;
+
+	if (!c->subs)
+		return c->fn(cli, c, argc, argv);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    (!strcmp(argv[1], "help") && argc == 2)) {
+		cli_help(argc < 2 ? stderr : stdout, c);
+		return argc < 2;
 	}
-	return optind;
+	if (!strcmp(argv[1], "help"))
+		return (s = cli_find_sub(c, argv[2])) ? cli_help(stdout, s) :
+		       cli_errorf(cli, "no command \"%s %s\" (berth %s --help lists them)",
+				  c->name, argv[2], c->name);
+	if (!(s = cli_find_sub(c, argv[1])))
+		return cli_errorf(cli, "unknown command \"%s %s\" (berth %s --help lists them)",
+				  c->name, argv[1], c->name);
+	return s->fn(cli, s, argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -183,9 +142,12 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (idx < 0)
 		return 1;
-	if (idx >= argc) {
-		usage(stderr);
-		return 1;
+	if (idx >= argc)
+		return cli_errorf(&cli, "no command given (usage: berth [GLOBAL OPTIONS] COMMAND "
+				  "[OPTIONS] [ARGUMENTS]; berth --help lists the commands)");
+	if (!strcmp(argv[idx], "__complete")) {
+		cli.ctx.root = cli.root;
+		return cli_complete_names(&cli, argc - idx, argv + idx);
 	}
 	c = cli_find_command(argv[idx]);
 	if (!c)
@@ -194,8 +156,8 @@ int main(int argc, char **argv, char **envp)
 	 * from a sealed copy of berth once, and its containers need no exec
 	 * stub.  create, run and exec decide once they know the process
 	 * (runtime/exe_guard.c), and may come back here through reexec_argv. */
-	if (c->enters_container && !strcmp(c->name, "pod") && idx + 1 < argc &&
-	    !strcmp(argv[idx + 1], "run") && rt_ensure_sealed_self(argv, envp, &err) < 0)
+	if (!strcmp(c->name, "pod") && idx + 1 < argc && !strcmp(argv[idx + 1], "run") &&
+	    rt_ensure_sealed_self(argv, envp, &err) < 0)
 		return cli_error(&cli, &err);
 	/* Not for the supervisor: starting `pod run` over in the middle of a
 	 * pod's life would be wrong whatever the reason. */
@@ -206,9 +168,8 @@ int main(int argc, char **argv, char **envp)
 	cli.ctx.root = cli.root;
 	cli.ctx.systemd_cgroup = cli.systemd_cgroup;
 	cli_log_init(&cli);
-	optind = 1;
-	opterr = 0;
-	rc = c->fn(&cli, argc - idx, argv + idx);
+	cli.global_opt = global_opt;
+	rc = dispatch(&cli, c, argc - idx, argv + idx);
 	if (cli.log)
 		fclose(cli.log);
 	return rc;

@@ -1,9 +1,15 @@
-/* `berth pod` subcommands beyond `run`, each called by cmd_pod's dispatcher
- * with argv[0] = the subcommand's name and `c` = the "pod" command (for
- * usage errors).  They return the exit status. */
+/* `berth pod` subcommands (cmd/commands.c), each called with argv[0] =
+ * the subcommand's name and `c` = its own entry.  They return the exit
+ * status. */
 #pragma once
 
 #include "cli.h"
+
+int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_inspect_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_stop_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_rm_main(struct cli *cli, const struct command *c, int argc, char **argv);
 
 /* berth pod logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] */
 int pod_logs_main(struct cli *cli, const struct command *c, int argc, char **argv);

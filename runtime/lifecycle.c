@@ -246,8 +246,12 @@ int rt_delete(const struct rt_ctx *ctx, const char *id, bool force, struct b_err
 		goto out;
 	cg = l.st->cgroup_path && *l.st->cgroup_path ? l.st->cgroup_path : NULL;
 	if (!force && (!strcmp(l.st->status, "running") || !strcmp(l.st->status, "paused"))) {
-		r = b_err_set(err, EBUSY, "cannot delete container \"%s\" that is not stopped: %s", id,
-			      l.st->status);
+		if (!strcmp(l.st->status, "paused"))
+			r = b_err_set(err, EBUSY, "cannot delete container \"%s\": it is paused (berth "
+				      "resume %s, then stop it; or delete --force kills it)", id, id);
+		else
+			r = b_err_set(err, EBUSY, "cannot delete container \"%s\": it is running "
+				      "(berth kill %s stops it; delete --force kills it)", id, id);
 		goto out;
 	}
 	rt_logf(ctx, RT_LOG_DEBUG, "delete %s: status %s, pid %d, cgroup %s, state dir %s", id,

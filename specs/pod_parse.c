@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "pod_parse_internal.h"
+#include "specs/yaml.h"
 
 #define DEFAULT_GRACE_SECONDS 30
 /* Kubernetes' limit on the total size of a pod's annotations. */
@@ -231,12 +232,72 @@ static int absolute_dir(struct b_arena *a, const char *dir, char **out,
 	return 0;
 }
 
+/* JSON starts with '{' (or '[', which the checks refuse), after blanks
+ * and the comments config.json style allows; anything else is taken for
+ * YAML. */
+static bool looks_like_json(const char *text, size_t len)
+{
+	size_t i = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+	while (i < len) {
+		if (strchr(" \t\r\n", text[i])) {
+			i++;
+		} else if (i + 1 < len && text[i] == '/' && text[i + 1] == '/') {
+			while (i < len && text[i] != '\n')
+				i++;
+		} else if (i + 1 < len && text[i] == '/' && text[i + 1] == '*') {
+			const char *end = memmem(text + i + 2, len - i - 2, "*/", 2);
+			i = end ? (size_t)(end - text) + 2 : len;
+		} else {
+			break;
+		}
+	}
+	return i < len && (text[i] == '{' || text[i] == '[');
+}
+
+/* "pod.yaml: spec.x: expected ..." becomes "pod.yaml:12: spec.x: ..." */
+static void add_line(const char *name, const struct yaml_lines *lines, struct b_err *err)
+{
+	size_t nl = strlen(name), line;
+	const char *path = err->msg + nl + 2, *end;
+	char msg[sizeof(err->msg)];
+
+	if (strncmp(err->msg, name, nl) || strncmp(err->msg + nl, ": ", 2) ||
+	    !(end = strstr(path, ": ")) || !(line = yaml_line_of(lines, path, (size_t)(end - path))))
+		return;
+	snprintf(msg, sizeof(msg), "%s:%zu: %s", name, line, path);
+	snprintf(err->msg, sizeof(err->msg), "%s", msg);
+}
+
+static int parse_doc(struct pod_spec *pod, const char *name, const char *text, size_t len,
+		     struct b_err *err)
+{
+	_cleanup_free_ char *json = NULL;
+	struct yaml_lines lines = { 0 };
+	yajl_val doc = NULL;
+	struct oj c;
+	int r;
+
+	if (!looks_like_json(text, len)) {
+		if ((r = yaml_to_json(name, text, len, &json, &len, &lines, err)) < 0)
+			return r;
+		text = json;
+	}
+	oj_init(&c, name, &pod->arena, err);
+	r = oj_parse_text(&c, text, len, &doc);
+	if (r == 0)
+		r = parse_pod(&c, doc, pod);
+	if (r < 0 && json)
+		add_line(name, &lines, err);
+	yajl_tree_free(doc);
+	yaml_lines_free(&lines);
+	return r;
+}
+
 int pod_spec_parse(const char *name, const char *base_dir, const char *json,
 		   size_t len, struct pod_spec **out, struct b_err *err)
 {
 	struct pod_spec *pod;
-	yajl_val doc = NULL;
-	struct oj c;
 	int r;
 
 	if (!name)
@@ -245,13 +306,8 @@ int pod_spec_parse(const char *name, const char *base_dir, const char *json,
 	if (!pod)
 		return b_err_set(err, ENOMEM, "%s: out of memory", name);
 	r = absolute_dir(&pod->arena, base_dir, &pod->base_dir, err);
-	if (r == 0) {
-		oj_init(&c, name, &pod->arena, err);
-		r = oj_parse_text(&c, json, len, &doc);
-	}
 	if (r == 0)
-		r = parse_pod(&c, doc, pod);
-	yajl_tree_free(doc);
+		r = parse_doc(pod, name, json, len, err);
 	if (r < 0) {
 		pod_spec_free(pod);
 		return r;

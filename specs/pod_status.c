@@ -102,6 +102,7 @@ static int parse_berth_ctr(struct oj *c, yajl_val obj, struct pod_ctr_status *cs
 		size_t m = oj_push_key(c, "berth");
 		if ((r = oj_bool(c, b, "sidecar", &cs->sidecar)) < 0 ||
 		    (r = oj_str(c, b, "health", false, &cs->health)) < 0 ||
+		    (r = oj_str(c, b, "why", false, &cs->why)) < 0 ||
 		    (r = opt_i64(c, b, "memoryUsageBytes", &cs->memory_usage)) < 0 ||
 		    (r = opt_i64(c, b, "memoryLimitBytes", &cs->memory_limit)) < 0 ||
 		    (r = opt_i64(c, b, "memoryWorkingSetBytes", &cs->memory_working_set)) < 0 ||

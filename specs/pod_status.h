@@ -28,6 +28,7 @@ struct pod_ctr_status {
 	double psi_avg10[3];      /* "some" avg10 of cpu, memory, io in percent, -1 */
 	bool psi_high[3];         /* a pressure episode is going on */
 	char *health;             /* "starting", "healthy", "unhealthy", "" or NULL */
+	char *why;                /* berth.why: why not ready or waiting, or NULL */
 };
 
 struct pod_status_view {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroups/cgroup.h"
 #include "cgroups/stats.h"
@@ -43,7 +44,42 @@ static void bodies_free(struct bodies *b)
 	free(b->v);
 }
 
-/* berth_metrics_pod_scrape_success: whether each running pod answered. */
+#define POD_BATCH 32   /* requests in flight at once (fds, per scrape) */
+
+/* berth_metrics_pod_scrape_success: whether each running pod answered.
+ * The requests of a batch all go out before any reply is read, so the
+ * supervisors collect at once: a scrape costs about the slowest pod's
+ * time per batch, not the sum. */
+static int batch(const struct rt_ctx *ctx, char **names, size_t n, int timeout_ms,
+		 struct bodies *b, struct b_text *up)
+{
+	struct b_err err = { 0 };
+	int64_t deadline = sv_deadline_ms(timeout_ms);
+	int fds[POD_BATCH], r = 0;
+
+	for (size_t i = 0; i < n; i++)
+		fds[i] = sv_pod_probe(ctx, names[i], &err) == SV_POD_RUNNING ?
+			 sv_pod_send(ctx, names[i], "metrics", timeout_ms, &err) : -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		struct mx_label l = { "pod", names[i] };
+		char *body = NULL;
+		size_t len;
+		bool ok;
+
+		if (fds[i] == -ENOENT)
+			continue;
+		ok = fds[i] >= 0 && sv_pod_reply(fds[i], names[i], deadline, &body, &len, &err) == 0;
+		if (fds[i] >= 0)
+			close(fds[i]);
+		mx_sample(up, "berth_metrics_pod_scrape_success", NULL, &l, 1, ok);
+		if (ok && r == 0)
+			r = push(b, body);
+		else
+			free(body);
+	}
+	return r;
+}
+
 static int pods(const struct rt_ctx *ctx, int timeout_ms, struct bodies *b, struct b_text *up)
 {
 	char **names = NULL;
@@ -53,19 +89,8 @@ static int pods(const struct rt_ctx *ctx, int timeout_ms, struct bodies *b, stru
 
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		struct mx_label l = { "pod", names[i] };
-		char *body = NULL;
-		size_t len;
-		bool ok;
-
-		if (sv_pod_probe(ctx, names[i], &err) != SV_POD_RUNNING)
-			continue;
-		ok = sv_pod_request_timeout(ctx, names[i], "metrics", timeout_ms, &body, &len, &err) == 0;
-		mx_sample(up, "berth_metrics_pod_scrape_success", NULL, &l, 1, ok);
-		if (ok)
-			r = push(b, body);
-	}
+	for (size_t i = 0; i < n && r == 0; i += POD_BATCH)
+		r = batch(ctx, names + i, n - i < POD_BATCH ? n - i : POD_BATCH, timeout_ms, b, up);
 	sv_pod_list_free(names, n);
 	return r;
 }
@@ -107,7 +132,7 @@ static int containers(const struct rt_ctx *ctx, struct b_text *t)
 		size_t rl = strlen(root);
 
 		if (!strcmp(o->status, "stopped") || !*cg || sv_id_reserved(ctx, o->id, &err) < 0 ||
-		    cg_stats_read(cg, &st[k], &err) < 0)
+		    cg_stats_read_parts(cg, 0, &st[k], &err) < 0)
 			continue;
 		rows[k] = (struct mx_cg_row){ "berth", "", o->id, strncmp(cg, root, rl) ? cg : cg + rl,
 			o->id, "", &st[k], parse_time(o->created) };

@@ -40,13 +40,30 @@ static int init_ctrs(struct sv *s)
 	return 0;
 }
 
+/* The status a shell would show for a container's last run: its exit
+ * code, 128+N when signal N killed it, 1 when it never ran. */
+static int shell_status(const struct sv_ctr *c)
+{
+	if (!c->last.set)
+		return 1;
+	if (c->last.signal)
+		return 128 + c->last.signal;
+	return c->last.code ? c->last.code : 1;
+}
+
 static void result(const struct sv *s, struct sv_result *res)
 {
 	res->stopped_by_signal = s->by_signal || s->by_request;
 	res->all_succeeded = !s->failed;
+	res->exit_code = 0;
 	for (size_t i = 0; i < s->n; i++)
-		if (!s->cs[i].c->sidecar && (!s->cs[i].exited || !s->cs[i].succeeded))
+		if (!s->cs[i].c->sidecar && (!s->cs[i].exited || !s->cs[i].succeeded)) {
+			if (res->all_succeeded || !res->exit_code)
+				res->exit_code = shell_status(&s->cs[i]);
 			res->all_succeeded = false;
+		}
+	if (!res->all_succeeded && !res->exit_code)
+		res->exit_code = 1;
 }
 
 int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,

@@ -66,6 +66,10 @@ struct sv_result {
 	bool stopped_by_signal;  /* SIGTERM/SIGINT or `berth pod stop` asked for a graceful stop */
 	bool all_succeeded;      /* every container's last exit was 0 */
 	int failed_signal;       /* the signal that stopped us, 0 */
+	/* Not all succeeded: the first failed container's last status, init
+	 * containers first, then in manifest order (its exit code, 128+N
+	 * after signal N, 1 if it never ran); 0 otherwise. */
+	int exit_code;
 };
 
 /* Run `pod` to completion (or until SIGTERM/SIGINT or `berth pod stop`).
@@ -112,6 +116,15 @@ int sv_pod_request(const struct rt_ctx *ctx, const char *name, const char *req,
  * does not answer (stopped, or stuck); 0: wait as long as it takes. */
 int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
 			   int timeout_ms, char **out, size_t *out_len, struct b_err *err);
+/* The two halves of a request, so that many supervisors work on theirs at
+ * once: the connected socket with the request sent (timeout_ms as for
+ * sv_pod_request_timeout), then the reply read before deadline_ms (a
+ * CLOCK_MONOTONIC time from sv_deadline_ms; 0: no deadline). */
+int sv_pod_send(const struct rt_ctx *ctx, const char *name, const char *req, int timeout_ms,
+		struct b_err *err);
+int sv_pod_reply(int fd, const char *name, int64_t deadline_ms, char **out, size_t *out_len,
+		 struct b_err *err);
+int64_t sv_deadline_ms(int timeout_ms);
 /* Every pod's metrics and every `berth run/create` container's, in the
  * Prometheus text format (docs/metrics.md), asking each supervisor with
  * pod_timeout_ms as its deadline.  *out is malloc'ed. */

@@ -144,30 +144,60 @@ static int wait_readable(int fd, int64_t deadline)
 	return r != 0;
 }
 
-int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
-			   int timeout_ms, char **out, size_t *out_len, struct b_err *err)
+int sv_pod_send(const struct rt_ctx *ctx, const char *name, const char *req, int timeout_ms,
+		struct b_err *err)
 {
-	int64_t deadline = mono_ms() + timeout_ms;
 	char dir[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int r;
+	int fd, r;
 
 	if ((r = sv_pod_dir(ctx, name, dir, sizeof(dir), err)) < 0)
 		return r;
 	if ((fd = ctl_connect(dir, name, timeout_ms, err)) < 0)
 		return fd;
-	if (b_write_all(fd, req, strlen(req)) < 0 || b_write_all(fd, "\n", 1) < 0)
-		return b_err_sys(err, errno, "pod %s: sending a request", name);
+	if (b_write_all(fd, req, strlen(req)) < 0 || b_write_all(fd, "\n", 1) < 0) {
+		r = b_err_sys(err, errno, "pod %s: sending a request", name);
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* "ok\n<body>" or "error <message>\n" */
+static int reply_body(const char *name, char **buf, size_t len, char **out, size_t *out_len,
+		      struct b_err *err)
+{
+	char *b = *buf;
+
+	if (!b)
+		return b_err_set(err, EPROTO, "pod %s: the supervisor closed without replying", name);
+	b[len] = '\0';
+	if (!strncmp(b, "error ", 6)) {
+		b[strcspn(b, "\n")] = '\0';
+		return b_err_set(err, !strncmp(b + 6, "permission", 10) ? EACCES : EPROTO,
+				 "pod %s: %s", name, b + 6);
+	}
+	if (strncmp(b, "ok\n", 3))
+		return b_err_set(err, EPROTO, "pod %s: unexpected reply from the supervisor", name);
+	memmove(b, b + 3, len - 3 + 1);
+	*out_len = len - 3;
+	*out = b;
+	*buf = NULL;
+	return 0;
+}
+
+int sv_pod_reply(int fd, const char *name, int64_t deadline_ms, char **out, size_t *out_len,
+		 struct b_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
 	for (;;) {
 		ssize_t n;
 
 		/* One deadline for the whole reply: a supervisor trickling
 		 * bytes must not hold a scrape past it. */
-		if (timeout_ms > 0 && wait_readable(fd, deadline) == 0)
-			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor within %d ms",
-					 name, timeout_ms);
+		if (deadline_ms > 0 && wait_readable(fd, deadline_ms) == 0)
+			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor in time", name);
 		if (cap - len < 4096) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 16384);
 			if (!nb)
@@ -178,29 +208,30 @@ int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const cha
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor within %d ms",
-					 name, timeout_ms);
+			return b_err_set(err, ETIMEDOUT, "pod %s: no reply from its supervisor in time", name);
 		if (n < 0)
 			return b_err_sys(err, errno, "pod %s: reading the reply", name);
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	if (!buf)
-		return b_err_set(err, EPROTO, "pod %s: the supervisor closed without replying", name);
-	buf[len] = '\0';
-	if (!strncmp(buf, "error ", 6)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		return b_err_set(err, !strncmp(buf + 6, "permission", 10) ? EACCES : EPROTO,
-				 "pod %s: %s", name, buf + 6);
-	}
-	if (strncmp(buf, "ok\n", 3))
-		return b_err_set(err, EPROTO, "pod %s: unexpected reply from the supervisor", name);
-	memmove(buf, buf + 3, len - 3 + 1);
-	*out_len = len - 3;
-	*out = buf;
-	buf = NULL;
-	return 0;
+	return reply_body(name, &buf, len, out, out_len, err);
+}
+
+int64_t sv_deadline_ms(int timeout_ms)
+{
+	return timeout_ms > 0 ? mono_ms() + timeout_ms : 0;
+}
+
+int sv_pod_request_timeout(const struct rt_ctx *ctx, const char *name, const char *req,
+			   int timeout_ms, char **out, size_t *out_len, struct b_err *err)
+{
+	int64_t deadline = sv_deadline_ms(timeout_ms);
+	_cleanup_close_ int fd = sv_pod_send(ctx, name, req, timeout_ms, err);
+
+	if (fd < 0)
+		return fd;
+	return sv_pod_reply(fd, name, deadline, out, out_len, err);
 }
 
 int sv_pod_wait(const struct rt_ctx *ctx, const char *name, struct b_err *err)

@@ -168,20 +168,29 @@ void sv_notify(const char *msg)
 
 /* ", memory pressure" when a container's trigger says so (the first
  * resource under pressure, and how many containers). */
+/* ", memory+io pressure in 2 containers": every resource under pressure
+ * in any container, and how many containers have some. */
 static void sv_pressure_summary(const struct sv *s, char *buf, size_t size)
 {
-	size_t n = 0;
-	const char *what = NULL;
+	size_t n = 0, used;
+	bool any[POD_PRESSURE_N] = { false };
 
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
+		bool high = false;
 		for (int r = 0; r < POD_PRESSURE_N; r++)
-			if (s->cs[i].psi[r].high) {
-				what = what ? what : pod_pressure_res_name(r);
-				n++;
-				break;
-			}
-	if (what)
-		snprintf(buf, size, ", %s pressure in %zu container%s", what, n, n == 1 ? "" : "s");
+			if (s->cs[i].psi[r].high)
+				high = any[r] = true;
+		n += high;
+	}
+	if (!n)
+		return;
+	used = (size_t)snprintf(buf, size, ",");
+	for (int r = 0; r < POD_PRESSURE_N && used < size; r++)
+		if (any[r])
+			used += (size_t)snprintf(buf + used, size - used, "%s%s",
+						 buf[used - 1] == ',' ? " " : "+", pod_pressure_res_name(r));
+	if (used < size)
+		snprintf(buf + used, size - used, " pressure in %zu container%s", n, n == 1 ? "" : "s");
 }
 
 void sv_notify_status(struct sv *s)

@@ -115,6 +115,7 @@ struct sv_image {
  * SV_PSI_CLEAR_MS pass without one. */
 struct sv_psi {
 	int fd;                     /* -1: not armed */
+	unsigned arms;              /* times armed: its parity tags the epoll entry */
 	bool high;
 	int64_t last_ms;            /* the last trigger event */
 	unsigned episode_events;    /* trigger events in this episode */
@@ -262,11 +263,13 @@ void sv_fatal(struct sv *s, const struct sv_ctr *c, const struct b_err *e);
  * and no trigger. */
 void sv_psi_arm(struct sv *s, struct sv_ctr *c);
 void sv_psi_disarm(struct sv *s, struct sv_ctr *c);
-/* A trigger's fd is ready (tag index = container * POD_PRESSURE_N + resource). */
-void sv_psi_io(struct sv *s, size_t idx, uint32_t revents);
-/* Episodes quiet for SV_PSI_CLEAR_MS end ("pressure-cleared"); returns
- * the next time this needs to run, -1 for none. */
-int64_t sv_psi_timer(struct sv *s, int64_t now);
+/* A trigger's fd is ready (tag index = container * POD_PRESSURE_N + resource,
+ * which = the parity of its arming). */
+void sv_psi_io(struct sv *s, size_t idx, int parity, uint32_t revents);
+/* Episodes quiet long enough end ("pressure-cleared"); sv_psi_next: when
+ * that is next due, -1 for never (no side effects: the timer's schedule). */
+void sv_psi_timer(struct sv *s, int64_t now);
+int64_t sv_psi_next(const struct sv *s);
 /* The pod cgroup's memory.max: the sum of its containers' current limits. */
 void sv_pod_memory_update(struct sv *s);
 
@@ -347,6 +350,10 @@ int64_t sv_probes_next(const struct sv *s);              /* earliest deadline, -
 void sv_probe_io(struct sv *s, size_t tag, uint32_t revents);
 bool sv_probe_reaped(struct sv *s, pid_t pid, int status);
 bool sv_ctr_ready(const struct sv_ctr *c);
+/* Why it is not ready or not running, in a line for `pod ps` (back-off
+ * time left, the failing probe and its output); "" when there is nothing
+ * to add to its state. */
+void sv_ctr_why(const struct sv_ctr *c, int64_t now, char *buf, size_t size);
 bool sv_pod_ready(const struct sv *s);
 /* A one-word health: "starting", "healthy", "unhealthy" or "" (no probe). */
 const char *sv_ctr_health(const struct sv_ctr *c);

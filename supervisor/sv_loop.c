@@ -71,7 +71,7 @@ static void schedule_check(struct sv *s)
 	if (s->watchdog_us)
 		earliest(&next, s->next_watchdog_ms);
 	earliest(&next, sv_probes_next(s));
-	earliest(&next, sv_psi_timer(s, sv_now_ms()));
+	earliest(&next, sv_psi_next(s));
 	if (next >= 0) {
 		if (next < 1)
 			next = 1;
@@ -144,7 +144,7 @@ static void dispatch(struct sv *s, uint64_t tag, uint32_t revents)
 		sv_relay_read(s, idx);
 		break;
 	case EV_PSI:
-		sv_psi_io(s, idx, revents);
+		sv_psi_io(s, idx, sv_tag_which(tag), revents);
 		break;
 	}
 }

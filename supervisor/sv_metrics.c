@@ -41,14 +41,14 @@ static void cadvisor(struct b_text *t, const struct sv *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sv_ctr *c = &s->cs[i];
 
-		if (!c->cg[0] || !sv_alive(c) || cg_stats_read(c->cg, &st[n], &ign) < 0)
+		if (!c->cg[0] || !sv_alive(c) || cg_stats_read_parts(c->cg, 0, &st[n], &ign) < 0)
 			continue;
 		rows[n] = (struct mx_cg_row){ sv_metrics_namespace(s), s->pod->name, c->c->name,
 			strlen(c->cg) > root ? c->cg + root : c->cg, c->id, c->c->image, &st[n],
 			(double)c->started_unix };
 		n++;
 	}
-	if (s->pod_cg[0] && cg_stats_read(s->pod_cg, &st[n], &ign) == 0) {
+	if (s->pod_cg[0] && cg_stats_read_parts(s->pod_cg, 0, &st[n], &ign) == 0) {
 		st[n].has_procs = false;   /* its processes are its containers', not its own */
 		rows[n] = (struct mx_cg_row){ sv_metrics_namespace(s), s->pod->name, "",
 			s->pod_cg + root, "", "", &st[n], 0 };

@@ -78,7 +78,10 @@ static int arm_one(struct sv *s, struct sv_ctr *c, int r)
 		close(fd);
 		return -1;
 	}
-	ev.data.u64 = sv_tag(EV_PSI, (size_t)(c - s->cs) * POD_PRESSURE_N + (size_t)r, 0);
+	/* An event of the fd a restart closed may still sit in the loop's
+	 * batch when the new one is armed: the parity tells them apart. */
+	ev.data.u64 = sv_tag(EV_PSI, (size_t)(c - s->cs) * POD_PRESSURE_N + (size_t)r,
+			     (int)(++c->psi[r].arms & 1));
 	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		refused(s, c, r, p, errno);
 		close(fd);
@@ -191,13 +194,13 @@ static void pressure(struct sv *s, struct sv_ctr *c, int r)
 		grow_live(s, c, e.usage);
 }
 
-void sv_psi_io(struct sv *s, size_t idx, uint32_t revents)
+void sv_psi_io(struct sv *s, size_t idx, int parity, uint32_t revents)
 {
 	size_t ci = idx / POD_PRESSURE_N;
 	int r = (int)(idx % POD_PRESSURE_N);
 	struct sv_ctr *c;
 
-	if (ci >= s->n || s->cs[ci].psi[r].fd < 0)
+	if (ci >= s->n || s->cs[ci].psi[r].fd < 0 || (int)(s->cs[ci].psi[r].arms & 1) != parity)
 		return;
 	c = &s->cs[ci];
 	if (revents & (EPOLLERR | EPOLLHUP)) {
@@ -211,24 +214,35 @@ void sv_psi_io(struct sv *s, size_t idx, uint32_t revents)
 		pressure(s, c, r);
 }
 
-int64_t sv_psi_timer(struct sv *s, int64_t now)
+/* When a high episode ends without another trigger event: two windows
+ * after the last (the kernel fires at most once a window, so steady
+ * pressure with a long window must not look like episodes ending), and
+ * never sooner than SV_PSI_CLEAR_MS. */
+static int64_t clear_due(const struct sv_ctr *c, int r)
+{
+	int64_t win2 = c->c->pressure[r].window_us / 500;   /* two windows, ms */
+
+	return c->psi[r].last_ms + (win2 > SV_PSI_CLEAR_MS ? win2 : SV_PSI_CLEAR_MS);
+}
+
+int64_t sv_psi_next(const struct sv *s)
 {
 	int64_t next = -1;
 
 	for (size_t i = 0; i < s->n; i++)
 		for (int r = 0; r < POD_PRESSURE_N; r++) {
-			struct sv_psi *p = &s->cs[i].psi[r];
-			int64_t win2 = s->cs[i].c->pressure[r].window_us / 500;   /* two windows, ms */
-			/* The kernel fires at most once a window: steady pressure
-			 * with a long window must not look like episodes ending. */
-			int64_t due = p->last_ms + (win2 > SV_PSI_CLEAR_MS ? win2 : SV_PSI_CLEAR_MS);
+			int64_t due = clear_due(&s->cs[i], r);
 
-			if (!p->high)
-				continue;
-			if (now >= due)
-				cleared(s, &s->cs[i], r);
-			else if (next < 0 || due < next)
+			if (s->cs[i].psi[r].high && (next < 0 || due < next))
 				next = due;
 		}
 	return next;
+}
+
+void sv_psi_timer(struct sv *s, int64_t now)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (int r = 0; r < POD_PRESSURE_N; r++)
+			if (s->cs[i].psi[r].high && now >= clear_due(&s->cs[i], r))
+				cleared(s, &s->cs[i], r);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/resources.h"
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "common/safedir.h"
@@ -112,6 +113,35 @@ static bool pod_memory_sum(const struct sv *s, struct oci_resources *res)
 	return res->has_memory_limit = all;
 }
 
+/* A limit this host cannot enforce is an error before anything starts,
+ * naming the container and the manifest's field. */
+static int check_limits(const struct sv *s, const char *mount, struct b_err *err)
+{
+	size_t n_init = 0, n_main = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pod_container *c = s->cs[i].c;
+		size_t k = c->init ? n_init++ : n_main++;
+		const struct { bool set; unsigned ctrl; const char *field; } need[] = {
+			{ c->resources.memory_limit.set, CG_MEMORY, "limits.memory" },
+			{ c->resources.cpu_limit.set, CG_CPU, "limits.cpu" },
+			{ c->resources.cpu_request.set, CG_CPU, "requests.cpu" },
+		};
+
+		for (size_t j = 0; j < sizeof(need) / sizeof(need[0]); j++) {
+			struct b_err e = { 0 };
+			if (!need[j].set || cg_check_available(mount, 1u << need[j].ctrl, &e) == 0)
+				continue;
+			return b_err_set(err, ENOTSUP, "container %s: spec.%s[%zu].resources.%s needs the "
+					 "cgroup v2 %s controller, which this host does not delegate (%s); "
+					 "remove the limit, or run on a host with it (docs/pod-supervisor.md)",
+					 c->name, c->init ? "initContainers" : "containers", k,
+					 need[j].field, cg_ctrl_name(need[j].ctrl), e.msg);
+		}
+	}
+	return 0;
+}
+
 /* The pod-level cgroup, the parent of the containers' cgroups: with a
  * memory limit on every container it holds their sum (memory.max).  It is
  * created here, before the containers, to be marked as the pod's, and
@@ -130,6 +160,8 @@ static int pod_cgroup(struct sv *s, struct b_err *err)
 		b_err_clear(err);
 		return 0;   /* no cgroup2 here: the containers will say so */
 	}
+	if ((r = check_limits(s, cg.mount, err)) < 0)
+		return r;
 	/* Not another live pod's (same name, other --root): neither its
 	 * limit nor its teardown is ours. */
 	if ((r = sv_pod_cgroup_check_free(cg.abs, s->dir, err)) < 0)

@@ -35,7 +35,7 @@ static bool ctr_stats(const struct sv_ctr *c, struct cg_stats *st)
 {
 	struct b_err ign = { 0 };
 
-	return c->cg[0] && sv_alive(c) && cg_stats_read(c->cg, st, &ign) == 0;
+	return c->cg[0] && sv_alive(c) && cg_stats_read_parts(c->cg, 0, st, &ign) == 0;
 }
 
 static void kint_or_null(struct jw *w, const char *key, bool known, int64_t v)
@@ -156,6 +156,7 @@ static void write_berth_ctr(struct jw *w, const struct sv_ctr *c)
 {
 	struct cg_stats stats;
 	const struct cg_stats *st = ctr_stats(c, &stats) ? &stats : NULL;
+	char why[300];
 
 	jw_key(w, "berth");
 	jw_obj_open(w);
@@ -165,6 +166,9 @@ static void write_berth_ctr(struct jw *w, const struct sv_ctr *c)
 	write_usage(w, c, st);
 	jw_kstr(w, "cgroup", c->cg);
 	jw_kstr(w, "health", sv_ctr_health(c));
+	sv_ctr_why(c, sv_now_ms(), why, sizeof(why));
+	if (why[0])
+		jw_kstr(w, "why", why);
 	write_pressure(w, c, st);
 	sv_write_probes(w, c);
 	jw_obj_close(w);

@@ -22,6 +22,9 @@ pkgs=(
   # gnutls archives Debian does not ship); the tests check the output with
   # promtool and scrape it with a real Prometheus on loopback
   libmicrohttpd-dev prometheus curl
+  # the interfaces: YAML pod files (libyaml); the man pages' check in
+  # the tests renders them with groff
+  libyaml-dev groff-base
   # real clients in the VM lane (tests/vm/t_podman.sh, t_containerd.sh):
   # podman 4.3 with conmon, containerd 1.6 with ctr and the runc v2 shim
   podman conmon containerd

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Integration test runner.  Usage: run.sh BERTH_BINARY [PATTERN]
+# PATTERN: tests whose name contains it ("oom", "@(a|b)" with extglob), or
+# one file's tests ("t_cli.sh"), or a file's tests matching a pattern
+# ("t_cli.sh:unknown").
 # Sources every t_*.sh here, prints each file's count of tests ("dir/t_x.sh:
 # N tests"; a file that does not load is a failed test named after it), runs
 # each test_* function in a subshell with a fresh work dir and state root, and
@@ -9,8 +12,16 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # The VM lane reuses this runner for its own t_*.sh files.
 tests_dir=${BERTH_TESTS_DIR:-$here}
-export BERTH=${1:?usage: run.sh BERTH_BINARY [PATTERN]}
-pattern=${2:-}
+BERTH=${1:?usage: run.sh BERTH_BINARY [PATTERN]}
+# Tests run in their own directories: a relative path would point nowhere.
+case $BERTH in /*) ;; *) BERTH=$(cd "$(dirname "$BERTH")" && pwd)/$(basename "$BERTH") ;; esac
+[ -x "$BERTH" ] || { echo "run.sh: $1 is not an executable"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+export BERTH
+pattern=${2:-} file_pattern=
+case $pattern in
+  *.sh) file_pattern=$pattern pattern= ;;
+  *.sh:*) file_pattern=${pattern%%:*} pattern=${pattern#*:} ;;
+esac
 work=$(mktemp -d /tmp/berth-it.XXXXXX)
 export T_CACHE=$work/cache
 mkdir -p "$T_CACHE"
@@ -29,6 +40,7 @@ files=("$tests_dir"/t_*.sh)
 # after the file, with bash's message; each file's count of tests is printed.
 declare -a run_files=() run_tests=()
 for f in "${files[@]}"; do
+  [ -z "$file_pattern" ] || [ "$(basename "$f")" = "$file_pattern" ] || continue
   label=$(basename "$(dirname "$f")")/$(basename "$f")
   list=$(bash -c "source '$here/lib.sh' || exit 96; source '$f' || exit 97; declare -F" 2>"$work/.list-err")
   rc=$?
@@ -46,9 +58,9 @@ for f in "${files[@]}"; do
     sel+="$t "
   done
   n_all=$(printf '%s' "$all" | grep -c .) n_sel=$(wc -w <<<"$sel")
-  if [ -z "$pattern" ]; then
+  if [ -z "$pattern" ] && [ -z "$file_pattern" ]; then
     echo "$label: $n_all test$([ "$n_all" = 1 ] || echo s)"
-  elif [ "$n_sel" -gt 0 ]; then
+  elif [ "$n_sel" -gt 0 ] || [ -n "$file_pattern" ]; then
     echo "$label: $n_sel of $n_all test$([ "$n_all" = 1 ] || echo s)"
   fi
   run_files+=("$f") run_tests+=("$sel")

@@ -24,7 +24,7 @@ p["spec"]["containers"] = [
 test_pod_never_exit_code() {
   pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo bye; exit 3"]'
   timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null
-  assert_eq 1 $? "exit status of pod run"
+  assert_eq 3 $? "exit status of pod run: the failed container's (docs/pod-spec.md)"
   local ev; ev=$(events)
   assert_contains "$ev" '"type":"exited"'
   assert_contains "$ev" '"code":3'
@@ -70,12 +70,23 @@ p["spec"]["containers"] = [ctr("m", "sh", "-c", "echo m >> /v/order", volumeMoun
   assert_pod_gone tp
 }
 
+# Several containers: the first that failed in manifest order speaks, not
+# the first to fail in time.
+test_pod_exit_code_of_the_first_failed_container() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["containers"] = [ctr("ok", "true"), ctr("late", "sh", "-c", "sleep 0.5; exit 7"),
+                           ctr("early", "sh", "-c", "exit 4")]'
+  timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null
+  assert_eq 7 $? "exit status of pod run: late's, as it comes before early in the manifest"
+  assert_pod_gone tp
+}
+
 test_pod_failing_init_container_fails_pod() {
   pod_json "$T_DIR/pod.json" '
 p["spec"]["initContainers"] = [ctr("i1", "sh", "-c", "exit 5")]
 p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo main ran"]'
   local out; out=$(timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json")
-  assert_eq 1 $? "exit status of pod run"
+  assert_eq 5 $? "exit status of pod run: the failed init container's"
   assert_not_contains "$out" "main ran"
   assert_contains "$(events)" '"code":5'
   assert_pod_gone tp

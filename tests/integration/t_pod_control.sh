@@ -311,7 +311,7 @@ test_pod_debug_traces_state_changes() {
   pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "exit 3"]'
   "$BERTH" --root "$T_ROOT" --debug --log "$T_DIR/trace" --log-format json \
     pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json"
-  assert_eq 1 $? "exit status of a pod whose container failed"
+  assert_eq 3 $? "exit status of a pod whose container failed (its own)"
   local got
   got=$(python3 -c '
 import json, sys
@@ -332,4 +332,35 @@ pod tp: running -> stopping-main
 pod tp: stopping-main -> stopping-sidecars
 pod tp: stopping-sidecars -> done" "$got" "state changes traced"
   assert_pod_gone tp
+}
+
+# pod ps says why a container is not ready or waits, and a long container
+# name widens its column instead of shifting the others.
+test_pod_ps_says_why_and_fits_long_names() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["annotations"] = {"berth.dev/restart-backoff": "30s,60s,10m"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [
+  ctr("a-container-with-a-rather-long-name-indeed", "sh", "-c", "sleep 1000",
+      readinessProbe={"exec": {"command": ["sh", "-c", "echo not yet; exit 1"]}, "periodSeconds": 1}),
+  ctr("crash", "sh", "-c", "exit 3")]'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local table
+  for _ in $(seq 100); do
+    table=$(b pod ps tp)
+    printf '%s\n' "$table" | grep -q "restart in" &&
+      printf '%s\n' "$table" | grep -q "readiness probe failed" && break
+    sleep 0.1
+  done
+  printf '%s\n' "$table" | grep -Eq '^  crash +waiting: CrashLoopBackOff +no +1 +Error +- +.* back-off: restart in [0-9]+s$' ||
+    fail "crash row: $table"
+  printf '%s\n' "$table" | grep -Eq '^  a-container-with-a-rather-long-name-indeed +running(, healthy)? +no +0 .*readiness probe failed [0-9]+ times?: not yet$' ||
+    fail "probe row: $table"
+  # every row's READY column starts at the header's
+  local col; col=$(printf '%s\n' "$table" | head -1 | grep -bo READY | cut -d: -f1)
+  printf '%s\n' "$table" | tail -n +2 | while IFS= read -r line; do
+    local v=${line:$col:3}
+    case "${v%% *}" in yes|no|0/2|1/2|2/2) ;; *) fail "READY column off in: $line" ;; esac
+  done || fail "columns: $table"
+  b pod rm -f tp >/dev/null
 }

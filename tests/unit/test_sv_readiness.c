@@ -1,6 +1,7 @@
 /* supervisor/sv_readiness.c: when a container and the pod count as ready
  * and what health `berth pod ps` shows, table-driven. */
 #include <check.h>
+#include <stdio.h>
 
 #include "supervisor/sv_internal.h"
 #include "testmain.h"
@@ -100,6 +101,42 @@ START_TEST(health_words)
 }
 END_TEST
 
+/* What `pod ps` says beside "no": the back-off time left, the failing
+ * probe and its (sanitised) output. */
+START_TEST(why_words)
+{
+	static const struct pod_probe spec = { .success_threshold = 2 };
+	struct sv_probe rp = { .kind = SV_PROBE_READINESS, .spec = &spec };
+	struct sv_ctr c = { .c = &MAIN, .st = CS_BACKOFF, .restart_at_ms = 10500 };
+	char buf[200];
+
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "back-off: restart in 8s");
+	c.st = CS_RUNNING;
+	c.startup_done = true;
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	c.probes[SV_PROBE_READINESS] = &rp;
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "readiness probe: no result yet");
+	rp.n_results = 2;
+	rp.consec_fail = 2;
+	snprintf(rp.hist[1].output, sizeof(rp.hist[1].output), "HTTP 503\n\x1b[2J\n");
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "readiness probe failed 2 times: HTTP 503  [2J");
+	rp.hist[1].ok = true;
+	rp.consec_ok = 1;
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "readiness probe: 1 of 2 successes");
+	c.ready = true;
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	c.c = &NOTIFY;
+	sv_ctr_why(&c, 3000, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "waiting for its READY=1 (sd-notify)");
+}
+END_TEST
+
 static Suite *readiness_suite(void)
 {
 	Suite *s = suite_create("sv_readiness");
@@ -108,6 +145,7 @@ static Suite *readiness_suite(void)
 	tcase_add_test(t, container_ready);
 	tcase_add_test(t, pod_ready);
 	tcase_add_test(t, health_words);
+	tcase_add_test(t, why_words);
 	suite_add_tcase(s, t);
 	return s;
 }

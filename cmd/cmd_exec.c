@@ -132,34 +132,38 @@ static int exec_opt(struct cli_args *p, int key, struct exec_args *x)
 	return 0;
 }
 
-/* Start the process; in the foreground, wait for it and return its status. */
-static int exec_run(struct cli *cli, const char *id, struct exec_args *x)
+int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bool detach)
 {
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
 	sigset_t held;
 	int r, rc;
 
-	x->o.env = x->env;
-	x->o.add_gids = x->gids;
-	x->o.n_add_gids = x->n_gids;
-	x->o.want_console = !x->detach;
-	if (!x->detach)
+	o->want_console = !detach;
+	if (!detach)
 		cli_signals_hold(&held);
-	r = rt_exec(&cli->ctx, id, &x->o, &out, &err);
+	r = rt_exec(&cli->ctx, id, o, &out, &err);
 	if (r < 0)
 		rc = cli_error(cli, &err);
-	else if (x->detach)
+	else if (detach)
 		rc = 0;
 	else
 		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1);
-	if (!x->detach)
+	if (!detach)
 		sigprocmask(SIG_SETMASK, &held, NULL);
 	if (out.console_master >= 0)
 		close(out.console_master);
 	if (out.pidfd >= 0)
 		close(out.pidfd);
 	return rc;
+}
+
+static int exec_run(struct cli *cli, const char *id, struct exec_args *x)
+{
+	x->o.env = x->env;
+	x->o.add_gids = x->gids;
+	x->o.n_add_gids = x->n_gids;
+	return cli_exec_process(cli, id, &x->o, x->detach);
 }
 
 int cmd_exec(struct cli *cli, const struct command *c, int argc, char **argv)

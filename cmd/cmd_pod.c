@@ -234,7 +234,7 @@ int pod_inspect_main(struct cli *cli, const struct command *c, int argc, char **
 
 int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	bool json = false;
+	struct pod_ps_opts o = { 0 };
 	char **names = NULL;
 	size_t n = 0;
 	struct b_err err = { 0 };
@@ -244,8 +244,10 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 	if (cli_args_init(&a, cli, c, argc, argv) < 0)
 		return cli_errorf(cli, "out of memory");
 	while ((k = cli_next(&a)) > 0)
-		if (k == 'f' && (!strcmp(a.arg, "json") || !strcmp(a.arg, "table")))
-			json = !strcmp(a.arg, "json");
+		if (k == 'l')
+			o.selector = a.arg;
+		else if (k == 'f' && (!strcmp(a.arg, "json") || !strcmp(a.arg, "table")))
+			o.json = !strcmp(a.arg, "json");
 		else if (k == 'f')
 			return cli_usage(cli, c, "--format: \"%s\" is not table or json", a.arg);
 	if (k == CLI_EXIT || cli_want_pos(&a, 0, 1, "at most one pod name"))
@@ -262,7 +264,7 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 	} else if (sv_pod_list(&cli->ctx, &names, &n, &err) < 0) {
 		return cli_error(cli, &err);
 	}
-	rc = pod_ps_print(cli, names, n, json, status_of);
+	rc = pod_ps_print(cli, names, n, &o, status_of);
 	sv_pod_list_free(names, n);
 	return rc;
 }

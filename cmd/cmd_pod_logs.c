@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/strutil.h"
 #include "log_out.h"
@@ -19,6 +20,7 @@ struct logs_args {
 	const char *pod, *container;
 	bool follow, timestamps;
 	long long tail;
+	int format;              /* events: 0 as stdout suits (a terminal: table), 1 table, 2 json */
 };
 
 struct session {
@@ -50,6 +52,11 @@ static int parse_args(struct cli *cli, const struct command *c, int argc, char *
 			la->tail = tail;
 		else if (k == OPT_TIMESTAMPS)
 			la->timestamps = true;
+		else if (k == OPT_FORMAT && strcmp(a.arg, "table") && strcmp(a.arg, "json"))
+			return *rc = cli_usage(cli, c, "--format: \"%s\" is not table or json", a.arg),
+			       CLI_EXIT;
+		else if (k == OPT_FORMAT)
+			la->format = strcmp(a.arg, "json") ? 1 : 2;
 		else if (k == OPT_ROOT)
 			cli->ctx.root = a.arg;
 	if (k == CLI_EXIT || cli_want_pos(&a, 1, logs ? 2 : 1, logs ? "a pod name and optionally a container"
@@ -128,6 +135,7 @@ static int run(struct cli *cli, const struct command *c, int argc, char **argv, 
 	if (parse_args(cli, c, argc, argv, logs, &a, &r) == CLI_EXIT)
 		return r;
 	log_out_init(&s.out, a.timestamps, a.tail);
+	s.out.human = !logs && (a.format == 1 || (a.format == 0 && isatty(STDOUT_FILENO)));
 	if ((r = pod_logs_open(&s.logs, cli->ctx.root, a.pod, &err)) < 0 ||
 	    (a.follow && (r = pod_watch_open(&w, s.logs.pod_dir, s.logs.logs_dir, &err)) < 0))
 		return finish(cli, &s, r, &err);

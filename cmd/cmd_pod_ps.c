@@ -144,17 +144,21 @@ static void header(struct table *t)
 
 /* One pod, as JSON (*first: no comma before it) or rows of t; 1 after an
  * error (reported), 0 otherwise. */
-static int one(struct cli *cli, const char *name, bool json, bool *first, struct table *t,
-	       pod_status_fn get)
+static int one(struct cli *cli, const char *name, const struct pod_ps_opts *o, bool *first,
+	       struct table *t, pod_status_fn get)
 {
 	_cleanup_free_ char *doc = NULL;
 	struct b_err err = { 0 };
 	struct pod_status_view *v = NULL;
+	bool json = o->json;
 	size_t len;
+	int m;
 
 	if (get(cli, name, false, &doc, &len, &err) < 0) {
 		if (err.code != ESRCH)
 			return cli_error(cli, &err);
+		if (o->selector)
+			return 0;   /* its labels are gone with it */
 		if (json)
 			printf("%s{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\"},"
 			       "\"status\":{\"phase\":\"Unknown\",\"reason\":\"SupervisorGone\"}}",
@@ -164,22 +168,25 @@ static int one(struct cli *cli, const char *name, bool json, bool *first, struct
 		*first = false;
 		return 0;
 	}
-	if (json) {
+	if (pod_status_parse(name, doc, len, &v, &err) < 0)
+		return cli_error(cli, &err);
+	m = o->selector ? pod_label_selector_match(v->labels, v->n_labels, o->selector, &err) : 1;
+	if (m > 0 && json) {
 		while (len && (doc[len - 1] == '\n'))
 			len--;
 		printf("%s%.*s", *first ? "" : ",", (int)len, doc);
 		*first = false;
-		return 0;
+	} else if (m > 0) {
+		print_pod(t, v);
 	}
-	if (pod_status_parse(name, doc, len, &v, &err) < 0)
-		return cli_error(cli, &err);
-	print_pod(t, v);
 	pod_status_free(v);
-	return 0;
+	return m < 0 ? cli_error(cli, &err) : 0;
 }
 
-int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get)
+int pod_ps_print(struct cli *cli, char **names, size_t n, const struct pod_ps_opts *o,
+		 pod_status_fn get)
 {
+	bool json = o->json;
 	struct table t;
 	bool first = true;
 	int rc = 0;
@@ -188,7 +195,7 @@ int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_
 	if (json)
 		printf("[");
 	for (size_t i = 0; i < n; i++)
-		rc |= one(cli, names[i], json, &first, &t, get);
+		rc |= one(cli, names[i], o, &first, &t, get);
 	if (json)
 		printf("]\n");
 	else

@@ -124,7 +124,12 @@ static const struct cli_opt pod_run_opts[] = {
 	{ "root", OPT_ROOT, "DIR", NULL },
 	END,
 };
-static const struct cli_opt pod_ps_opts[] = { { "format", 'f', "FORMAT", "table (default) or json" }, END };
+static const struct cli_opt pod_ps_opts[] = {
+	{ "format", 'f', "FORMAT", "table (default) or json" },
+	{ "selector", 'l', "SELECTOR", "only pods whose labels match (key=value, key!=value, key; "
+	  "comma-separated: all must match)" },
+	END,
+};
 #define GRACE_OPT { "time", 't', "SECONDS", "grace period before SIGKILL (default: the pod's terminationGracePeriodSeconds)" }
 static const struct cli_opt pod_stop_opts[] = { GRACE_OPT, END };
 static const struct cli_opt pod_rm_opts[] = {
@@ -139,6 +144,8 @@ static const struct cli_opt pod_logs_opts[] = {
 };
 static const struct cli_opt pod_events_opts[] = {
 	{ "follow", 'f', NULL, "keep printing new events" },
+	{ "format", OPT_FORMAT, "FORMAT", "table (one readable line each; the default on a terminal) or "
+	  "json (events.jsonl's lines; the default otherwise)" },
 	{ "tail", OPT_TAIL, "N", "start with the last N events" },
 	{ "root", OPT_ROOT, "DIR", NULL },
 	END,
@@ -147,6 +154,13 @@ static const struct cli_opt pod_top_opts[] = {
 	{ "no-stream", OPT_NO_STREAM, NULL, "print once and exit" },
 	{ "interval", OPT_INTERVAL, "SECONDS", "refresh period (default 1)" },
 	{ "format", 'f', "FORMAT", "table (default) or json" },
+	END,
+};
+
+static const struct cli_opt pod_exec_opts[] = {
+	{ "stdin", 'i', NULL, "pass stdin to the process (without it, the process reads /dev/null)" },
+	{ "tty", 't', NULL, "give the process a terminal" },
+	{ "env", 'e', "KEY=VALUE", "set an environment variable (repeatable)" },
 	END,
 };
 
@@ -163,6 +177,16 @@ static const struct command pod_subs[] = {
 	{ "logs", pod_logs_main, "print a pod's container logs", "NAME [CONTAINER]", pod_logs_opts,
 	  "pod pod-container" },
 	{ "events", pod_events_main, "print a pod's events", "NAME", pod_events_opts, "pod" },
+	{ "exec", pod_exec_main, "run a command in a container of a running pod",
+	  "POD CONTAINER [--] COMMAND [ARG...]", pod_exec_opts, "pod pod-container file",
+	  .rest_after = 2, .enters_container = true,
+	  .details = "Options go before the command: everything after the container's name is "
+		     "the command line (a -- before it is allowed).  The exit status is the "
+		     "command's." },
+	{ "unit", pod_unit_main, "print a systemd unit that runs a pod file", "POD-FILE", NULL, "file",
+	  .details = "The unit (Type=notify, ready when the pod is, watchdog, graceful stop, "
+		     "cgroups under the unit's) runs this berth on the file's absolute path; "
+		     "docs/systemd.md says how to install it." },
 	{ "metrics", pod_metrics_main, "print a pod's metrics (Prometheus text format)", "NAME", NULL, "pod" },
 	{ "top", pod_top_main, "a live view of pods' CPU, memory, pressure and health", "[NAME...]",
 	  pod_top_opts, "pod" },

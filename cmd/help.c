@@ -144,9 +144,9 @@ int cli_help(FILE *f, const struct command *c)
 		fputc('\n', f);
 		wrapped(f, c->details, 0, 0);
 	}
-	if (c->rest_after)
-		fprintf(f, "\nOptions come before the command line: everything after %s is its own.\n",
-			"the container ID");
+	if (c->rest_after && !c->details)
+		fprintf(f, "\nOptions come before the command line: everything after the container "
+			   "ID is its own.\n");
 	fprintf(f, "\nOptions:\n");
 	cli_print_opts(f, c->opts, true);
 	return 0;

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "specs/pod_event.h"
 
 void log_out_init(struct log_out *o, bool timestamps, long long tail)
 {
@@ -23,7 +26,15 @@ static void put(struct log_out *o, const char *p, size_t len)
 int log_out_record(void *ud, const char *label, const struct log_rec *r)
 {
 	struct log_out *o = ud;
+	struct log_rec h;
+	char text[1024];
 
+	if (o->human) {
+		pod_event_human(r->msg.p, r->msg.len, text, sizeof(text));
+		h = *r;
+		h.msg = (struct logbuf){ .p = text, .len = strlen(text), .cap = sizeof(text) };
+		r = &h;
+	}
 	if (log_rec_format(&o->line, label, r, o->timestamps) < 0)
 		o->err = ENOMEM;
 	else if (o->holding && log_tail_add(&o->tail, o->line.p, o->line.len) < 0)

@@ -10,6 +10,7 @@
 
 struct log_out {
 	bool timestamps;         /* "<timestamp> " before the message */
+	bool human;              /* events.jsonl lines made readable (specs/pod_event.h) */
 	bool holding;            /* keep lines back for --tail until log_out_release */
 	struct log_tail tail;
 	struct logbuf line;

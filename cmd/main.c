@@ -161,7 +161,7 @@ int main(int argc, char **argv, char **envp)
 		return cli_error(&cli, &err);
 	/* Not for the supervisor: starting `pod run` over in the middle of a
 	 * pod's life would be wrong whatever the reason. */
-	if (strcmp(c->name, "pod")) {
+	if (strcmp(c->name, "pod") || (idx + 1 < argc && strcmp(argv[idx + 1], "run"))) {
 		cli.ctx.reexec_argv = argv;
 		cli.ctx.reexec_envp = envp;
 	}

@@ -10,6 +10,8 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 int pod_inspect_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_stop_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_rm_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_exec_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_unit_main(struct cli *cli, const struct command *c, int argc, char **argv);
 
 /* berth pod logs NAME [CONTAINER] [-f] [--tail N] [--timestamps] */
 int pod_logs_main(struct cli *cli, const struct command *c, int argc, char **argv);

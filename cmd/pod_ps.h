@@ -11,8 +11,14 @@
 typedef int (*pod_status_fn)(struct cli *cli, const char *name, bool pretty, char **out,
 			     size_t *len, struct b_err *err);
 
+struct pod_ps_opts {
+	bool json;
+	const char *selector;    /* -l: kubectl's label selector, NULL: every pod */
+};
+
 /* Print the pods `names`; returns the exit code. */
-int pod_ps_print(struct cli *cli, char **names, size_t n, bool json, pod_status_fn get);
+int pod_ps_print(struct cli *cli, char **names, size_t n, const struct pod_ps_opts *o,
+		 pod_status_fn get);
 
 /* Bytes as ps and top show them: "512B", "1.5Ki", "64Mi"; "-" when < 0. */
 void pod_human_bytes(char *buf, size_t size, int64_t v);

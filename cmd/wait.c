@@ -31,8 +31,9 @@ static void copy_winsize(int master)
 		ioctl(master, TIOCSWINSZ, &ws);
 }
 
-/* Move what is readable from `from` to `to`; false at EOF or error. */
-static bool pump(int from, int to)
+/* Move what is readable from `from` to `to`; false at EOF or error.
+ * *last: the last byte moved (for stdin_eof), may be NULL. */
+static bool pump_last(int from, int to, char *last)
 {
 	char buf[8192];
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -41,6 +42,8 @@ static bool pump(int from, int to)
 		return true;
 	if (n <= 0)
 		return false;
+	if (last)
+		*last = buf[n - 1];
 	for (ssize_t off = 0; off < n;) {
 		ssize_t w = write(to, buf + off, (size_t)(n - off));
 		if (w < 0 && errno == EINTR)
@@ -50,6 +53,27 @@ static bool pump(int from, int to)
 		off += w;
 	}
 	return true;
+}
+
+static bool pump(int from, int to)
+{
+	return pump_last(from, to, NULL);
+}
+
+/* A stdin that is not a terminal ended (`echo x | berth run` with
+ * terminal: true): the process reads a pty, which has no end of its own,
+ * so it gets the terminal's end-of-file character, as a user would type
+ * it: twice after an unfinished line (the first only ends the line). */
+static void stdin_eof(int master, char last)
+{
+	struct termios t;
+	char eof = tcgetattr(master, &t) == 0 && t.c_cc[VEOF] ? (char)t.c_cc[VEOF] : 4;
+
+	if (isatty(STDIN_FILENO))
+		return;
+	if (last && last != '\n')
+		(void)!write(master, &eof, 1);
+	(void)!write(master, &eof, 1);
 }
 
 /* Every signal berth forwards: all but the ones that report its own
@@ -76,6 +100,7 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 	sigset_t all, old;
 	struct termios saved;
 	bool raw = false, in_open = master >= 0, out_open = master >= 0;
+	char last_in = 0;
 	int sfd, status = 0;
 
 	forwarded(&all);
@@ -98,8 +123,8 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 
 		if (n < 0 && errno != EINTR)
 			break;
-		if (p[2].revents & (POLLIN | POLLHUP))
-			in_open = pump(STDIN_FILENO, master);
+		if ((p[2].revents & (POLLIN | POLLHUP)) && !(in_open = pump_last(STDIN_FILENO, master, &last_in)))
+			stdin_eof(master, last_in);
 		if (p[3].revents & (POLLIN | POLLHUP))
 			out_open = pump(master, STDOUT_FILENO);
 		if (p[4].revents & POLLIN)

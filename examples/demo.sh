@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# The README's first command ends here: build a busybox bundle and run a
-# container from it with the freshly built berth.
+# The README's first command ends here: a container from a busybox bundle,
+# a first pod, an image loaded offline, then the full example pod
+# (examples/pod-demo.sh: readiness gating, an OOM kill, a liveness
+# failure, each restart with the event that caused it).
+#
+# Safe to run twice, and beside other work: everything it makes is in a
+# directory of its own (the bundle, the pods' files) and in a state root of
+# its own (DEMO_ROOT, default /run/berth-demo.XXXXXX), with names no other
+# run uses.  Only the image store is shared (BERTH_IMAGE_ROOT, default
+# /var/lib/berth): loading the same image again changes nothing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 berth=${BERTH:-$top/build/cmd/berth}
-bundle=${BUNDLE:-/var/tmp/berth-demo}
+images=${BERTH_IMAGE_ROOT:-/var/lib/berth}
+# /var/tmp: the VM lane's guest sees it (its /tmp and /run are its own)
+work=$(mktemp -d /var/tmp/berth-demo.XXXXXX)
+root=${DEMO_ROOT:-$(mktemp -d /run/berth-demo.XXXXXX)}
+trap 'rm -rf "$work"' EXIT
+b() { echo "+ berth $*"; "$berth" --root "$root" --image-root "$images" "$@"; }
 
-rm -rf "$bundle"
+bundle=$work/bundle
 mkdir -p "$bundle/rootfs"/{bin,proc,sys,dev,tmp,etc,root}
 cp /bin/busybox "$bundle/rootfs/bin/busybox"
 for a in $("$bundle/rootfs/bin/busybox" --list); do
@@ -26,44 +39,49 @@ c["process"]["args"] = ["sh", "-c",
     "touch /etc/x 2>/dev/null || echo 'the root filesystem is read-only'"]
 json.dump(c, open(p, "w"), indent=1)
 PY
-echo "+ berth run demo   (bundle: $bundle)"
-(cd "$bundle" && "$berth" --root "${BERTH_ROOT:-/run/berth}" run "demo-$$")
+echo "+ berth run demo-$$   (bundle: $bundle, state: $root)"
+(cd "$bundle" && "$berth" --root "$root" run "demo-$$")
 
-# The example pods' image is ./rootfs beside them: the same busybox tree.
-pods=$top/examples/pods
-rm -rf "$pods/rootfs"
-cp -a "$bundle/rootfs" "$pods/rootfs"
-echo "+ berth pod run examples/pods/hello.json"
-"$berth" --root "${BERTH_ROOT:-/run/berth}" pod run "$pods/hello.json"
+# examples/pods/hello.json runs ./rootfs beside it: a copy of it here,
+# named for this run, runs the bundle's tree instead.
+python3 - "$top/examples/pods/hello.json" "$work/hello.json" "hello-$$" "$bundle/rootfs" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["metadata"]["name"] = sys.argv[3]
+p["spec"]["containers"][0]["image"] = sys.argv[4]
+json.dump(p, open(sys.argv[2], "w"), indent=1)
+PY
+b pod run "$work/hello.json"
 
 # An image, built offline from the same busybox as an oci-archive (as
 # `podman save --format oci-archive` writes), loaded into the image store;
 # examples/pods/web.json runs it by reference.
-image=$top/examples/busybox.oci.tar
-python3 "$top/examples/make-image.py" "$image" >/dev/null
-echo "+ berth image load examples/busybox.oci.tar"
-"$berth" --image-root "${BERTH_IMAGE_ROOT:-/var/lib/berth}" image load "$image"
-"$berth" --image-root "${BERTH_IMAGE_ROOT:-/var/lib/berth}" image ls
+python3 "$top/examples/make-image.py" "$work/busybox.oci.tar" >/dev/null
+b image load "$work/busybox.oci.tar"
+b image ls
 
-# The full example (web server, sidecar, a container OOM-killed and
-# restarted) needs the memory and cpu controllers of cgroup v2.  Without
-# them here (a hybrid host), it runs in the test VM: Debian's kernel under
-# qemu, this machine's / shared with it (tests/vm/README.md).
+# The full example needs the memory and cpu controllers of cgroup v2.
+# Without them here (a hybrid host), it runs in the test VM: Debian's
+# kernel under qemu, this machine's / shared with it (tests/vm/README.md);
+# the pod then ends with the VM instead of staying up for you.
 cg=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
 if [ -n "$cg" ] && grep -qw memory "$cg/cgroup.controllers" && grep -qw cpu "$cg/cgroup.controllers"; then
-  exec "$top/examples/pod-demo.sh"
+  BERTH_ROOT=$root BERTH_IMAGE_ROOT=$images DEMO_IMAGE=$work/busybox.oci.tar \
+    "$top/examples/pod-demo.sh"
+  exit
 fi
 echo "+ no cgroup v2 memory/cpu controllers here: running examples/pod-demo.sh in the VM"
+stage=$work/vm
 case $top in
   /tmp/*|/run/*)
-    # The guest's /tmp and /run are its own: stage the demo elsewhere.
-    stage=/var/tmp/berth-demo-vm
-    rm -rf "$stage" && mkdir -p "$stage/build/cmd"
+    # The guest's /tmp and /run are its own: stage the demo here.
+    mkdir -p "$stage/build/cmd"
     cp "$berth" "$stage/build/cmd/berth"
     cp -a "$top/examples" "$top/tests" "$stage/"
-    top=$stage ;;
+    top=$stage berth=$stage/build/cmd/berth ;;
 esac
 cd "$top"
-# The guest loads the image into a store of its own (its /tmp).
-exec tests/vm/run-vm.sh --timeout 900 -e BERTH="$top/build/cmd/berth" -e BERTH_IMAGE_ROOT=/tmp/berth-images \
+# The guest has a state root and an image store of its own (its /run, /tmp).
+tests/vm/run-vm.sh --timeout 900 -e BERTH="$berth" -e BERTH_IMAGE_ROOT=/tmp/berth-images \
+  -e BERTH_ROOT=/run/berth-demo -e DEMO_IMAGE="$work/busybox.oci.tar" -e DEMO_STOP=1 \
   -- "$top/examples/pod-demo.sh"

@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/fsutil.h"
 #include "pod_parse_internal.h"
+#include "specs/jsonw.h"
 #include "specs/yaml.h"
 
 #define DEFAULT_GRACE_SECONDS 30
@@ -287,6 +288,8 @@ static int parse_doc(struct pod_spec *pod, const char *name, const char *text, s
 	r = oj_parse_text(&c, text, len, &doc);
 	if (r == 0)
 		r = parse_pod(&c, doc, pod);
+	if (r == 0 && !(pod->source = b_arena_strndup(&pod->arena, text, len)))
+		r = b_err_set(err, ENOMEM, "%s: out of memory", name);
 	if (r < 0 && json)
 		add_line(name, &lines, err);
 	yajl_tree_free(doc);
@@ -314,6 +317,20 @@ int pod_spec_parse(const char *name, const char *base_dir, const char *json,
 	}
 	*out = pod;
 	return 0;
+}
+
+int pod_spec_write_member(struct jw *w, const struct pod_spec *pod, const char *member)
+{
+	const char *path[] = { member, NULL };
+	yajl_val doc, v;
+
+	if (!pod->source || !(doc = yajl_tree_parse(pod->source, NULL, 0)))
+		return -ENOENT;
+	v = yajl_tree_get(doc, path, yajl_t_any);
+	if (v)
+		jw_tree(w, v);
+	yajl_tree_free(doc);
+	return v ? 0 : -ENOENT;
 }
 
 int pod_spec_load(const char *path, struct pod_spec **out, struct b_err *err)

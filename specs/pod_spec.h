@@ -319,6 +319,7 @@ struct pod_spec {
 	char *namespace_;                /* NULL when absent; informational */
 	struct oci_kv_list labels;
 	struct oci_kv_list annotations;
+	char *source;                    /* the manifest as JSON (YAML converted), for inspect */
 
 	/* spec */
 	enum pod_restart_policy restart_policy;
@@ -369,6 +370,12 @@ int pod_spec_parse(const char *name, const char *base_dir, const char *json,
 
 /* Read `path` and parse it with its own directory as base_dir and the path
  * as written as the name in messages. */
+struct jw;
+/* The manifest's member (`spec`, say) as it was written, into w (JSON,
+ * YAML converted): `inspect` shows the spec as Kubernetes does.  -ENOENT
+ * when absent. */
+int pod_spec_write_member(struct jw *w, const struct pod_spec *pod, const char *member);
+
 int pod_spec_load(const char *path, struct pod_spec **out, struct b_err *err);
 
 void pod_spec_free(struct pod_spec *pod);

@@ -156,6 +156,65 @@ static int parse_ctrs(struct oj *c, yajl_val st, struct pod_status_view *v)
 	return 0;
 }
 
+static int parse_labels(struct oj *c, yajl_val md, struct pod_status_view *v)
+{
+	const char *path[] = { "labels", NULL };
+	yajl_val l = yajl_tree_get(md, path, yajl_t_object);
+
+	if (!l)
+		return 0;
+	v->labels = b_arena_calloc(&v->arena, l->u.object.len + 1, sizeof(*v->labels));
+	if (!v->labels)
+		return oj_fail(c, "out of memory");
+	for (size_t i = 0; i < l->u.object.len; i++)
+		if (YAJL_IS_STRING(l->u.object.values[i]) &&
+		    !(v->labels[v->n_labels++] = b_arena_printf(&v->arena, "%s=%s", l->u.object.keys[i],
+							YAJL_GET_STRING(l->u.object.values[i]))))
+			return oj_fail(c, "out of memory");
+	return 0;
+}
+
+/* One term: "k=v", "k==v", "k!=v" or "k" (present). */
+static int term_matches(char *const *labels, size_t n, const char *t, size_t len)
+{
+	const char *ne = memmem(t, len, "!=", 2), *eq = memchr(t, '=', len);
+	size_t klen = ne ? (size_t)(ne - t) : eq ? (size_t)(eq - t) : len;
+	const char *val = ne ? ne + 2 : eq ? eq + 1 + (eq + 1 < t + len && eq[1] == '=') : NULL;
+	size_t vlen = val ? (size_t)(t + len - val) : 0;
+
+	if (!klen || memchr(t, ' ', len))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		const char *l = labels[i];
+		if (strncmp(l, t, klen) || l[klen] != '=')
+			continue;
+		if (!val)
+			return 1;
+		return (strlen(l + klen + 1) == vlen && !strncmp(l + klen + 1, val, vlen)) != !!ne;
+	}
+	return !val ? 0 : !!ne;
+}
+
+int pod_label_selector_match(char *const *labels, size_t n, const char *selector,
+			     struct b_err *err)
+{
+	int all = 1;
+
+	for (const char *t = selector;; t++) {
+		size_t len = strcspn(t, ",");
+		int m = term_matches(labels, n, t, len);
+
+		if (m < 0)
+			return b_err_set(err, EINVAL, "label selector \"%s\": \"%.*s\" is not key=value, "
+					 "key!=value or key", selector, (int)len, t);
+		all = all && m;
+		t += len;
+		if (!*t)
+			break;
+	}
+	return all;
+}
+
 static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
 {
 	yajl_val md = NULL, st = NULL, b = NULL;
@@ -168,7 +227,7 @@ static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
 		return r;
 	{
 		size_t m = oj_push_key(c, "metadata");
-		if ((r = oj_str(c, md, "name", true, &v->name)) < 0)
+		if ((r = oj_str(c, md, "name", true, &v->name)) < 0 || (r = parse_labels(c, md, v)) < 0)
 			return r;
 		oj_pop(c, m);
 	}

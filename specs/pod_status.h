@@ -39,10 +39,18 @@ struct pod_status_view {
 	char *pod_ip;             /* status.podIP, or NULL */
 	bool stopping;
 	int64_t supervisor_pid;
+	char **labels;            /* metadata.labels as "key=value", n_labels of them */
+	size_t n_labels;
 	struct pod_ctr_status *ctrs;   /* init containers first */
 	size_t n_ctrs;
 };
 
 int pod_status_parse(const char *name, const char *json, size_t len,
 		     struct pod_status_view **out, struct b_err *err);
+/* kubectl's equality-based label selector ("app=web,tier!=db,canary"):
+ * 1 when the labels match every term, 0 when not, -EINVAL (err filled)
+ * for a selector that is not one. */
+int pod_label_selector_match(char *const *labels, size_t n, const char *selector,
+			     struct b_err *err);
+
 void pod_status_free(struct pod_status_view *v);

@@ -259,6 +259,28 @@ static void write_berth_pod(struct jw *w, const struct sv *s)
 	jw_obj_close(w);
 }
 
+static void kv_object(struct jw *w, const char *key, const struct oci_kv_list *l)
+{
+	if (!l->n)
+		return;
+	jw_key(w, key);
+	jw_obj_open(w);
+	for (size_t i = 0; i < l->n; i++)
+		jw_kstr(w, l->items[i].key, l->items[i].value);
+	jw_obj_close(w);
+}
+
+static void write_metadata(struct jw *w, const struct pod_spec *pod)
+{
+	jw_key(w, "metadata");
+	jw_obj_open(w);
+	jw_kstr(w, "name", pod->name);
+	jw_kstr(w, "namespace", pod->namespace_ ? pod->namespace_ : "berth");
+	kv_object(w, "labels", &pod->labels);
+	kv_object(w, "annotations", &pod->annotations);
+	jw_obj_close(w);
+}
+
 char *sv_status_json(struct sv *s, bool pretty, size_t *len)
 {
 	_cleanup_(jw_freep) struct jw *w = jw_new(pretty);
@@ -268,10 +290,12 @@ char *sv_status_json(struct sv *s, bool pretty, size_t *len)
 	jw_obj_open(w);
 	jw_kstr(w, "apiVersion", "v1");
 	jw_kstr(w, "kind", "Pod");
-	jw_key(w, "metadata");
-	jw_obj_open(w);
-	jw_kstr(w, "name", s->pod->name);
-	jw_obj_close(w);
+	write_metadata(w, s->pod);
+	if (pretty) {   /* inspect: the spec as written, as kubectl shows it */
+		jw_key(w, "spec");
+		if (pod_spec_write_member(w, s->pod, "spec") < 0)
+			jw_null(w);
+	}
 	jw_key(w, "status");
 	jw_obj_open(w);
 	jw_kstr(w, "phase", sv_phase(s));

@@ -128,3 +128,27 @@ test_bash_completion() {
   assert_eq "KILL " "$(complete_words berth --root "$T_ROOT" kill web1 KI)" "kill ID KI<TAB>: signals"
   assert_eq "--root " "$(complete_words berth --ro)" "global options"
 }
+
+# berth pod unit FILE: a unit systemd accepts, naming the file and this
+# berth by absolute paths.
+test_pod_unit() {
+  mkdir -p "$T_DIR/pods"
+  printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"u1"},"spec":{"terminationGracePeriodSeconds":10,%s}}' \
+    '"containers":[{"name":"c","image":"/nonexistent","command":["true"]}]' > "$T_DIR/pods/u1.json"
+  local out
+  out=$(cd "$T_DIR" && b pod unit pods/u1.json) || fail "pod unit"
+  assert_contains "$out" "ExecStart=$BERTH --root $T_ROOT pod run --cgroup-parent self --log-dir /var/log/berth/u1 $T_DIR/pods/u1.json"
+  assert_contains "$out" "ExecStopPost=-$BERTH --root $T_ROOT pod rm u1"
+  assert_contains "$out" "TimeoutStopSec=35s"
+  assert_contains "$out" "Type=notify"
+  if command -v systemd-analyze >/dev/null; then
+    printf '%s\n' "$out" > "$T_DIR/berth-pod-u1.service"
+    local v; v=$(systemd-analyze verify "$T_DIR/berth-pod-u1.service" 2>&1) || fail "systemd-analyze verify: $v"
+  fi
+  cp "$T_DIR/pods/u1.json" "$T_DIR/pods/u 1.json"
+  out=$(b pod unit "$T_DIR/pods/u 1.json" 2>&1) && fail "a path with a blank was written into a unit"
+  assert_contains "$out" "a unit cannot name it"
+  printf 'kind: Pod\n' > "$T_DIR/pods/bad.yaml"
+  out=$(b pod unit "$T_DIR/pods/bad.yaml" 2>&1) && fail "an invalid pod got a unit"
+  assert_contains "$out" "bad.yaml"
+}

@@ -73,3 +73,19 @@ test_run_terminal_foreground_without_console_socket() {
   assert_contains "$out" "console-socket"
   assert_gone bgtty
 }
+
+# A foreground `run` with terminal: true and a stdin that is not a
+# terminal: what it reads is relayed and its end is the process's end of
+# input (the pty's EOF character), so `echo ... | berth run` ends.
+test_run_terminal_stdin_eof_ends_the_input() {
+  make_bundle "$T_DIR/b" sh -c 'cat; echo done; exit 3'
+  cfg "$T_DIR/b" "c['process']['terminal']=True"
+  local out rc
+  out=$(printf 'one\ntwo' | timeout 20 "$BERTH" --root "$T_ROOT" run -b "$T_DIR/b" eoftty 2>&1); rc=$?
+  assert_eq 3 "$rc" "exit code: the process ended at the end of its input ($out)"
+  out=$(printf '%s' "$out" | tr -d '\r')
+  assert_contains "$out" "one"
+  assert_contains "$out" "two"
+  assert_contains "$out" "done"
+  assert_gone eoftty
+}

@@ -364,3 +364,49 @@ p["spec"]["containers"] = [
   done || fail "columns: $table"
   b pod rm -f tp >/dev/null
 }
+
+# pod exec: by the manifest's names; stdin only with -i; the command's
+# exit status; clear errors for a wrong pod or container.
+test_pod_exec_by_names() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [ctr("web", "sh", "-c", "echo up; sleep 1000")]'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local out
+  out=$(b pod exec -e X=42 tp web -- sh -c 'echo "x=$X"; exit 5')
+  assert_eq 5 $? "exit status of pod exec: the command's"
+  assert_eq "x=42" "$out" "output of pod exec"
+  assert_eq "" "$(echo hidden | b pod exec tp web cat)" "stdin without -i"
+  assert_eq "shown" "$(echo shown | b pod exec -i tp web cat)" "stdin with -i"
+  out=$(b pod exec tp nosuch true 2>&1) && fail "exec in a missing container succeeded"
+  assert_contains "$out" 'pod tp has no running container "nosuch"'
+  out=$(b pod exec nopod web true 2>&1) && fail "exec in a missing pod succeeded"
+  assert_contains "$out" "pod nopod not found"
+  out=$(b pod exec tp web 2>&1) && fail "exec without a command succeeded"
+  assert_contains "$out" "usage: berth pod exec"
+  b pod rm -f tp >/dev/null
+}
+
+# inspect keeps the manifest's metadata and shows its spec; pod ps -l
+# selects by label; pod events is readable with --format table.
+test_pod_labels_inspect_and_readable_events() {
+  pod_json "$T_DIR/pod.json" '
+p["metadata"]["namespace"] = "shop"
+p["metadata"]["labels"] = {"app": "web", "tier": "front"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [ctr("web", "sh", "-c", "sleep 1000")]'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local insp; insp=$(b pod inspect tp)
+  assert_eq shop "$(json_get 'j["metadata"]["namespace"]' <<<"$insp")" "namespace"
+  assert_eq web "$(json_get 'j["metadata"]["labels"]["app"]' <<<"$insp")" "labels"
+  assert_eq "sh -c sleep 1000" "$(json_get '" ".join(j["spec"]["containers"][0]["command"])' <<<"$insp")" "spec"
+  assert_contains "$(b pod ps -l app=web)" "tp "
+  assert_contains "$(b pod ps -l 'app=web,tier!=back' --format json)" '"name":"tp"'
+  assert_not_contains "$(b pod ps -l app=db)" "tp "
+  local out; out=$(b pod ps -l 'a b' 2>&1) && fail "a bad selector was accepted"
+  assert_contains "$out" "label selector"
+  out=$(b pod events tp --format table)
+  printf '%s\n' "$out" | grep -Eq '^[0-9:.Z]+ +container-started +web' || fail "readable events: $out"
+  printf '%s\n' "$(b pod events tp)" | head -1 | grep -q '^{"time"' || fail "events as JSON when not a terminal"
+  b pod rm -f tp >/dev/null
+}

@@ -1,6 +1,7 @@
 /* specs/pod_status.c (reading `berth pod inspect` documents back for
  * `pod ps`) and jsonw's pretty form of empty containers. */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,31 @@ START_TEST(pretty_empty_containers)
 }
 END_TEST
 
+/* pod ps -l: kubectl's equality-based selectors */
+START_TEST(label_selectors)
+{
+	char *labels[] = { "app=web", "tier=front", "canary=" };
+	struct b_err err = { 0 };
+
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=web", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app==web,tier=front", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=db", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=we", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app!=db", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app!=web", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "missing!=x", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "missing=x", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "canary", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "canary=", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "ap", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=web,tier=back", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=web,,x", &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "label selector \"app=web,,x\": \"\" is not key=value, key!=value or key");
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "a b=c", &err), -EINVAL);
+	ck_assert_int_eq(pod_label_selector_match(NULL, 0, "app", &err), 0);
+}
+END_TEST
+
 static Suite *pod_status_suite(void)
 {
 	Suite *s = suite_create("pod_status");
@@ -104,6 +130,7 @@ static Suite *pod_status_suite(void)
 	tcase_add_test(tc, parse_full);
 	tcase_add_test(tc, parse_errors);
 	tcase_add_test(tc, pretty_empty_containers);
+	tcase_add_test(tc, label_selectors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -137,15 +138,81 @@ static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detach
 	return 0;
 }
 
+/* The supervisor, in this process; its exit status. */
+static int supervise(struct cli *cli, const struct pod_spec *pod, struct sv_opts *so,
+		     struct run_ud *u)
+{
+	struct sv_result res;
+	struct b_err err = { 0 };
+	int r = sv_pod_run(&cli->ctx, pod, so, &res, &err);
+
+	if (r < 0) {
+		if (u->ready_fd >= 0) {
+			char msg[sizeof(err.msg) + 16];
+			int n = snprintf(msg, sizeof(msg), "error %s\n", err.msg);
+			(void)b_write_all(u->ready_fd, msg, (size_t)n);
+			return 1;
+		}
+		return cli_error(cli, &err);
+	}
+	fflush(stdout);
+	/* docker run's rule: the failed container's status (supervisor.h) */
+	return res.stopped_by_signal || res.all_succeeded ? 0 : res.exit_code;
+}
+
+/* -d: the log directory made absolute for the child, which leaves the cwd
+ * (not resolved: the supervisor checks the path as given, a symlink's
+ * owner, the directory's, and its errors reach us); with several pods,
+ * one subdirectory each. */
+static int detached_log_dir(struct cli *cli, const char *dir, const char *pod, bool several,
+			    char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+
+	if (dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+		return cli_errorf(cli, "log directory %s: %s", dir, strerror(errno));
+	if ((size_t)snprintf(buf, size, "%s%s%s%s%s", dir[0] == '/' ? "" : cwd, dir[0] == '/' ? "" : "/",
+			     dir, several ? "/" : "", several ? pod : "") >= size)
+		return cli_errorf(cli, "log directory %s: path too long", dir);
+	if (several && mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return cli_errorf(cli, "log directory %s: %s", buf, strerror(errno));
+	return 0;
+}
+
+/* Every pod of the file under a supervisor of its own, in the background;
+ * returns in each supervisor (its status when it ends) and, in the caller,
+ * once all are up or failed: 0, or the last failure's status. */
+static int run_detached(struct cli *cli, const struct pod_list *l, struct sv_opts *so,
+			struct run_ud *u)
+{
+	const char *dir = so->log_dir;
+	char log_dir[PATH_MAX];
+	int rc = 0, r;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (dir && (r = detached_log_dir(cli, dir, l->v[i]->name, l->n > 1, log_dir,
+						 sizeof(log_dir)))) {
+			rc = r;
+			continue;
+		}
+		so->log_dir = dir ? log_dir : NULL;
+		if ((r = detach(cli, l->v[i]->name, u)) == 0) {
+			so->on_log = NULL;
+			so->on_warn = NULL;
+			return supervise(cli, l->v[i], so, u);
+		}
+		if (r != -1)
+			rc = -r - 1;
+	}
+	return rc;
+}
+
 int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv)
 {
-	_cleanup_(pod_spec_freep) struct pod_spec *pod = NULL;
+	struct pod_list l __attribute__((cleanup(pod_list_free))) = { 0 };
 	struct run_ud u = { .cli = cli, .ready_fd = -1 };
 	struct sv_opts so = { .on_log = print_log, .on_warn = print_warn, .on_ready = ready, .ud = &u,
-			      .image_root = cli->image_root,
 			      .registries_conf = getenv("CONTAINERS_REGISTRIES_CONF") };
-	char log_dir[PATH_MAX];
-	struct sv_result res;
 	struct b_err err = { 0 };
 	CLI_ARGS a = { 0 };
 	bool detached = false;
@@ -159,43 +226,16 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 	if (k == CLI_EXIT || cli_want_pos(&a, 1, 1, "one pod file"))
 		return a.rc;
 	so.image_root = cli->image_root;   /* --image-root may follow the command */
-	if (pod_spec_load(a.pos[0], &pod, &err) < 0)
+	if (pod_spec_load_all(a.pos[0], &l, &err) < 0)
 		return cli_error(cli, &err);
 	if (cli->ctx.no_cgroup)
 		return cli_errorf(cli, "pod run: a pod needs cgroups (not --cgroup-manager disabled)");
-	if (detached) {
-		/* Made absolute for the child, which leaves the cwd, but not
-		 * resolved: the supervisor checks the path as given (a
-		 * symlink's owner, the directory's), and its errors reach us. */
-		if (so.log_dir && so.log_dir[0] != '/') {
-			char cwd[PATH_MAX];
-
-			if (!getcwd(cwd, sizeof(cwd)))
-				return cli_errorf(cli, "log directory %s: %s", so.log_dir,
-						  strerror(errno));
-			if ((size_t)snprintf(log_dir, sizeof(log_dir), "%s/%s", cwd, so.log_dir) >=
-			    sizeof(log_dir))
-				return cli_errorf(cli, "log directory %s: path too long", so.log_dir);
-			so.log_dir = log_dir;
-		}
-		if ((r = detach(cli, pod->name, &u)) < 0)
-			return -r - 1;
-		so.on_log = NULL;
-		so.on_warn = NULL;
-	}
-	r = sv_pod_run(&cli->ctx, pod, &so, &res, &err);
-	if (r < 0) {
-		if (u.ready_fd >= 0) {
-			char msg[sizeof(err.msg) + 16];
-			int n = snprintf(msg, sizeof(msg), "error %s\n", err.msg);
-			(void)b_write_all(u.ready_fd, msg, (size_t)n);
-			return 1;
-		}
-		return cli_error(cli, &err);
-	}
-	fflush(stdout);
-	/* docker run's rule: the failed container's status (supervisor.h) */
-	return res.stopped_by_signal || res.all_succeeded ? 0 : res.exit_code;
+	if (!detached && l.n > 1)
+		return cli_errorf(cli, "%s has %zu pods: run them with pod run -d (a supervisor each, "
+				  "in the background)", a.pos[0], l.n);
+	if (!detached)
+		return supervise(cli, l.v[0], &so, &u);
+	return run_detached(cli, &l, &so, &u);
 }
 
 /* ---- ps / inspect ---------------------------------------------------- */

@@ -142,3 +142,6 @@ int pod_pressure_parse(struct oj *c, const char *val, struct pod_pressure p[POD_
 /* Go-style duration ("1m30s", "1.5s", "300ms") in milliseconds; false when
  * the text is not one. */
 bool pod_parse_duration(const char *s, int64_t *ms);
+
+/* One Pod document (an object) into pod; pod_load.c reads files. */
+int pod_parse_tree(struct oj *c, yajl_val doc, struct pod_spec *pod);

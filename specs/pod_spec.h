@@ -370,6 +370,17 @@ int pod_spec_parse(const char *name, const char *base_dir, const char *json,
 
 /* Read `path` and parse it with its own directory as base_dir and the path
  * as written as the name in messages. */
+/* The Pods of one file: one Pod, a `kind: List` of them, or (YAML)
+ * several documents.  Names are unique within the file. */
+struct pod_list {
+	struct pod_spec **v;
+	size_t n;
+};
+int pod_spec_parse_all(const char *name, const char *base_dir, const char *text, size_t len,
+		       struct pod_list *out, struct b_err *err);
+int pod_spec_load_all(const char *path, struct pod_list *out, struct b_err *err);
+void pod_list_free(struct pod_list *l);
+
 struct jw;
 /* The manifest's member (`spec`, say) as it was written, into w (JSON,
  * YAML converted): `inspect` shows the spec as Kubernetes does.  -ENOENT

@@ -20,6 +20,7 @@
 
 struct frame {
 	bool map;
+	bool docs;           /* the items of the List several documents make */
 	bool want_key;       /* a mapping whose next scalar is a key */
 	size_t index;        /* a sequence's next index */
 	size_t path_len;     /* where this level's path ends */
@@ -128,7 +129,7 @@ static int scalar(struct conv *c, const yaml_event_t *e)
 
 	if (e->data.scalar.tag)
 		return fail_at(c, &e->start_mark, "tags (!name) are not supported");
-	if (!f)
+	if (!f || f->docs)
 		return fail_at(c, &e->start_mark, "a Pod is a mapping (apiVersion, kind, metadata, "
 			       "spec), not a single value");
 	if (f && f->map && f->want_key) {
@@ -157,7 +158,7 @@ static int open_node(struct conv *c, const yaml_event_t *e, bool map)
 
 	if (f && f->map && f->want_key)
 		return fail_at(c, &e->start_mark, "a key must be a plain value");
-	if (!f && !map)
+	if ((!f || f->docs) && !map)
 		return fail_at(c, &e->start_mark, "a Pod is a mapping (apiVersion, kind, metadata, "
 			       "spec), not a list");
 	if (c->depth == YAML_DEPTH_MAX)
@@ -199,8 +200,7 @@ static int event(struct conv *c, const yaml_event_t *e)
 	case YAML_STREAM_END_EVENT:
 		return 1;
 	case YAML_DOCUMENT_START_EVENT:
-		if (++c->ndocs > 1)
-			return fail_at(c, &e->start_mark, "one document (a Pod) per file, not several");
+		c->ndocs++;
 		return 0;
 	case YAML_ALIAS_EVENT:
 		return fail_at(c, &e->start_mark, "aliases (*name) are not supported");
@@ -223,10 +223,48 @@ static int event(struct conv *c, const yaml_event_t *e)
 	return 0;
 }
 
+/* Documents in the stream (what a first pass can tell; the second
+ * reports the errors). */
+static size_t count_docs(const char *text, size_t len)
+{
+	yaml_parser_t p;
+	size_t n = 0;
+	bool end = false;
+
+	if (!yaml_parser_initialize(&p))
+		return 0;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!end) {
+		yaml_event_t e;
+
+		if (!yaml_parser_parse(&p, &e))
+			break;
+		n += e.type == YAML_DOCUMENT_START_EVENT;
+		end = e.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return n;
+}
+
+/* Several documents read as a List of them: {"apiVersion": "v1", "kind":
+ * "List", "items": [...]}, each document's paths under items[i]. */
+static void open_list(struct conv *c)
+{
+	jw_obj_open(c->w);
+	jw_kstr(c->w, "apiVersion", "v1");
+	jw_kstr(c->w, "kind", "List");
+	jw_key(c->w, "items");
+	jw_arr_open(c->w);
+	c->path_len = (size_t)snprintf(c->path, sizeof(c->path), "items");
+	c->st[c->depth++] = (struct frame){ .docs = true, .path_len = c->path_len };
+}
+
 int yaml_to_json(const char *name, const char *text, size_t len, char **json, size_t *json_len,
 		 struct yaml_lines *lines, struct b_err *err)
 {
 	struct conv c = { .name = name, .lines = lines, .err = err };
+	bool list = count_docs(text, len) > 1;
 	yaml_parser_t p;
 	int r = 0;
 
@@ -234,6 +272,8 @@ int yaml_to_json(const char *name, const char *text, size_t len, char **json, si
 	if (!yaml_parser_initialize(&p))
 		return b_err_set(err, ENOMEM, "%s: out of memory", name);
 	c.w = jw_new(false);
+	if (list)
+		open_list(&c);
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	while (r == 0) {
 		yaml_event_t e;
@@ -247,6 +287,10 @@ int yaml_to_json(const char *name, const char *text, size_t len, char **json, si
 	}
 	yaml_parser_delete(&p);
 	r = r > 0 ? 0 : r;
+	if (r == 0 && list) {
+		jw_arr_close(c.w);
+		jw_obj_close(c.w);
+	}
 	if (r == 0 && !c.ndocs)
 		r = b_err_set(err, EINVAL, "%s: empty: expected a Pod in JSON or YAML", name);
 	*json = jw_finish(c.w, json_len);

@@ -410,3 +410,24 @@ p["spec"]["containers"] = [ctr("web", "sh", "-c", "sleep 1000")]'
   printf '%s\n' "$(b pod events tp)" | head -1 | grep -q '^{"time"' || fail "events as JSON when not a terminal"
   b pod rm -f tp >/dev/null
 }
+
+# A YAML file of several documents (or a kind: List) is several pods:
+# `pod run -d` starts a supervisor for each; the foreground refuses.
+test_pod_run_several_pods_from_one_yaml_file() {
+  make_rootfs "$T_DIR/rootfs"
+  local p
+  for p in tp tp2; do
+    printf -- '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: Always\n  containers:\n  - name: c\n    image: %s\n    command: [sh, -c, "sleep 1000"]\n' \
+      "$p" "$T_DIR/rootfs"
+  done > "$T_DIR/pods.yaml"
+  local out
+  out=$(b pod run "$T_DIR/pods.yaml" 2>&1) && fail "the foreground ran two pods"
+  assert_contains "$out" "has 2 pods: run them with pod run -d"
+  out=$(b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pods.yaml") || fail "pod run -d: $out"
+  assert_eq "tp tp2" "$(echo $out)" "pod run -d prints each pod"
+  assert_eq Running "$(b pod inspect tp2 | json_get 'j["status"]["phase"]')" "tp2 runs"
+  [ -f "$T_DIR/logs/tp2/events.jsonl" ] || fail "no per-pod log directory: $(ls -R "$T_DIR/logs")"
+  b pod rm -f tp tp2 >/dev/null
+  assert_pod_gone tp
+  assert_pod_gone tp2
+}

@@ -3,6 +3,8 @@
  * YAML could do beyond JSON (aliases, anchors, tags, several documents) is
  * refused. */
 #include <check.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "specs/pod_spec.h"
@@ -16,6 +18,9 @@ static const char *parse(const char *yaml, struct pod_spec **out, struct b_err *
 	pod_spec_parse("pod.yaml", "/pods", yaml, strlen(yaml), out, err);
 	return err->msg;
 }
+
+#define POD(n) "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " n "\nspec:\n  containers:\n" \
+	"  - {name: c, image: /r, command: [x]}\n"
 
 #define HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
 
@@ -83,8 +88,8 @@ START_TEST(test_refused)
 	ck_assert_ptr_nonnull(strstr(parse("a: &x [1]\nb: *x\n", &pod, &err), "anchors (&name) are not supported"));
 	ck_assert_ptr_nonnull(strstr(parse("a: !!binary aGk=\n", &pod, &err), "tags (!name) are not supported"));
 	ck_assert_ptr_nonnull(strstr(parse("a: !custom {x: 1}\n", &pod, &err), "tags (!name) are not supported"));
-	ck_assert_ptr_nonnull(strstr(parse(HEAD "  - name: c\n    image: /r\n    command: [x]\n---\n"
-					   "kind: Pod\n", &pod, &err), "one document (a Pod) per file"));
+	ck_assert_str_eq(parse(POD("one") "---\n" POD("two"), &pod, &err),
+			 "pod.yaml: a List of 2 Pods, where one is expected (berth pod run -d runs them all)");
 	ck_assert_ptr_nonnull(strstr(parse("just words\n", &pod, &err), "a Pod is a mapping"));
 	ck_assert_ptr_nonnull(strstr(parse("- a\n- b\n", &pod, &err), "not a list"));
 	ck_assert_str_eq(parse("", &pod, &err), "pod.yaml: empty: expected a Pod in JSON or YAML");
@@ -111,6 +116,42 @@ START_TEST(test_line_lookup)
 }
 END_TEST
 
+static int parse_all(const char *text, struct pod_list *l, struct b_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	return pod_spec_parse_all("pods.yaml", "/pods", text, strlen(text), l, err);
+}
+
+/* Several documents, or a kind: List, are several Pods; errors name the
+ * item and, in YAML, the line. */
+START_TEST(test_lists)
+{
+	struct pod_list l;
+	struct b_err err;
+
+	ck_assert_int_eq(parse_all(POD("a") "---\n" POD("b") "---\n" POD("c"), &l, &err), 0);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_str_eq(l.v[2]->name, "c");
+	pod_list_free(&l);
+	ck_assert_int_eq(parse_all("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" 
+				   "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"j\"},"
+				   "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"x\"]}]}}]}",
+				   &l, &err), 0);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.v[0]->name, "j");
+	pod_list_free(&l);
+	ck_assert_int_eq(parse_all(POD("a") "---\n" POD("b") "  restartPolicy: Sometimes\n", &l, &err), -EINVAL);
+	ck_assert_msg(!strncmp(err.msg, "pods.yaml:16: items[1].spec.restartPolicy: ", 43), "%s", err.msg);
+	ck_assert_int_eq(parse_all(POD("a") "---\n" POD("a"), &l, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "pods.yaml:12: items[1].metadata.name: \"a\" is also items[0]'s");
+	ck_assert_int_eq(parse_all("apiVersion: v1\nkind: List\nitems: []\n", &l, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "pods.yaml:3: items: expected the List's Pods");
+	ck_assert_int_eq(parse_all(POD("a") "---\n- x\n", &l, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a list"));
+	ck_assert_ptr_null(l.v);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("yaml");
@@ -121,6 +162,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_errors_name_the_line);
 	tcase_add_test(t, test_refused);
 	tcase_add_test(t, test_line_lookup);
+	tcase_add_test(t, test_lists);
 	suite_add_tcase(s, t);
 	return s;
 }

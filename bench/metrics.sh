@@ -4,7 +4,9 @@
 # absolute times are ~20x this machine's and only ratios carry over):
 #
 #   1. scrape: PODS pods of PER_POD idle containers under berth, scraped
-#      through `berth metrics serve` (curl of /metrics: time and bytes),
+#      through `berth metrics serve` (curl of /metrics: time and bytes, as
+#      a process from the shell, "berth-serve", and as a scraper sees it,
+#      request to last byte by curl's own clock, "berth-scrape"),
 #      and `berth pod metrics` of one pod; the same number of idle podman
 #      containers (crun) read with `podman stats --no-stream --format json`.
 #      ROUNDS each, alternating.
@@ -33,6 +35,12 @@ ADDR=127.0.0.1:9464
 die() { echo "metrics-bench: $*" >&2; exit 1; }
 log() { echo "# $*" >&2; }
 now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
+# scrape LABEL: one GET /metrics as a scraper sees it (request to last
+# byte, curl's own clock: without starting curl), "LABEL US BYTES"
+scrape() {
+  curl -s -o /dev/null -w '%{time_total} %{size_download}' "http://$ADDR/metrics" |
+    awk -v l="$1" '{ printf "%s %d %d\n", l, $1 * 1000000, $2 }'
+}
 
 PM_DIR=/tmp/bench-podman
 pm() {
@@ -100,6 +108,7 @@ guest() {  # WORK PODS PER_POD ROUNDS
   for i in $(seq 0 "$4"); do   # round 0 is the warm-up
     t0=$(now_us); bytes=$(curl -s "http://$ADDR/metrics" | wc -c); t1=$(now_us)
     [ "$i" = 0 ] || echo "berth-serve $(( t1 - t0 )) $bytes" >> "$OUT"
+    [ "$i" = 0 ] || scrape berth-scrape >> "$OUT"
     t0=$(now_us); bytes=$("$W/bin/berth" --root /run/berth-bench pod metrics p1 | wc -c); t1=$(now_us)
     [ "$i" = 0 ] || echo "berth-pod-metrics $(( t1 - t0 )) $bytes" >> "$OUT"
     t0=$(now_us); bytes=$(pm stats --no-stream --format json | wc -c); t1=$(now_us)
@@ -132,6 +141,7 @@ host_inner() {  # WORK PODS PER_POD ROUNDS
   for i in $(seq 0 "$4"); do
     t0=$(now_us); bytes=$(curl -s "http://$ADDR/metrics" | wc -c); t1=$(now_us)
     [ "$i" = 0 ] || echo "berth-serve $(( t1 - t0 )) $bytes" >> "$OUT"
+    [ "$i" = 0 ] || scrape berth-scrape >> "$OUT"
     t0=$(now_us); bytes=$("$W/bin/berth" --root /run/berth-bench pod metrics p1 | wc -c); t1=$(now_us)
     [ "$i" = 0 ] || echo "berth-pod-metrics $(( t1 - t0 )) $bytes" >> "$OUT"
   done

@@ -174,8 +174,10 @@ static int detached_log_dir(struct cli *cli, const char *dir, const char *pod, b
 	if ((size_t)snprintf(buf, size, "%s%s%s%s%s", dir[0] == '/' ? "" : cwd, dir[0] == '/' ? "" : "/",
 			     dir, several ? "/" : "", several ? pod : "") >= size)
 		return cli_errorf(cli, "log directory %s: path too long", dir);
-	if (several && mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return cli_errorf(cli, "log directory %s: %s", buf, strerror(errno));
+	/* The parent of the pods' directories; each supervisor makes and
+	 * checks its own, as it does DIR for a single pod. */
+	if (several && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return cli_errorf(cli, "log directory %s: %s", dir, strerror(errno));
 	return 0;
 }
 

@@ -417,7 +417,7 @@ test_pod_run_several_pods_from_one_yaml_file() {
   make_rootfs "$T_DIR/rootfs"
   local p
   for p in tp tp2; do
-    printf -- '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: Always\n  containers:\n  - name: c\n    image: %s\n    command: [sh, -c, "sleep 1000"]\n' \
+    printf -- '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: Always\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: %s\n    command: [sh, -c, "sleep 1000"]\n' \
       "$p" "$T_DIR/rootfs"
   done > "$T_DIR/pods.yaml"
   local out

@@ -15,6 +15,7 @@ struct cli {
 	const char *root;
 	const char *image_root;  /* --image-root: persistent data (the image store), absolute */
 	char *image_root_buf;
+	char *root_buf;          /* --root made absolute */
 	const char *log_path;
 	enum log_format log_format;
 	bool debug;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -162,22 +161,16 @@ static int supervise(struct cli *cli, const struct pod_spec *pod, struct sv_opts
 
 /* -d: the log directory made absolute for the child, which leaves the cwd
  * (not resolved: the supervisor checks the path as given, a symlink's
- * owner, the directory's, and its errors reach us); with several pods,
- * one subdirectory each. */
-static int detached_log_dir(struct cli *cli, const char *dir, const char *pod, bool several,
-			    char *buf, size_t size)
+ * owner, the directory's, and its errors reach us). */
+static int detached_log_dir(struct cli *cli, const char *dir, char *buf, size_t size)
 {
 	char cwd[PATH_MAX];
 
 	if (dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
 		return cli_errorf(cli, "log directory %s: %s", dir, strerror(errno));
-	if ((size_t)snprintf(buf, size, "%s%s%s%s%s", dir[0] == '/' ? "" : cwd, dir[0] == '/' ? "" : "/",
-			     dir, several ? "/" : "", several ? pod : "") >= size)
+	if ((size_t)snprintf(buf, size, "%s%s%s", dir[0] == '/' ? "" : cwd, dir[0] == '/' ? "" : "/",
+			     dir) >= size)
 		return cli_errorf(cli, "log directory %s: path too long", dir);
-	/* The parent of the pods' directories; each supervisor makes and
-	 * checks its own, as it does DIR for a single pod. */
-	if (several && mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return cli_errorf(cli, "log directory %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -187,17 +180,14 @@ static int detached_log_dir(struct cli *cli, const char *dir, const char *pod, b
 static int run_detached(struct cli *cli, const struct pod_list *l, struct sv_opts *so,
 			struct run_ud *u)
 {
-	const char *dir = so->log_dir;
 	char log_dir[PATH_MAX];
 	int rc = 0, r;
 
+	if (so->log_dir && (r = detached_log_dir(cli, so->log_dir, log_dir, sizeof(log_dir))))
+		return r;
+	if (so->log_dir)
+		so->log_dir = log_dir;
 	for (size_t i = 0; i < l->n; i++) {
-		if (dir && (r = detached_log_dir(cli, dir, l->v[i]->name, l->n > 1, log_dir,
-						 sizeof(log_dir)))) {
-			rc = r;
-			continue;
-		}
-		so->log_dir = dir ? log_dir : NULL;
 		if ((r = detach(cli, l->v[i]->name, u)) == 0) {
 			so->on_log = NULL;
 			so->on_warn = NULL;
@@ -235,6 +225,11 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 	if (!detached && l.n > 1)
 		return cli_errorf(cli, "%s has %zu pods: run them with pod run -d (a supervisor each, "
 				  "in the background)", a.pos[0], l.n);
+	/* One directory cannot hold several pods' logs (their file names
+	 * are the containers'); each pod's state directory has its own. */
+	if (l.n > 1 && so.log_dir)
+		return cli_errorf(cli, "%s has %zu pods: --log-dir takes one (each pod keeps its "
+				  "logs in its state directory without it)", a.pos[0], l.n);
 	if (!detached)
 		return supervise(cli, l.v[0], &so, &u);
 	return run_detached(cli, &l, &so, &u);

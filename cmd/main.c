@@ -32,19 +32,22 @@ static int cgroup_manager(struct cli *cli, const char *m)
 	return 0;
 }
 
-/* Absolute, as overlay mounts name layers by path and `pod run -d`
- * leaves the cwd. */
-static int image_root(struct cli *cli, const char *arg)
+/* Absolute, as overlay mounts name layers by path, `pod run -d` leaves the
+ * cwd and `pod unit` writes --root into a unit. */
+static int absolute(struct cli *cli, const char *opt, const char *arg, char **buf,
+		    const char **out)
 {
 	char cwd[2048];
 
 	if (arg[0] == '/') {
-		cli->image_root = arg;
+		*out = arg;
 		return 0;
 	}
-	if (!getcwd(cwd, sizeof(cwd)) || asprintf(&cli->image_root_buf, "%s/%s", cwd, arg) < 0)
-		return cli_errorf(cli, "--image-root %s: cannot make it absolute", arg);
-	cli->image_root = cli->image_root_buf;
+	free(*buf);
+	*buf = NULL;
+	if (!getcwd(cwd, sizeof(cwd)) || asprintf(buf, "%s/%s", cwd, arg) < 0)
+		return cli_errorf(cli, "%s %s: cannot make it absolute", opt, arg);
+	*out = *buf;
 	return 0;
 }
 
@@ -62,8 +65,12 @@ static int log_format(struct cli *cli, const char *v)
 static int global_opt(struct cli *cli, int key, char *v)
 {
 	switch (key) {
-	case OPT_ROOT: cli->root = cli->ctx.root = v; return 0;
-	case OPT_IMAGE_ROOT: return image_root(cli, v);
+	case OPT_ROOT:
+		if (absolute(cli, "--root", v, &cli->root_buf, &cli->root))
+			return 1;
+		cli->ctx.root = cli->root;
+		return 0;
+	case OPT_IMAGE_ROOT: return absolute(cli, "--image-root", v, &cli->image_root_buf, &cli->image_root);
 	case OPT_LOG:
 	case OPT_LOG_FORMAT:
 		if (cli->global_opt)   /* the log is open by the time a command parses */

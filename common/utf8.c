@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <string.h>
+
 size_t b_utf8_char(const char *str, size_t avail)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -62,4 +64,25 @@ size_t b_utf8_trim(const char *str, size_t len)
 	lead = s[i - 1];
 	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
 	return len - (i - 1) < need ? i - 1 : len;
+}
+
+size_t b_utf8_copy_text(char *dst, const char *src, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	n = b_utf8_trim(src, n);
+	while (i < n) {
+		size_t k = b_utf8_char(src + i, n - i);
+
+		if (!k) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst + o, src + i, k);
+		o += k;
+		i += k;
+	}
+	dst[o] = '\0';
+	return o;
 }

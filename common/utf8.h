@@ -17,3 +17,9 @@ bool b_utf8_valid(const char *s, size_t len);
 /* len, less a character that a cut at byte `len` left incomplete at the
  * end: where to cut so that the part kept stays well-formed. */
 size_t b_utf8_trim(const char *s, size_t len);
+
+/* The first n bytes of src (text another party chose) into dst, which has
+ * room for n + 1: cut at a character boundary, every byte that starts no
+ * well-formed character replaced by '?', NUL-terminated.  Returns the
+ * length written. */
+size_t b_utf8_copy_text(char *dst, const char *src, size_t n);

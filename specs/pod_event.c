@@ -95,7 +95,9 @@ void pod_event_human(const char *json, size_t len, char *buf, size_t size)
 		members(o, buf, size, used);
 	}
 	yajl_tree_free(o);
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+	for (unsigned char *p = (unsigned char *)buf; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)   /* C1 controls: CSI is one */
+			p[0] = p[1] = ' ';
 }

@@ -100,7 +100,6 @@ static int one_pod(const char *name, const char *base_dir, yajl_val v, long inde
 	if (r == 0 && (w = jw_new(false))) {
 		jw_tree(w, v);
 		text = jw_finish(w, &len);
-		w = NULL;
 		pod->source = text ? b_arena_strndup(&pod->arena, text, len) : NULL;
 		free(text);
 	}

@@ -35,6 +35,7 @@ struct conv {
 	char path[512];
 	size_t path_len;
 	int ndocs;
+	int roots;           /* documents that were not empty */
 	struct b_err *err;
 };
 
@@ -129,6 +130,10 @@ static int scalar(struct conv *c, const yaml_event_t *e)
 
 	if (e->data.scalar.tag)
 		return fail_at(c, &e->start_mark, "tags (!name) are not supported");
+	/* An empty document (a trailing "---", a comment alone): skipped,
+	 * as kubectl does. */
+	if ((!f || f->docs) && !*v && e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		return 0;
 	if (!f || f->docs)
 		return fail_at(c, &e->start_mark, "a Pod is a mapping (apiVersion, kind, metadata, "
 			       "spec), not a single value");
@@ -167,6 +172,7 @@ static int open_node(struct conv *c, const yaml_event_t *e, bool map)
 		enter_value(c, NULL);
 		remember(c, e->start_mark.line + 1);
 	}
+	c->roots += !f || f->docs;
 	c->st[c->depth++] = (struct frame){ .map = map, .want_key = map, .path_len = c->path_len };
 	if (map)
 		jw_obj_open(c->w);
@@ -228,8 +234,8 @@ static int event(struct conv *c, const yaml_event_t *e)
 static size_t count_docs(const char *text, size_t len)
 {
 	yaml_parser_t p;
-	size_t n = 0;
-	bool end = false;
+	size_t n = 0, inside = 0;
+	bool end = false, empty = false;
 
 	if (!yaml_parser_initialize(&p))
 		return 0;
@@ -239,7 +245,14 @@ static size_t count_docs(const char *text, size_t len)
 
 		if (!yaml_parser_parse(&p, &e))
 			break;
-		n += e.type == YAML_DOCUMENT_START_EVENT;
+		if (e.type == YAML_DOCUMENT_START_EVENT) {
+			inside = 0;
+		} else if (e.type == YAML_DOCUMENT_END_EVENT) {
+			n += !(inside == 1 && empty);   /* an empty document: skipped */
+		} else if (++inside == 1) {
+			empty = e.type == YAML_SCALAR_EVENT && !e.data.scalar.length &&
+				e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		}
 		end = e.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&e);
 	}
@@ -291,9 +304,10 @@ int yaml_to_json(const char *name, const char *text, size_t len, char **json, si
 		jw_arr_close(c.w);
 		jw_obj_close(c.w);
 	}
-	if (r == 0 && !c.ndocs)
+	if (r == 0 && !c.roots)
 		r = b_err_set(err, EINVAL, "%s: empty: expected a Pod in JSON or YAML", name);
 	*json = jw_finish(c.w, json_len);
+	jw_free(c.w);
 	if (r < 0) {
 		free(*json);
 		*json = NULL;

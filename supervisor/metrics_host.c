@@ -51,10 +51,9 @@ static void bodies_free(struct bodies *b)
  * supervisors collect at once: a scrape costs about the slowest pod's
  * time per batch, not the sum. */
 static int batch(const struct rt_ctx *ctx, char **names, size_t n, int timeout_ms,
-		 struct bodies *b, struct b_text *up)
+		 int64_t deadline, struct bodies *b, struct b_text *up)
 {
 	struct b_err err = { 0 };
-	int64_t deadline = sv_deadline_ms(timeout_ms);
 	int fds[POD_BATCH], r = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -86,11 +85,14 @@ static int pods(const struct rt_ctx *ctx, int timeout_ms, struct bodies *b, stru
 	size_t n = 0;
 	struct b_err err = { 0 };
 	int r = sv_pod_list(ctx, &names, &n, &err);
+	/* One deadline for the whole scrape, however many batches. */
+	int64_t deadline = sv_deadline_ms(timeout_ms);
 
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
 	for (size_t i = 0; i < n && r == 0; i += POD_BATCH)
-		r = batch(ctx, names + i, n - i < POD_BATCH ? n - i : POD_BATCH, timeout_ms, b, up);
+		r = batch(ctx, names + i, n - i < POD_BATCH ? n - i : POD_BATCH, timeout_ms, deadline,
+			  b, up);
 	sv_pod_list_free(names, n);
 	return r;
 }

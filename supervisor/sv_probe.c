@@ -19,6 +19,7 @@
 #include "cgroups/cgroup.h"
 #include "common/cleanup.h"
 #include "specs/jsonw.h"
+#include "common/utf8.h"
 #include "supervisor/sv_internal.h"
 
 #define PROBE_CGROUP "berth-probe"
@@ -217,11 +218,9 @@ static void record(struct sv_probe *p, bool ok, const char *out, size_t len)
 		p->n_failed++;
 	p->dur_counts[mx_bucket_index(mx_def_buckets, MX_DEF_BUCKETS, r->duration_ms / 1000.0)]++;
 	p->dur_sum += r->duration_ms / 1000.0;
-	memcpy(r->output, out, n);
-	r->output[n] = '\0';
+	b_utf8_copy_text(r->output, out, n);
 	n = len < sizeof(p->last_output) - 1 ? len : sizeof(p->last_output) - 1;
-	memcpy(p->last_output, out, n);
-	p->last_output[n] = '\0';
+	b_utf8_copy_text(p->last_output, out, n);
 }
 
 /* Stop signal now, SIGKILL after the grace period (the probe's own

@@ -64,9 +64,11 @@ static void probe_why(const struct sv_probe *p, const char *kind, char *buf, siz
 	else
 		snprintf(buf, size, "%s probe failed %d time%s: %s", kind, p->consec_fail,
 			 p->consec_fail == 1 ? "" : "s", r->output);
-	for (char *q = buf; *q; q++)
-		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+	for (unsigned char *q = (unsigned char *)buf; *q; q++)
+		if (*q < 0x20 || *q == 0x7f)
 			*q = ' ';
+		else if (*q == 0xc2 && q[1] >= 0x80 && q[1] <= 0x9f)   /* C1 controls: CSI is one */
+			q[0] = q[1] = ' ';
 	for (size_t n = strlen(buf); n && buf[n - 1] == ' '; n--)
 		buf[n - 1] = '\0';
 }

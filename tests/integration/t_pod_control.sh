@@ -423,10 +423,12 @@ test_pod_run_several_pods_from_one_yaml_file() {
   local out
   out=$(b pod run "$T_DIR/pods.yaml" 2>&1) && fail "the foreground ran two pods"
   assert_contains "$out" "has 2 pods: run them with pod run -d"
-  out=$(b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pods.yaml") || fail "pod run -d: $out"
+  out=$(b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pods.yaml" 2>&1) && fail "one --log-dir for two pods"
+  assert_contains "$out" "--log-dir takes one"
+  out=$(b pod run -d "$T_DIR/pods.yaml") || fail "pod run -d: $out"
   assert_eq "tp tp2" "$(echo $out)" "pod run -d prints each pod"
   assert_eq Running "$(b pod inspect tp2 | json_get 'j["status"]["phase"]')" "tp2 runs"
-  [ -f "$T_DIR/logs/tp2/events.jsonl" ] || fail "no per-pod log directory: $(ls -R "$T_DIR/logs")"
+  b pod events tp2 | grep -q '"type":"container-started"' || fail "tp2's events: $(b pod events tp2)"
   b pod rm -f tp tp2 >/dev/null
   assert_pod_gone tp
   assert_pod_gone tp2

@@ -147,6 +147,22 @@ START_TEST(error_short_untouched)
 }
 END_TEST
 
+/* Text another party chose (a probe's output), kept valid. */
+START_TEST(copy_text)
+{
+	char out[16];
+
+	ck_assert_uint_eq(b_utf8_copy_text(out, "ok \xc3\xa9", 5), 5);
+	ck_assert_str_eq(out, "ok \xc3\xa9");
+	ck_assert_uint_eq(b_utf8_copy_text(out, "ok \xc3\xa9", 4), 3);    /* a cut character dropped */
+	ck_assert_str_eq(out, "ok ");
+	ck_assert_uint_eq(b_utf8_copy_text(out, "a\xff" "b\xc0\xaf" "c", 6), 6);
+	ck_assert_str_eq(out, "a?b??c");
+	ck_assert_uint_eq(b_utf8_copy_text(out, "", 0), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 static Suite *utf8_suite(void)
 {
 	Suite *s = suite_create("utf8");
@@ -157,6 +173,7 @@ static Suite *utf8_suite(void)
 	tcase_add_test(tc, trim);
 	tcase_add_test(tc, error_cut_on_boundary);
 	tcase_add_test(tc, error_short_untouched);
+	tcase_add_test(tc, copy_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -133,6 +133,14 @@ START_TEST(test_lists)
 	ck_assert_uint_eq(l.n, 3);
 	ck_assert_str_eq(l.v[2]->name, "c");
 	pod_list_free(&l);
+	/* empty documents (kubectl skips them): one Pod is one Pod */
+	ck_assert_int_eq(parse_all("---\n# nothing\n---\n" POD("a") "---\n", &l, &err), 0);
+	ck_assert_uint_eq(l.n, 1);
+	pod_list_free(&l);
+	ck_assert_int_eq(parse_all(POD("a") "---\n---\n" POD("b") "---\n", &l, &err), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.v[1]->name, "b");
+	pod_list_free(&l);
 	ck_assert_int_eq(parse_all("{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" 
 				   "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"j\"},"
 				   "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"/r\",\"command\":[\"x\"]}]}}]}",

@@ -181,7 +181,8 @@ char *jw_finish(struct jw *w, size_t *len)
 	out = malloc(n + 1);
 	if (!out)
 		return NULL;
-	memcpy(out, buf, n);
+	if (n)   /* an empty generator may have no buffer at all */
+		memcpy(out, buf, n);
 	n = collapse_empty(out, n);
 	out[n] = '\0';
 	if (len)

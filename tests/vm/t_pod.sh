@@ -38,7 +38,7 @@ p["spec"]["restartPolicy"] = "Always"
 p["spec"]["containers"] = [ctr("hog", "sh", "-c", "x=$(head -c 100000000 /dev/zero | tr \"\\0\" a); echo survived",
                               resources={"limits": {"memory": "16Mi"}})]'
   timeout 300 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1
-  assert_eq 1 $? "exit status of a pod whose container was OOM-killed under oom-policy stop"
+  assert_eq 137 $? "exit status of a pod whose container was OOM-killed under oom-policy stop (128+SIGKILL, docs/pod-spec.md)"
   assert_eq 1 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOMKilled exits: $(events)"
   events | grep -q '"type":"oom-killed"' || fail "no oom-killed event: $(events)"
   ! events | grep -q '"type":"restarting"' || fail "restarted under oom-policy stop: $(events)"
@@ -79,7 +79,7 @@ p["spec"]["restartPolicy"] = "Never"
 p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup/memory.max); x=$(head -c 100000000 /dev/zero | tr \"\\0\" a); echo survived",
                               resources={"limits": {"memory": "16Mi"}})]'
   timeout 300 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1
-  assert_eq 1 $? "exit status of a pod that does not fit under the ceiling"
+  assert_eq 137 $? "exit status of a pod that does not fit under the ceiling (its OOM kill: 128+SIGKILL)"
   assert_eq 1 "$(events | grep -c '"type":"memory-grown"')" "growths: $(events)"
   events | grep '"type":"memory-grown"' | grep -q '"toBytes":25165824' || fail "not capped at 24Mi: $(events)"
   assert_eq 2 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOM kills: $(events)"

@@ -83,10 +83,14 @@ int cli_usage(struct cli *cli, const struct command *c, const char *fmt, ...)
  * will wait for exists: one sent to berth in between is then queued for
  * the process instead of killing berth.  The child resets its mask. */
 void cli_signals_hold(sigset_t *old);
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd);
+/* relay_stdin false: the terminal gets no input from berth's stdin
+ * (`pod exec -t` without -i). */
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd,
+		     bool relay_stdin);
 /* Run o's process in container id (cmd_exec.c); in the foreground, wait
  * for it and return its status as a shell would. */
-int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bool detach);
+int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bool detach,
+		     bool relay_stdin);
 
 int cmd_create(struct cli *, const struct command *, int, char **);
 int cmd_start(struct cli *, const struct command *, int, char **);

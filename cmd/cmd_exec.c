@@ -132,7 +132,8 @@ static int exec_opt(struct cli_args *p, int key, struct exec_args *x)
 	return 0;
 }
 
-int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bool detach)
+int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bool detach,
+		     bool relay_stdin)
 {
 	struct rt_created out = { .pidfd = -1, .console_master = -1 };
 	struct b_err err = { 0 };
@@ -148,7 +149,7 @@ int cli_exec_process(struct cli *cli, const char *id, struct rt_exec_opts *o, bo
 	else if (detach)
 		rc = 0;
 	else
-		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1);
+		rc = cli_wait_forward(out.pid, out.pidfd, false, out.console_master, -1, relay_stdin);
 	if (!detach)
 		sigprocmask(SIG_SETMASK, &held, NULL);
 	if (out.console_master >= 0)
@@ -163,7 +164,7 @@ static int exec_run(struct cli *cli, const char *id, struct exec_args *x)
 	x->o.env = x->env;
 	x->o.add_gids = x->gids;
 	x->o.n_add_gids = x->n_gids;
-	return cli_exec_process(cli, id, &x->o, x->detach);
+	return cli_exec_process(cli, id, &x->o, x->detach, true);
 }
 
 int cmd_exec(struct cli *cli, const struct command *c, int argc, char **argv)

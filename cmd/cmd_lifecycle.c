@@ -140,7 +140,7 @@ int cmd_run(struct cli *cli, const struct command *c, int argc, char **argv)
 	warn_if(cli, &warn);
 	if (a.detach)
 		return 0;
-	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master, notify_fd);
+	code = cli_wait_forward(out.pid, out.pidfd, true, out.console_master, notify_fd, true);
 	run_notify_relay_close(notify_fd, notify_dir);
 	if (out.console_master >= 0)
 		close(out.console_master);

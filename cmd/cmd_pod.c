@@ -18,6 +18,7 @@
 #include "pod_cmds.h"
 #include "pod_ps.h"
 #include "specs/pod_spec.h"
+#include "specs/pod_status.h"
 #include "specs/quantity.h"
 #include "supervisor/supervisor.h"
 
@@ -289,6 +290,9 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 			return cli_usage(cli, c, "--format: \"%s\" is not table or json", a.arg);
 	if (k == CLI_EXIT || cli_want_pos(&a, 0, 1, "at most one pod name"))
 		return a.rc;
+	/* A bad selector is one error, whatever the number of pods. */
+	if (o.selector && pod_label_selector_match(NULL, 0, o.selector, &err) < 0)
+		return cli_error(cli, &err);
 	if (a.npos == 1) {
 		if (sv_pod_probe(&cli->ctx, a.pos[0], &err) == SV_POD_ABSENT)
 			return cli_errorf(cli, "pod %s not found", a.pos[0]);

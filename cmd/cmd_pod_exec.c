@@ -86,7 +86,7 @@ int pod_exec_main(struct cli *cli, const struct command *c, int argc, char **arg
 	o.tty = x.tty;
 	o.env = x.env;
 	o.args = a.pos + 2;
-	rc = cli_exec_process(cli, id, &o, false);
+	rc = cli_exec_process(cli, id, &o, false, x.stdin_open);
 out:
 	free(x.env);
 	return rc;

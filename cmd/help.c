@@ -186,7 +186,9 @@ int cmd_help(struct cli *cli, const struct command *self, int argc, char **argv)
 	}
 	if (!(c = cli_find_command(a.pos[0])))
 		return cli_errorf(cli, "help: no command \"%s\" (berth help lists them)", a.pos[0]);
-	if (a.npos == 2 && c->subs) {
+	if (a.npos == 2 && !c->subs)
+		return cli_errorf(cli, "help: \"%s\" has no subcommands (berth help %s)", a.pos[0], a.pos[0]);
+	if (a.npos == 2) {
 		const struct command *s = cli_find_sub(c, a.pos[1]);
 		if (!s)
 			return cli_errorf(cli, "help: no command \"%s %s\" (berth help %s lists them)",

@@ -95,11 +95,12 @@ void cli_signals_hold(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &all, old);
 }
 
-int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd)
+int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int notify_fd,
+		     bool relay_stdin)
 {
 	sigset_t all, old;
 	struct termios saved;
-	bool raw = false, in_open = master >= 0, out_open = master >= 0;
+	bool raw = false, in_open = master >= 0 && relay_stdin, out_open = master >= 0;
 	char last_in = 0;
 	int sfd, status = 0;
 

@@ -228,28 +228,33 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
+/* The file's text and directory (*buf, *dir malloc'ed). */
+static int read_pod_file(const char *path, char **buf, size_t *len, char **dir,
+			 struct b_err *err)
+{
+	int r = b_read_file(path, 0, buf, len);
+
+	if (r < 0)
+		return b_err_sys(err, r, "%s: cannot read", path);
+	if (!(*dir = dir_of(path)))
+		return b_err_set(err, ENOMEM, "%s: out of memory", path);
+	return 0;
+}
+
 int pod_spec_load_all(const char *path, struct pod_list *out, struct b_err *err)
 {
 	_cleanup_free_ char *buf = NULL, *dir = NULL;
 	size_t len;
-	int r = b_read_file(path, 0, &buf, &len);
+	int r = read_pod_file(path, &buf, &len, &dir, err);
 
-	if (r < 0)
-		return b_err_sys(err, r, "%s: cannot read", path);
-	if (!(dir = dir_of(path)))
-		return b_err_set(err, ENOMEM, "%s: out of memory", path);
-	return pod_spec_parse_all(path, dir, buf, len, out, err);
+	return r < 0 ? r : pod_spec_parse_all(path, dir, buf, len, out, err);
 }
 
 int pod_spec_load(const char *path, struct pod_spec **out, struct b_err *err)
 {
 	_cleanup_free_ char *buf = NULL, *dir = NULL;
 	size_t len;
-	int r = b_read_file(path, 0, &buf, &len);
+	int r = read_pod_file(path, &buf, &len, &dir, err);
 
-	if (r < 0)
-		return b_err_sys(err, r, "%s: cannot read", path);
-	if (!(dir = dir_of(path)))
-		return b_err_set(err, ENOMEM, "%s: out of memory", path);
-	return pod_spec_parse(path, dir, buf, len, out, err);
+	return r < 0 ? r : pod_spec_parse(path, dir, buf, len, out, err);
 }

@@ -174,15 +174,19 @@ static int parse_labels(struct oj *c, yajl_val md, struct pod_status_view *v)
 	return 0;
 }
 
-/* One term: "k=v", "k==v", "k!=v" or "k" (present). */
+/* One term: "k=v", "k==v", "k!=v", "k" (present) or "!k" (absent). */
 static int term_matches(char *const *labels, size_t n, const char *t, size_t len)
 {
+	if (len > 1 && t[0] == '!' && !memchr(t, '=', len)) {
+		int m = term_matches(labels, n, t + 1, len - 1);
+		return m < 0 ? m : !m;
+	}
 	const char *ne = memmem(t, len, "!=", 2), *eq = memchr(t, '=', len);
 	size_t klen = ne ? (size_t)(ne - t) : eq ? (size_t)(eq - t) : len;
 	const char *val = ne ? ne + 2 : eq ? eq + 1 + (eq + 1 < t + len && eq[1] == '=') : NULL;
 	size_t vlen = val ? (size_t)(t + len - val) : 0;
 
-	if (!klen || memchr(t, ' ', len))
+	if (!klen || memchr(t, ' ', len) || t[0] == '!')
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		const char *l = labels[i];
@@ -206,7 +210,7 @@ int pod_label_selector_match(char *const *labels, size_t n, const char *selector
 
 		if (m < 0)
 			return b_err_set(err, EINVAL, "label selector \"%s\": \"%.*s\" is not key=value, "
-					 "key!=value or key", selector, (int)len, t);
+					 "key!=value, key or !key", selector, (int)len, t);
 		all = all && m;
 		t += len;
 		if (!*t)

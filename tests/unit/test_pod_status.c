@@ -116,7 +116,10 @@ START_TEST(label_selectors)
 	ck_assert_int_eq(pod_label_selector_match(labels, 3, "ap", &err), 0);
 	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=web,tier=back", &err), 0);
 	ck_assert_int_eq(pod_label_selector_match(labels, 3, "app=web,,x", &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "label selector \"app=web,,x\": \"\" is not key=value, key!=value or key");
+	ck_assert_str_eq(err.msg, "label selector \"app=web,,x\": \"\" is not key=value, key!=value, key or !key");
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "!missing", &err), 1);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "!app", &err), 0);
+	ck_assert_int_eq(pod_label_selector_match(labels, 3, "!app=web", &err), -EINVAL);
 	ck_assert_int_eq(pod_label_selector_match(labels, 3, "a b=c", &err), -EINVAL);
 	ck_assert_int_eq(pod_label_selector_match(NULL, 0, "app", &err), 0);
 }

@@ -126,6 +126,8 @@ static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detach
 			return cli_usage(a->cli, a->c, "--log-max-files: expected a number >= 1");
 		break;
 	case OPT_KEEP: so->keep = true; break;
+	case OPT_RM: so->keep = false; break;
+	case OPT_REPLACE: so->replace = true; break;
 	case 'd': *detached = true; break;
 	case OPT_CGROUP_PARENT: so->cgroup_parent = a->arg; break;
 	case OPT_CNI_CONFIG_DIR: so->cni_config_dir = a->arg; break;
@@ -138,13 +140,21 @@ static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detach
 	return 0;
 }
 
-/* The supervisor, in this process; its exit status. */
+/* The supervisor, in this process; its exit status.  `pod restart` ends
+ * a run with res.restart: the pod runs again, taking over its state. */
 static int supervise(struct cli *cli, const struct pod_spec *pod, struct sv_opts *so,
 		     struct run_ud *u)
 {
 	struct sv_result res;
 	struct b_err err = { 0 };
-	int r = sv_pod_run(&cli->ctx, pod, so, &res, &err);
+	int r;
+
+	so->run = 1;
+	while ((r = sv_pod_run(&cli->ctx, pod, so, &res, &err)) == 0 && res.restart) {
+		so->continuing = true;
+		so->lock_fd = res.lock_fd;
+		so->run++;
+	}
 
 	if (r < 0) {
 		if (u->ready_fd >= 0) {
@@ -205,6 +215,7 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 	struct pod_list l __attribute__((cleanup(pod_list_free))) = { 0 };
 	struct run_ud u = { .cli = cli, .ready_fd = -1 };
 	struct sv_opts so = { .on_log = print_log, .on_warn = print_warn, .on_ready = ready, .ud = &u,
+			      .keep = true,   /* until pod rm, unless --rm */
 			      .registries_conf = getenv("CONTAINERS_REGISTRIES_CONF") };
 	struct b_err err = { 0 };
 	CLI_ARGS a = { 0 };
@@ -238,6 +249,17 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 
 /* ---- ps / inspect ---------------------------------------------------- */
 
+static bool ending(struct cli *cli, const char *name)
+{
+	for (int i = 0; i < 60; i++) {
+		int st = sv_pod_probe(&cli->ctx, name, &(struct b_err){ 0 });
+		if (st == SV_POD_DEAD || st == SV_POD_ABSENT)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
 static int status_of(struct cli *cli, const char *name, bool pretty, char **out, size_t *len,
 		     struct b_err *err)
 {
@@ -247,8 +269,17 @@ static int status_of(struct cli *cli, const char *name, bool pretty, char **out,
 		return st;
 	if (st == SV_POD_ABSENT)
 		return b_err_set(err, ENOENT, "pod %s not found", name);
-	if (st == SV_POD_RUNNING)
-		return sv_pod_request(&cli->ctx, name, pretty ? "inspect" : "status", out, len, err);
+	if (st == SV_POD_RUNNING) {
+		if (sv_pod_request(&cli->ctx, name, pretty ? "inspect" : "status", out, len, err) == 0)
+			return 0;
+		/* A pod ending between the probe and the request (its socket
+		 * reset or gone while it tears down): what it leaves is read
+		 * below, once its lock is free (3 s at most). */
+		if (err->code == EACCES || !ending(cli, name))
+			return -err->code;
+		b_err_clear(err);
+		return status_of(cli, name, pretty, out, len, err);
+	}
 	if (sv_pod_final_status(&cli->ctx, name, out, len, err) == 0)
 		return 0;
 	return b_err_set(err, ESRCH, "pod %s: its supervisor is gone and left no status "
@@ -284,6 +315,8 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 	while ((k = cli_next(&a)) > 0)
 		if (k == 'l')
 			o.selector = a.arg;
+		else if (k == 'a')
+			o.all = true;
 		else if (k == 'f' && (!strcmp(a.arg, "json") || !strcmp(a.arg, "table")))
 			o.json = !strcmp(a.arg, "json");
 		else if (k == 'f')
@@ -298,6 +331,7 @@ int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv)
 			return cli_errorf(cli, "pod %s not found", a.pos[0]);
 		if (err.code)
 			return cli_error(cli, &err);
+		o.all = true;   /* a pod asked for by name is shown, ended or not */
 		names = calloc(1, sizeof(*names));
 		if (!names || !(names[0] = strdup(a.pos[0])))
 			return cli_errorf(cli, "out of memory");

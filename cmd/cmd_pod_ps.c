@@ -111,15 +111,18 @@ static void print_pod(struct table *t, const struct pod_status_view *v)
 		n++;
 		n_ready += v->ctrs[i].ready;
 	}
-	human_age(age, sizeof(age), v->start_time);
+	human_age(age, sizeof(age), v->ended_at ? v->ended_at : v->start_time);
 	table_add(t, v->name);
-	table_addf(t, "%s%s", v->phase, v->stopping ? " (stopping)" : "");
+	if (v->ended_at)
+		table_addf(t, "%s (ended %s ago)", v->phase, age);
+	else
+		table_addf(t, "%s%s", v->phase, v->stopping ? " (stopping)" : "");
 	table_addf(t, "%zu/%zu", n_ready, n);
 	table_addf(t, "%" PRId64, r);
 	table_add(t, "");
-	table_add(t, age);
+	table_add(t, v->ended_at ? "-" : age);
 	table_add(t, "");
-	table_add(t, v->pod_ip ? v->pod_ip : "");
+	table_add(t, v->pod_ip && !v->ended_at ? v->pod_ip : "");
 	for (size_t i = 0; i < v->n_ctrs; i++)
 		print_ctr(t, &v->ctrs[i]);
 }
@@ -171,6 +174,8 @@ static int one(struct cli *cli, const char *name, const struct pod_ps_opts *o, b
 	if (pod_status_parse(name, doc, len, &v, &err) < 0)
 		return cli_error(cli, &err);
 	m = o->selector ? pod_label_selector_match(v->labels, v->n_labels, o->selector, &err) : 1;
+	if (v->ended_at && !o->all)
+		m = 0;   /* pod ps -a shows it */
 	if (m > 0 && json) {
 		while (len && (doc[len - 1] == '\n'))
 			len--;

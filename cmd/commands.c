@@ -115,7 +115,10 @@ static const struct cli_opt pod_run_opts[] = {
 	{ "log-dir", OPT_LOG_DIR, "DIR", "containers' logs and events.jsonl (default: <root>/pods/<pod>/logs)" },
 	{ "log-max-size", OPT_LOG_MAX_SIZE, "SIZE", "rotate a container's log at SIZE (default 10Mi)" },
 	{ "log-max-files", OPT_LOG_MAX_FILES, "N", "log files kept per container, the current one included (default 3)" },
-	{ "keep", OPT_KEEP, NULL, "keep the state dir after the pod ends" },
+	{ "rm", OPT_RM, NULL, "remove the pod (its status, logs and events) when it ends; "
+	  "without it, they stay for pod ps -a, inspect, logs and events until pod rm" },
+	{ "replace", OPT_REPLACE, NULL, "remove an ended pod of the same name first" },
+	{ "keep", OPT_KEEP, NULL, NULL },   /* the default now */
 	{ "cgroup-parent", OPT_CGROUP_PARENT, "PATH", "the cgroup to create the pod's under "
 	  "(self: the caller's own, as under a systemd unit with Delegate=yes)" },
 	{ "cni-config-dir", OPT_CNI_CONFIG_DIR, "DIR", "CNI network configs (default /etc/cni/net.d)" },
@@ -125,6 +128,7 @@ static const struct cli_opt pod_run_opts[] = {
 	END,
 };
 static const struct cli_opt pod_ps_opts[] = {
+	{ "all", 'a', NULL, "also pods that ended (kept until pod rm)" },
 	{ "format", 'f', "FORMAT", "table (default) or json" },
 	{ "selector", 'l', "SELECTOR", "only pods whose labels match (key=value, key!=value, key; "
 	  "comma-separated: all must match)" },
@@ -132,6 +136,12 @@ static const struct cli_opt pod_ps_opts[] = {
 };
 #define GRACE_OPT { "time", 't', "SECONDS", "grace period before SIGKILL (default: the pod's terminationGracePeriodSeconds)" }
 static const struct cli_opt pod_stop_opts[] = { GRACE_OPT, END };
+static const struct cli_opt pod_restart_opts[] = {
+	GRACE_OPT,
+	{ "timeout", OPT_POD_TIMEOUT, "SECONDS", "how long to wait for the pod to be up again "
+	  "(default: as long as its supervisor runs)" },
+	END,
+};
 static const struct cli_opt pod_rm_opts[] = {
 	GRACE_OPT, { "force", 'f', NULL, "stop a running pod first" }, END,
 };
@@ -173,7 +183,15 @@ static const struct command pod_subs[] = {
 	{ "ps", pod_ps_main, "list pods and their containers", "[NAME]", pod_ps_opts, "pod" },
 	{ "inspect", pod_inspect_main, "print a pod's status as JSON", "NAME", NULL, "pod" },
 	{ "stop", pod_stop_main, "stop pods gracefully", "NAME...", pod_stop_opts, "pod" },
-	{ "rm", pod_rm_main, "remove stopped pods (running ones with -f)", "NAME...", pod_rm_opts, "pod" },
+	{ "restart", pod_restart_main, "stop pods gracefully and run them again", "NAME...",
+	  pod_restart_opts, "pod",
+	  .details = "The same supervisor stops every container (as pod stop does) and runs the "
+		     "pod again from the manifest it started with: init containers, then the "
+		     "others; restart counts start from 0, logs and events go on.  Returns once "
+		     "each pod is up again (as pod run -d does).  Under systemd the unit stays "
+		     "active (RELOADING=1, then READY=1).  A pod that ended is run again with "
+		     "pod run --replace." },
+	{ "rm", pod_rm_main, "remove pods that ended (running ones with -f)", "NAME...", pod_rm_opts, "pod" },
 	{ "logs", pod_logs_main, "print a pod's container logs", "NAME [CONTAINER]", pod_logs_opts,
 	  "pod pod-container" },
 	{ "events", pod_events_main, "print a pod's events", "NAME", pod_events_opts, "pod" },

@@ -9,6 +9,7 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 int pod_ps_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_inspect_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_stop_main(struct cli *cli, const struct command *c, int argc, char **argv);
+int pod_restart_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_rm_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_exec_main(struct cli *cli, const struct command *c, int argc, char **argv);
 int pod_unit_main(struct cli *cli, const struct command *c, int argc, char **argv);

@@ -14,6 +14,7 @@ typedef int (*pod_status_fn)(struct cli *cli, const char *name, bool pretty, cha
 struct pod_ps_opts {
 	bool json;
 	const char *selector;    /* -l: kubectl's label selector, NULL: every pod */
+	bool all;                /* -a: also pods that ended (kept until pod rm) */
 };
 
 /* Print the pods `names`; returns the exit code. */

@@ -52,6 +52,11 @@ p["spec"]["containers"][0]["image"] = sys.argv[4]
 json.dump(p, open(sys.argv[2], "w"), indent=1)
 PY
 b pod run "$work/hello.json"
+# It ended; its status, logs and events stay until pod rm (pod run --rm
+# would not keep them).
+b pod ps -a
+b pod logs "hello-$$"
+b pod rm "hello-$$"
 
 # An image, built offline from the same busybox as an oci-archive (as
 # `podman save --format oci-archive` writes), loaded into the image store;

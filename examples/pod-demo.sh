@@ -74,6 +74,7 @@ b pod ps "$name"
 b pod logs "$name" flaky --tail 4
 if [ "${DEMO_STOP:-0}" = 1 ]; then
   b pod stop "$name"
+  b pod rm "$name"
   exit 0
 fi
 cat <<EOF

@@ -225,6 +225,7 @@ static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
 	int r;
 
 	v->supervisor_pid = -1;
+	v->run = 1;
 	if ((r = oj_v_object(c, doc)) < 0 ||
 	    (r = oj_obj(c, doc, "metadata", true, &md)) < 0 ||
 	    (r = oj_obj(c, doc, "status", true, &st)) < 0)
@@ -246,8 +247,12 @@ static int parse_doc(struct oj *c, yajl_val doc, struct pod_status_view *v)
 		if (b) {
 			size_t m2 = oj_push_key(c, "berth");
 			if ((r = oj_bool(c, b, "stopping", &v->stopping)) < 0 ||
-			    (r = opt_i64(c, b, "supervisorPid", &v->supervisor_pid)) < 0)
+			    (r = opt_i64(c, b, "supervisorPid", &v->supervisor_pid)) < 0 ||
+			    (r = opt_i64(c, b, "run", &v->run)) < 0 ||
+			    (r = oj_str(c, b, "endedAt", false, &v->ended_at)) < 0)
 				return r;
+			if (v->run < 1)
+				v->run = 1;   /* a status from before berth.run */
 			oj_pop(c, m2);
 		}
 		oj_pop(c, m);

@@ -39,6 +39,8 @@ struct pod_status_view {
 	char *pod_ip;             /* status.podIP, or NULL */
 	bool stopping;
 	int64_t supervisor_pid;
+	int64_t run;              /* berth.run: 1, +1 per `pod restart` */
+	char *ended_at;           /* berth.endedAt of a pod that ended, or NULL */
 	char **labels;            /* metadata.labels as "key=value", n_labels of them */
 	size_t n_labels;
 	struct pod_ctr_status *ctrs;   /* init containers first */

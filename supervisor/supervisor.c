@@ -54,6 +54,7 @@ static int shell_status(const struct sv_ctr *c)
 static void result(const struct sv *s, struct sv_result *res)
 {
 	res->stopped_by_signal = s->by_signal || s->by_request;
+	res->restart = s->restart_requested;
 	res->all_succeeded = !s->failed;
 	res->exit_code = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -92,11 +93,17 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 	r = sv_claim_dir(&s, &recovered, err);
 	if (r == 0)
 		r = sv_setup(&s, err);
+	/* After `pod restart` the events go on: say why there is no next run. */
+	if (r < 0 && opts->continuing) {
+		struct sv_ev ev = { .type = "restart-failed", .backoff_ms = -1, .message = err->msg };
+		sv_event(&s, &ev);
+	}
 	if (r == 0) {
+		s.ran = true;
 		sv_simple_event(&s, "pod-started", NULL);
-		if (recovered) {
+		if (recovered && !opts->continuing) {
 			struct sv_ev ev = { .type = "recovered", .backoff_ms = -1,
-					    .message = "removed what an earlier supervisor of this pod left" };
+					    .message = "removed what an earlier run of this pod left" };
 			sv_event(&s, &ev);
 		}
 		sv_loop(&s);
@@ -109,7 +116,10 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 		close(s.sfd);
 	if (s.tfd >= 0)
 		close(s.tfd);
-	if (s.lock_fd >= 0)
+	res->lock_fd = -1;
+	if (s.lock_fd >= 0 && s.restart_requested && !s.fatal.code)
+		res->lock_fd = s.lock_fd;   /* held into the next run */
+	else if (s.lock_fd >= 0)
 		close(s.lock_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r == 0 && s.fatal.code) {

@@ -45,6 +45,17 @@ struct sv_opts {
 	 * ended, for `berth pod ps/inspect/logs`; `berth pod rm` removes it.
 	 * Processes, mounts and cgroups are removed either way. */
 	bool keep;
+	/* A pod of the same name that ended (its kept state directory) is
+	 * removed first; without it, that is an error (EEXIST). */
+	bool replace;
+	/* This run continues the same pod after `berth pod restart`: the
+	 * kept state directory is taken over with its logs and events, and
+	 * with its lock, still held on lock_fd (sv_result.lock_fd of the
+	 * run before), so that to everyone else the pod never stopped
+	 * running.  `run` counts the runs (1, 2, ...), shown as berth.run. */
+	bool continuing;
+	int lock_fd;
+	unsigned run;
 	/* The cgroup (absolute in the cgroup2 hierarchy) to put the pod's
 	 * cgroup under, or "self" for the supervisor's own cgroup (a systemd
 	 * unit with Delegate=yes).  NULL: /berth/pods. */
@@ -70,6 +81,10 @@ struct sv_result {
 	 * containers first, then in manifest order (its exit code, 128+N
 	 * after signal N, 1 if it never ran); 0 otherwise. */
 	int exit_code;
+	/* `berth pod restart` ended this run: run the pod again (with
+	 * opts->continuing and opts->lock_fd = lock_fd) in the same process. */
+	bool restart;
+	int lock_fd;
 };
 
 /* Run `pod` to completion (or until SIGTERM/SIGINT or `berth pod stop`).
@@ -93,7 +108,7 @@ int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
 enum sv_pod_state {
 	SV_POD_ABSENT,           /* no state directory */
 	SV_POD_RUNNING,          /* its supervisor is alive */
-	SV_POD_DEAD,             /* state left by a killed supervisor, or kept (--keep) */
+	SV_POD_DEAD,             /* state left by a killed supervisor, or an ended pod's */
 };
 
 /* The containers of pod P are named P_<container> (berth list shows them):
@@ -138,7 +153,8 @@ int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 /* Names of the pods with a state directory, sorted. */
 int sv_pod_list(const struct rt_ctx *ctx, char ***names, size_t *n, struct b_err *err);
 void sv_pod_list_free(char **names, size_t n);
-/* The status.json a pod run with `keep` wrote when it ended. */
+/* The status.json a pod run with `keep` wrote when it ended (ENOENT:
+ * none, its supervisor was killed). */
 int sv_pod_final_status(const struct rt_ctx *ctx, const char *name, char **out,
 			size_t *len, struct b_err *err);
 

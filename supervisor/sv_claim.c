@@ -27,15 +27,43 @@ int sv_lock_dead_pod(int fd)
 	return -1;
 }
 
+/* A pod that ended keeps its state directory (status.json, logs, events)
+ * until `pod rm`: a new run of its name must not silently wipe that. */
+static int check_ended(struct sv *s, int dfd, struct b_err *err)
+{
+	if (s->o->replace || s->o->continuing || faccessat(dfd, "status.json", F_OK, 0) < 0)
+		return 0;
+	return b_err_set(err, EEXIST, "pod \"%s\" exists: it has ended, and its status, logs and "
+			 "events are kept until `berth pod rm %s` (or run it with --replace)",
+			 s->pod->name, s->pod->name);
+}
+
+/* The state directory exists and its lock is ours: an ended pod's is kept
+ * (without --replace), what else is there is removed.  On failure the
+ * lock is let go and what could not be cleaned up stays as it is, for
+ * `pod rm` or a person to look at: no teardown of it. */
+static int take_over(struct sv *s, int dfd, struct b_err *err)
+{
+	int r = check_ended(s, dfd, err);
+
+	if (r == 0)
+		r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, dfd, s->o->continuing, err);
+	if (r < 0) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+	return r;
+}
+
 /* Create the state directory and take its lock, or take over a stale one:
  * a directory whose lock nobody holds was left by a supervisor that was
- * killed (or kept with --keep); what it left is cleaned up first. */
+ * killed, or by a pod that ended (with --replace or for `pod restart`);
+ * what it left is cleaned up first. */
 int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 {
 	char lock[PATH_MAX + 8];
 	_cleanup_close_ int dfd = -1;
 	bool created;
-	int r;
 
 	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s/pods/%s", s->ctx->root, s->pod->name) >=
 	    sizeof(s->dir) - 64)
@@ -44,9 +72,15 @@ int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 	/* Checked level by level: the leftovers of a stale directory are
 	 * killed and removed on its word. */
 	dfd = sv_state_dir_open(s->ctx->root, s->pod->name, true, &created, err);
+	if (dfd < 0 && s->o->continuing)
+		close(s->o->lock_fd);
 	if (dfd < 0)
 		return dfd;
 	*recovered = !created;
+	if (s->o->continuing) {
+		s->lock_fd = s->o->lock_fd;   /* held since the run before */
+		return take_over(s, dfd, err);
+	}
 	s->lock_fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0)
 		return b_err_sys(err, errno, "creating %s", lock);
@@ -59,12 +93,5 @@ int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 					 s->pod->name, s->dir);
 		return b_err_sys(err, e, "locking %s", lock);
 	}
-	if (*recovered && (r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, dfd, err)) < 0) {
-		/* Leave what could not be cleaned up as it is, for `pod rm`
-		 * or a person to look at: no teardown of it. */
-		close(s->lock_fd);
-		s->lock_fd = -1;
-		return r;
-	}
-	return 0;
+	return *recovered ? take_over(s, dfd, err) : 0;
 }

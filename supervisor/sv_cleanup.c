@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
@@ -162,7 +163,17 @@ static int remove_pod_cgroup(const char *name, const char *dir, int dirfd, struc
 	return cg_destroy(abs, err);
 }
 
-static int empty_dir_but_lock(int dirfd, const char *dir, struct b_err *err)
+static bool is_real_dir(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Remove every entry of dir but the lock and, as asked, status.json and a
+ * real logs directory (a --log-dir symlink goes: its files stay there). */
+static int empty_dir_but(int dirfd, const char *dir, bool keep_logs, bool keep_status,
+			 struct b_err *err)
 {
 	_cleanup_close_ int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	_cleanup_(b_closedirp) DIR *d = NULL;
@@ -176,6 +187,10 @@ static int empty_dir_but_lock(int dirfd, const char *dir, struct b_err *err)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, "lock"))
 			continue;
+		if (keep_logs && !strcmp(de->d_name, "logs") && is_real_dir(dirfd, "logs"))
+			continue;
+		if (keep_status && !strcmp(de->d_name, "status.json"))
+			continue;
 		if ((r = b_rm_rf_at(dirfd, de->d_name)) < 0)
 			return b_err_sys(err, -r, "removing %s/%s", dir, de->d_name);
 	}
@@ -183,7 +198,7 @@ static int empty_dir_but_lock(int dirfd, const char *dir, struct b_err *err)
 }
 
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
-			 int dirfd, struct b_err *err)
+			 int dirfd, bool keep_logs, struct b_err *err)
 {
 	int r;
 
@@ -197,7 +212,19 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 		return b_err_prefix(err, "pod %s", name);
 	if ((r = unmount_under(dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
-	if ((r = empty_dir_but_lock(dirfd, dir, err)) < 0)
+	if ((r = empty_dir_but(dirfd, dir, keep_logs, false, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	return 0;
+}
+
+int sv_prune_ended(const struct rt_ctx *ctx, const char *name, struct b_err *err)
+{
+	char dir[PATH_MAX];
+	bool created;
+	_cleanup_close_ int dfd = sv_state_dir_open(ctx->root, name, false, &created, err);
+
+	if (dfd < 0)
+		return dfd;
+	snprintf(dir, sizeof(dir), "%s/pods/%s", ctx->root, name);
+	return empty_dir_but(dfd, dir, true, true, err);
 }

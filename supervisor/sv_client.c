@@ -276,7 +276,7 @@ int sv_pod_remove(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 			return b_err_set(err, EBUSY, "pod %s is running (stop it first, or use --force)", name);
 		return b_err_sys(err, errno, "pod %s: locking %s", name, lock);
 	}
-	if ((r = sv_cleanup_leftovers(ctx, name, dir, dfd, err)) < 0)
+	if ((r = sv_cleanup_leftovers(ctx, name, dir, dfd, false, err)) < 0)
 		return r;
 	if (unlinkat(dfd, "lock", 0) < 0 || rmdir(dir) < 0)
 		return b_err_sys(err, errno, "pod %s: removing %s", name, dir);

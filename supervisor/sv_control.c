@@ -1,6 +1,6 @@
 /* The control socket <state dir>/control.sock: `berth pod ps/inspect/stop`
  * talk to the supervisor here.  One request line per connection
- * ("status", "inspect", "metrics", "stop [SECONDS]"), one reply: "ok\n" and the
+ * ("status", "inspect", "metrics", "stop [SECONDS]", "restart [SECONDS]"), one reply: "ok\n" and the
  * payload, or "error MESSAGE\n".  Only root (or the supervisor's own uid)
  * is served: the socket is 0600 in a 0700 directory, and SO_PEERCRED is
  * checked as well, so a mode changed by hand does not open it up. */
@@ -141,7 +141,10 @@ static void do_status(struct sv *s, int fd, bool pretty)
 	reply(fd, "ok\n", json, len + 1);
 }
 
-static void do_stop(struct sv *s, int fd, const char *arg)
+/* "stop" and "restart": the same graceful stop; a restart then runs the
+ * pod again (sv_result.restart).  A stop already under way is not turned
+ * into a restart: the stop was asked for first. */
+static void do_stop(struct sv *s, int fd, const char *arg, bool restart)
 {
 	char *end;
 	long secs = -1;
@@ -153,9 +156,16 @@ static void do_stop(struct sv *s, int fd, const char *arg)
 			return;
 		}
 	}
+	if (restart && sv_stopping(s) && !s->restart_requested) {
+		reply(fd, "error the pod is stopping\n", NULL, 0);
+		return;
+	}
+	if (!restart)
+		s->restart_requested = false;   /* a stop wins over a restart */
 	if (!sv_stopping(s)) {
 		s->by_request = true;
-		sv_begin_stop(s, false, "stop requested");
+		s->restart_requested = restart;
+		sv_begin_stop(s, false, restart ? "restart requested" : "stop requested");
 	}
 	/* As kubectl's --grace-period: replaces the pod's, longer or
 	 * shorter, counted from now. */
@@ -184,9 +194,13 @@ static void handle(struct sv *s, int fd, char *line)
 	else if (!strcmp(line, "metrics"))
 		do_metrics(s, fd);
 	else if (!strcmp(line, "stop"))
-		do_stop(s, fd, "");
+		do_stop(s, fd, "", false);
 	else if (!strncmp(line, "stop ", 5))
-		do_stop(s, fd, line + 5);
+		do_stop(s, fd, line + 5, false);
+	else if (!strcmp(line, "restart"))
+		do_stop(s, fd, "", true);
+	else if (!strncmp(line, "restart ", 8))
+		do_stop(s, fd, line + 8, true);
 	else
 		reply(fd, "error unknown request\n", NULL, 0);
 }

@@ -203,6 +203,7 @@ struct sv {
 	char pod_cg[1024];
 	char cg_base[512];          /* the pod cgroup, relative to the cgroup2 root */
 	char started_at[SV_TIME_LEN];
+	char ended_at[SV_TIME_LEN];     /* when teardown began: status.json shows it */
 	struct sv_pod_ns ns;
 	struct sv_net net;
 	int ep, sfd, tfd, lock_fd, ctl_fd;
@@ -221,6 +222,8 @@ struct sv {
 	const char *pst_why;
 	bool main_started;          /* the pod got past its init containers (Initialized) */
 	bool ready_sent, by_signal, by_request, failed;
+	bool restart_requested;      /* `pod restart`: this stop ends in a new run */
+	bool ran;                    /* set up and started: an ended pod to keep */
 	bool killed;                /* stopping: the grace period ran out, SIGKILL was sent */
 	int64_t grace_deadline;
 	int64_t watchdog_us, next_watchdog_ms;
@@ -377,9 +380,14 @@ void sv_ctl_close(struct sv *s);
 /* Remove what a dead supervisor of pod `name` left: its containers, the
  * pod cgroup (only if sv_pod_cgroup_open accepts it), mounts under `dir`,
  * and the contents of `dir` (open as `dirfd`, from sv_state_dir_open)
- * except its lock file (which the caller holds). */
+ * except its lock file (which the caller holds) and, with keep_logs, its
+ * logs directory (not a symlink to a --log-dir, which is kept anyway). */
 int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char *dir,
-			 int dirfd, struct b_err *err);
+			 int dirfd, bool keep_logs, struct b_err *err);
+/* An ended pod's state directory, once everything else of it is gone:
+ * only its lock, status.json and logs stay (what pod ps -a, inspect,
+ * logs and events read). */
+int sv_prune_ended(const struct rt_ctx *ctx, const char *name, struct b_err *err);
 
 /* ---- the pod's network (sv_net.c, sv_ports.c, sv_names.c, sv_net_gc.c) */
 

@@ -24,13 +24,17 @@
 #include "common/safedir.h"
 #include "supervisor/sv_internal.h"
 
-/* With `keep`, what `berth pod ps/inspect` shows of a pod that ended. */
+/* With `keep`, what `berth pod ps/inspect` shows of a pod that ended
+ * (also during a restart, for a moment). */
 static void write_final_status(struct sv *s)
 {
 	char path[PATH_MAX + 16];
 	size_t len;
-	_cleanup_free_ char *json = sv_status_json(s, true, &len);
+	_cleanup_free_ char *json = NULL;
 	struct b_err e = { 0 };
+
+	sv_wall_time(s->ended_at, sizeof(s->ended_at), false);
+	json = sv_status_json(s, true, &len);
 
 	snprintf(path, sizeof(path), "%s/status.json", s->dir);
 	if (!json || b_write_atomic(path, json, len, 0600) < 0) {
@@ -77,8 +81,16 @@ void sv_teardown(struct sv *s)
 	if (s->pod_cg[0] && access(s->pod_cg, F_OK) == 0 && cg_destroy(s->pod_cg, &e) < 0)
 		sv_warn(s, &e);
 	sv_ns_close(&s->ns);
-	/* A failed DEL keeps the state dir: `pod rm` retries from it. */
-	if ((s->o->keep || s->net.del_failed) && s->lock_fd >= 0) {
+	/* A failed DEL keeps the state dir: `pod rm` retries from it.  A
+	 * restart keeps it for the next run, which takes it over. */
+	/* A pod that could not be set up leaves nothing, as bad input must;
+	 * one that ran stays (keep), also when its next run failed. */
+	if (((s->o->keep && (s->ran || s->o->continuing)) || s->net.del_failed ||
+	     s->restart_requested) && s->lock_fd >= 0) {
+		/* Not after a failed DEL: network.json and the pin are
+		 * what pod rm retries it from. */
+		if (!s->net.del_failed && sv_prune_ended(s->ctx, s->pod->name, &e) < 0)
+			sv_warn(s, &e);
 		write_final_status(s);
 		sv_simple_event(s, "stopped", NULL);
 		cri_logfile_close(&s->events);
@@ -208,7 +220,8 @@ static int setup_logs(struct sv *s, struct b_err *err)
 	} else {
 		if ((size_t)snprintf(s->log_dir, sizeof(s->log_dir), "%s", path) >= sizeof(s->log_dir))
 			return b_err_set(err, ENAMETOOLONG, "%s: path too long", path);
-		if (mkdir(path, 0700) < 0)
+		/* After `pod restart` the logs and events go on in the same files. */
+		if (mkdir(path, 0700) < 0 && !(errno == EEXIST && s->o->continuing))
 			return b_err_sys(err, errno, "creating %s", path);
 		if ((dfd = b_dir_open_owned(AT_FDCWD, path, NULL, true, "log directory", err)) < 0)
 			return dfd;

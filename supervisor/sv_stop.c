@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "supervisor/sv_internal.h"
@@ -63,11 +64,21 @@ void sv_terminate(struct sv *s, struct sv_ctr *c)
 
 void sv_begin_stop(struct sv *s, bool by_signal, const char *why)
 {
-	if (by_signal)
+	char msg[64];
+
+	/* SIGTERM during a restart's stop: the pod stops for good. */
+	if (by_signal) {
 		s->by_signal = true;
+		s->restart_requested = false;
+	}
 	if (sv_stopping(s))
 		return;
-	sv_notify("STOPPING=1");
+	/* A restart is a reload for systemd: the unit stays active, and the
+	 * next run's READY=1 ends it (STOPPING=1 would have systemd wait
+	 * for the exit and kill the supervisor at TimeoutStopSec). */
+	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld\nSTATUS=Restarting",
+		 (long long)sv_now_ms() * 1000);
+	sv_notify(s->restart_requested ? msg : "STOPPING=1");
 	s->grace_deadline = sv_now_ms() + s->pod->termination_grace_period_seconds * 1000;
 	sv_pod_set_state(s, PS_STOPPING_MAIN, why);
 	for (size_t i = 0; i < s->n; i++)

@@ -23,8 +23,15 @@ PY
 pod_run() { b pod run --log-dir "$T_DIR/logs" "$@"; }
 
 # Nothing of pod NAME may remain: state, overlay mounts, cgroup, containers.
+# A pod that ended keeps its state directory until `pod rm`: only its
+# lock, status.json and logs may be there, and `pod rm` must remove it.
 assert_pod_gone() {
   local name=$1
+  if [ -e "$T_ROOT/pods/$name/status.json" ]; then
+    local left; left=$(ls "$T_ROOT/pods/$name" | grep -vxE 'lock|status.json|logs' | tr '\n' ' ')
+    [ -z "$left" ] || fail "an ended pod's state dir holds more than its status and logs: $left"
+    b pod rm "$name" >/dev/null || fail "pod rm of the ended pod $name"
+  fi
   [ ! -e "$T_ROOT/pods/$name" ] || fail "pod state dir $T_ROOT/pods/$name still exists"
   ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under $T_ROOT/pods"
   local cg

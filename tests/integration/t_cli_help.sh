@@ -118,9 +118,9 @@ complete_words() {
 }
 
 test_bash_completion() {
-  assert_eq "rm run " "$(complete_words berth pod r)" "pod r<TAB>"
+  assert_eq "restart rm run " "$(complete_words berth pod r)" "pod r<TAB>"
   assert_eq "load ls " "$(complete_words berth image l)" "image l<TAB>"
-  assert_eq "--keep " "$(complete_words berth pod run --ke)" "pod run --ke<TAB>"
+  assert_eq "--replace " "$(complete_words berth pod run --rep)" "pod run --rep<TAB>"
   make_bundle "$T_DIR/b" sleep 100
   b create -b "$T_DIR/b" web1 >/dev/null || fail "create"
   b create -b "$T_DIR/b" web2 >/dev/null || fail "create"

@@ -30,7 +30,8 @@ json.dump(p, open(path, "w"), indent=1)
 PY
 }
 
-img_pod_run() { timeout 60 "$BERTH" --root "$T_ROOT" --image-root "$T_DIR/store" pod run --log-dir "$T_DIR/logs" "$@"; }
+# (--rm: each run of the same pod starts clean; t_pod_control.sh covers kept pods)
+img_pod_run() { timeout 60 "$BERTH" --root "$T_ROOT" --image-root "$T_DIR/store" pod run --rm --log-dir "$T_DIR/logs" "$@"; }
 
 test_image_load_every_format_names_and_shares_layers() {
   img_fixtures

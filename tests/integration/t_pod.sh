@@ -215,5 +215,5 @@ test_pod_teardown_warning_names_the_real_error() {
   mkdir "$junk" && mount -t tmpfs berth-test "$junk" || fail "mounting a tmpfs in the pod state dir"
   kill -TERM $sup; wait $sup
   umount "$junk"; rm -rf "$T_ROOT/pods/tp"
-  assert_contains "$(cat "$T_DIR/out")" "removing $T_ROOT/pods/tp: Invalid cross-device link"
+  assert_contains "$(cat "$T_DIR/out")" "removing $T_ROOT/pods/tp/junk: Invalid cross-device link"
 }

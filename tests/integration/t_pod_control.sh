@@ -182,21 +182,82 @@ PY
   assert_pod_gone tp
 }
 
-test_pod_keep_then_ps_and_rm() {
+# A pod that ended stays until pod rm (as in docker and Kubernetes): pod
+# ps -a, inspect, logs and events show it; a new run of its name is
+# refused without --replace.
+test_pod_kept_then_ps_and_rm() {
   pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo done"]'
-  b pod run --keep "$T_DIR/pod.json" >/dev/null
-  assert_eq 0 $? "exit status of pod run --keep"
-  [ -d "$T_ROOT/pods/tp" ] || fail "--keep removed the state dir"
+  b pod run "$T_DIR/pod.json" >/dev/null
+  assert_eq 0 $? "exit status of pod run"
+  [ -d "$T_ROOT/pods/tp" ] || fail "the state dir of a pod that ended was removed"
   assert_eq Succeeded "$(pod_status 'j["status"]["phase"]')" "phase of a kept pod"
   assert_eq Completed "$(pod_status 'j["status"]["containerStatuses"][0]["state"]["terminated"]["reason"]')"
   grep -q ' stdout F done$' "$T_ROOT/pods/tp/logs/c.log" || fail "kept log: $(cat "$T_ROOT/pods/tp/logs/c.log")"
   ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under a kept pod"
   [ ! -d /sys/fs/cgroup/unified/berth/pods/tp ] || fail "a kept pod keeps its cgroup"
-  local table; table=$(b pod ps)
-  printf '%s\n' "$table" | grep -Eq '^tp +Succeeded +1/1|^tp +Succeeded +0/1' || fail "ps of a kept pod: $table"
+  assert_not_contains "$(b pod ps)" "tp" "pod ps without -a lists an ended pod"
+  local table; table=$(b pod ps -a)
+  printf '%s\n' "$table" | grep -Eq '^tp +Succeeded \(ended [0-9]+s ago\) +[01]/1' ||
+    fail "ps -a of a kept pod: $table"
   assert_not_contains "$table" "stopping"
+  assert_eq "done" "$(b pod logs tp)" "pod logs of an ended pod"
+  assert_contains "$(b pod events --format json tp)" '"type":"stopped"'
+  local out; out=$(b pod run "$T_DIR/pod.json" 2>&1) && fail "a second run of an ended pod's name succeeded"
+  assert_contains "$out" 'pod "tp" exists: it has ended'
+  assert_contains "$out" "berth pod rm tp"
+  assert_eq Succeeded "$(pod_status 'j["status"]["phase"]')" "the refused run changed the kept pod"
+  b pod run --replace "$T_DIR/pod.json" >/dev/null || fail "pod run --replace"
+  assert_eq 1 "$(b pod logs tp | grep -c done)" "logs after --replace: the new run's only"
   b pod stop tp >/dev/null || fail "pod stop of a pod that ended"
   b pod rm tp >/dev/null || fail "pod rm of a kept pod"
+  assert_pod_gone tp
+}
+
+# --rm: nothing stays when the pod ends (a throwaway run).
+test_pod_run_rm_leaves_nothing() {
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo done"]'
+  assert_eq "[c] done" "$(b pod run --rm "$T_DIR/pod.json")" "output of pod run --rm"
+  [ ! -e "$T_ROOT/pods/tp" ] || fail "pod run --rm left $(ls "$T_ROOT/pods/tp")"
+  assert_not_contains "$(b pod ps -a)" "tp" "pod ps -a after --rm"
+}
+
+# pod restart: the same supervisor stops the pod gracefully and runs it
+# again; restart counts start over, logs and events go on; it returns
+# once the pod is up.  A pod that ended is not restarted.
+test_pod_restart_runs_the_pod_again() {
+  pod_json "$T_DIR/pod.json" '
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["initContainers"] = [ctr("init", "sh", "-c", "echo init")]
+p["spec"]["containers"] = [ctr("web", "sh", "-c", "echo up; trap \"echo bye; exit 0\" TERM; while :; do sleep 0.1; done")]'
+  b pod run -d --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run -d"
+  local pid; pid=$(pod_status 'j["status"]["berth"]["supervisorPid"]')
+  assert_eq 1 "$(pod_status 'j["status"]["berth"]["run"]')" "berth.run of the first run"
+  # The supervisor holds the pod's lock across the runs: to pod logs -f
+  # (and everyone else) the pod never stopped.
+  b pod logs -f tp > "$T_DIR/follow" 2>&1 &
+  local follower=$!
+  assert_eq tp "$(b pod restart -t 5 tp)" "output of pod restart"
+  for _ in $(seq 100); do
+    [ "$(grep -c '^\[web\] up$' "$T_DIR/follow")" -ge 2 ] && break
+    sleep 0.05
+  done
+  kill -0 "$follower" 2>/dev/null || fail "pod logs -f ended at the restart: $(cat "$T_DIR/follow")"
+  assert_eq 2 "$(grep -c '^\[web\] up$' "$T_DIR/follow")" "pod logs -f across the restart"
+  kill "$follower"; wait "$follower" 2>/dev/null
+  assert_eq Running "$(pod_status 'j["status"]["phase"]')" "phase right after pod restart returned"
+  assert_eq 2 "$(pod_status 'j["status"]["berth"]["run"]')" "berth.run after a restart"
+  assert_eq "$pid" "$(pod_status 'j["status"]["berth"]["supervisorPid"]')" "the same supervisor"
+  assert_eq 0 "$(pod_status 'j["status"]["containerStatuses"][0]["restartCount"]')" "restart count"
+  local logs; logs=$(b pod logs tp)
+  assert_eq 2 "$(printf '%s\n' "$logs" | grep -c '^\[init\] init$')" "init ran twice: $logs"
+  assert_eq 2 "$(printf '%s\n' "$logs" | grep -c '^\[web\] up$')" "web started twice: $logs"
+  assert_contains "$logs" "[web] bye"
+  assert_contains "$(events)" "restart requested"
+  b pod stop tp >/dev/null || fail "pod stop after a restart"
+  local out; out=$(b pod restart tp 2>&1) && fail "pod restart of an ended pod succeeded"
+  assert_contains "$out" "pod tp has ended: \`berth pod run --replace FILE\` runs it again"
+  out=$(b pod restart nosuch 2>&1) && fail "pod restart of a missing pod succeeded"
+  assert_contains "$out" "pod nosuch not found"
   assert_pod_gone tp
 }
 
@@ -378,6 +439,12 @@ p["spec"]["containers"] = [ctr("web", "sh", "-c", "echo up; sleep 1000")]'
   assert_eq "x=42" "$out" "output of pod exec"
   assert_eq "" "$(echo hidden | b pod exec tp web cat)" "stdin without -i"
   assert_eq "shown" "$(echo shown | b pod exec -i tp web cat)" "stdin with -i"
+  # -t alone: a terminal, but nothing of stdin reaches it (the pty would
+  # echo what was relayed)
+  out=$(echo hidden | timeout 30 "$BERTH" --root "$T_ROOT" pod exec -t tp web \
+    sh -c 'sleep 1; test -t 0 && echo tty')
+  assert_contains "$out" "tty"
+  assert_not_contains "$out" "hidden"
   out=$(b pod exec tp nosuch true 2>&1) && fail "exec in a missing container succeeded"
   assert_contains "$out" 'pod tp has no running container "nosuch"'
   out=$(b pod exec nopod web true 2>&1) && fail "exec in a missing pod succeeded"

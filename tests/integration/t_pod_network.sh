@@ -26,9 +26,11 @@ $2"
 }
 
 # start NAME [OPTIONS...]: pod run -d with the test's (empty) CNI config dir.
+# start NAME [OPTION...]: pod run -d of $T_DIR/NAME.json, replacing the
+# pod of that name if it ended (stopped pods stay until pod rm).
 start() {
   local name=$1; shift
-  b pod run -d --log-dir "$T_DIR/logs-$name" --cni-config-dir "$T_DIR/net.d" "$@" \
+  b pod run -d --replace --log-dir "$T_DIR/logs-$name" --cni-config-dir "$T_DIR/net.d" "$@" \
     "$T_DIR/$name.json" >/dev/null || fail "pod run $name"
 }
 
@@ -222,7 +224,7 @@ p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8083}]"
   b pod run --log-dir "$T_DIR/logs-c" --cni-config-dir "$T_DIR/net.d" "$T_DIR/c.json" >/dev/null || fail "first run"
   local before i; before=$(net_state)
   for i in $(seq 50); do
-    b pod run --log-dir "$T_DIR/logs-c" --cni-config-dir "$T_DIR/net.d" "$T_DIR/c.json" >/dev/null ||
+    b pod run --replace --log-dir "$T_DIR/logs-c" --cni-config-dir "$T_DIR/net.d" "$T_DIR/c.json" >/dev/null ||
       fail "run $i"
   done
   assert_eq "$before" "$(net_state)" "after 50 runs"

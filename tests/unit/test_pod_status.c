@@ -23,7 +23,7 @@ static const char doc[] =
 	"    \"health\":\"unhealthy\",\"probes\":{}}},"
 	"  {\"name\":\"done\",\"restartCount\":0,\"ready\":false,"
 	"  \"state\":{\"terminated\":{\"exitCode\":0,\"reason\":\"Completed\"}},\"lastState\":{}}],"
-	"\"berth\":{\"supervisorPid\":42,\"stopping\":true}}}";
+	"\"berth\":{\"supervisorPid\":42,\"stopping\":true,\"run\":3,\"endedAt\":\"2026-11-25T11:00:00Z\"}}}";
 
 START_TEST(parse_full)
 {
@@ -35,6 +35,8 @@ START_TEST(parse_full)
 	ck_assert_str_eq(v->phase, "Running");
 	ck_assert(v->stopping);
 	ck_assert_int_eq(v->supervisor_pid, 42);
+	ck_assert_int_eq(v->run, 3);
+	ck_assert_str_eq(v->ended_at, "2026-11-25T11:00:00Z");
 	ck_assert_uint_eq(v->n_ctrs, 3);
 	ck_assert_str_eq(v->ctrs[0].name, "side");
 	ck_assert(v->ctrs[0].init && v->ctrs[0].sidecar && v->ctrs[0].ready);

@@ -118,7 +118,6 @@ static int parse_size(struct cli_args *a, int64_t *out)
 static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detached)
 {
 	switch (key) {
-	case OPT_ROOT: a->cli->ctx.root = a->arg; break;
 	case OPT_LOG_DIR: so->log_dir = a->arg; break;
 	case OPT_LOG_MAX_SIZE: return parse_size(a, &so->log_max_size);
 	case OPT_LOG_MAX_FILES:
@@ -170,18 +169,29 @@ static int supervise(struct cli *cli, const struct pod_spec *pod, struct sv_opts
 	return res.stopped_by_signal || res.all_succeeded ? 0 : res.exit_code;
 }
 
-/* -d: the log directory made absolute for the child, which leaves the cwd
- * (not resolved: the supervisor checks the path as given, a symlink's
- * owner, the directory's, and its errors reach us). */
-static int detached_log_dir(struct cli *cli, const char *dir, char *buf, size_t size)
+/* -d: a path option made absolute for the child, which leaves the cwd;
+ * each element of a ':'-separated list (not resolved: the supervisor
+ * checks the path as given, a symlink's owner, the directory's, and its
+ * errors reach us).  *path then points into buf. */
+static int detached_path(struct cli *cli, const char *what, const char **path, char *buf,
+			 size_t size)
 {
 	char cwd[PATH_MAX];
+	const char *p = *path;
+	size_t len = 0;
 
-	if (dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
-		return cli_errorf(cli, "log directory %s: %s", dir, strerror(errno));
-	if ((size_t)snprintf(buf, size, "%s%s%s", dir[0] == '/' ? "" : cwd, dir[0] == '/' ? "" : "/",
-			     dir) >= size)
-		return cli_errorf(cli, "log directory %s: path too long", dir);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return cli_errorf(cli, "%s %s: %s", what, p, strerror(errno));
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		int w = snprintf(buf + len, size - len, "%s%s%s%.*s", len ? ":" : "",
+				 p[0] == '/' ? "" : cwd, p[0] == '/' ? "" : "/", (int)n, p);
+		if (w < 0 || (size_t)w >= size - len)
+			return cli_errorf(cli, "%s %s: path too long", what, *path);
+		len += (size_t)w;
+		p += n + (p[n] == ':');
+	}
+	*path = buf;
 	return 0;
 }
 
@@ -191,13 +201,16 @@ static int detached_log_dir(struct cli *cli, const char *dir, char *buf, size_t 
 static int run_detached(struct cli *cli, const struct pod_list *l, struct sv_opts *so,
 			struct run_ud *u)
 {
-	char log_dir[PATH_MAX];
+	char log_dir[PATH_MAX], cni_dir[PATH_MAX], cni_path[4 * PATH_MAX];
 	int rc = 0, r;
 
-	if (so->log_dir && (r = detached_log_dir(cli, so->log_dir, log_dir, sizeof(log_dir))))
+	if ((so->log_dir &&
+	     (r = detached_path(cli, "log directory", &so->log_dir, log_dir, sizeof(log_dir)))) ||
+	    (so->cni_config_dir && (r = detached_path(cli, "--cni-config-dir", &so->cni_config_dir,
+						       cni_dir, sizeof(cni_dir)))) ||
+	    (so->cni_plugin_path && (r = detached_path(cli, "--cni-plugin-dir", &so->cni_plugin_path,
+							cni_path, sizeof(cni_path)))))
 		return r;
-	if (so->log_dir)
-		so->log_dir = log_dir;
 	for (size_t i = 0; i < l->n; i++) {
 		if ((r = detach(cli, l->v[i]->name, u)) == 0) {
 			so->on_log = NULL;

@@ -57,8 +57,6 @@ static int parse_args(struct cli *cli, const struct command *c, int argc, char *
 			       CLI_EXIT;
 		else if (k == OPT_FORMAT)
 			la->format = strcmp(a.arg, "json") ? 1 : 2;
-		else if (k == OPT_ROOT)
-			cli->ctx.root = a.arg;
 	if (k == CLI_EXIT || cli_want_pos(&a, 1, logs ? 2 : 1, logs ? "a pod name and optionally a container"
 							       : "a pod name"))
 		return *rc = a.rc, CLI_EXIT;

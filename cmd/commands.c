@@ -124,7 +124,6 @@ static const struct cli_opt pod_run_opts[] = {
 	{ "cni-config-dir", OPT_CNI_CONFIG_DIR, "DIR", "CNI network configs (default /etc/cni/net.d)" },
 	{ "cni-plugin-dir", OPT_CNI_PLUGIN_DIR, "DIR[:DIR...]", "CNI plugins (default /usr/lib/cni:/opt/cni/bin)" },
 	{ "cni-timeout", OPT_CNI_TIMEOUT, "SECONDS", "the longest one CNI plugin call may take (default 60)" },
-	{ "root", OPT_ROOT, "DIR", NULL },
 	END,
 };
 static const struct cli_opt pod_ps_opts[] = {
@@ -149,7 +148,6 @@ static const struct cli_opt pod_logs_opts[] = {
 	{ "follow", 'f', NULL, "keep printing as the containers write, across restarts" },
 	{ "tail", OPT_TAIL, "N", "start with the last N lines" },
 	{ "timestamps", OPT_TIMESTAMPS, NULL, "prefix each line with its time" },
-	{ "root", OPT_ROOT, "DIR", NULL },
 	END,
 };
 static const struct cli_opt pod_events_opts[] = {
@@ -157,7 +155,6 @@ static const struct cli_opt pod_events_opts[] = {
 	{ "format", OPT_FORMAT, "FORMAT", "table (one readable line each; the default on a terminal) or "
 	  "json (events.jsonl's lines; the default otherwise)" },
 	{ "tail", OPT_TAIL, "N", "start with the last N events" },
-	{ "root", OPT_ROOT, "DIR", NULL },
 	END,
 };
 static const struct cli_opt pod_top_opts[] = {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cleanup.h"
+#include "netns/cni_run.h"
 #include "cli.h"
 #include "image_cmds.h"
 #include "opts.h"
@@ -143,6 +145,20 @@ static void images(struct cli *cli)
 	img_info_free(v, n);
 }
 
+/* What `network ls` lists: the default network and the built-in one. */
+static void networks(void)
+{
+	_cleanup_(cni_conflist_freep) struct cni_conflist *l = NULL;
+	_cleanup_free_ char *text = NULL, *source = NULL;
+	struct b_err err = { 0 };
+
+	if (cni_find_network(NULL, NULL, &text, &source, &l, &err) < 0)
+		return;
+	printf("%s\n", l->name);
+	if (strcmp(l->name, CNI_BUILTIN_NAME))
+		printf("%s\n", CNI_BUILTIN_NAME);
+}
+
 /* berth __complete KIND [POD]: names, one a line; nothing on any error
  * (a completion must never print one). */
 int cli_complete_names(struct cli *cli, int argc, char **argv)
@@ -158,6 +174,8 @@ int cli_complete_names(struct cli *cli, int argc, char **argv)
 		containers(cli, argv[2]);
 	else if (!strcmp(kind, "image"))
 		images(cli);
+	else if (!strcmp(kind, "network"))
+		networks();
 	else if (!strcmp(kind, "pod") && sv_pod_list(&cli->ctx, &names, &n, &err) == 0) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", names[i]);

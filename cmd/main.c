@@ -102,9 +102,15 @@ static int parse_global(struct cli *cli, int argc, char **argv)
 		return -1;
 	while ((k = cli_next(&a)) > 0 && global_opt(cli, k, a.arg) == 0)
 		;
-	/* The command's name is the first positional; with rest_after 1
-	 * everything after it was taken as it is. */
-	idx = k == 0 ? argc - a.npos : -1;
+	/* The command's name is the first positional (everything after it
+	 * is the command's, rest_after 1; a "--" right after it is left out
+	 * of a.pos, so the name is found by where it is, not counted back). */
+	idx = k == 0 ? argc : -1;
+	for (int i = 1; k == 0 && a.npos > 0 && i < argc; i++)
+		if (argv[i] == a.pos[0]) {
+			idx = i;
+			break;
+		}
 	cli_args_free(&a);
 	return idx;
 }

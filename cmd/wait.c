@@ -1,6 +1,7 @@
 /* Foreground waiting for `run` and `exec`: signals sent to berth go to the
  * container process, as with runc, and berth exits with its status. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -31,9 +32,9 @@ static void copy_winsize(int master)
 		ioctl(master, TIOCSWINSZ, &ws);
 }
 
-/* Move what is readable from `from` to `to`; false at EOF or error.
- * *last: the last byte moved (for stdin_eof), may be NULL. */
-static bool pump_last(int from, int to, char *last)
+/* Move what is readable from `from` to `to` (blocking there); false at
+ * EOF or error. */
+static bool pump(int from, int to)
 {
 	char buf[8192];
 	ssize_t n = read(from, buf, sizeof(buf));
@@ -42,8 +43,6 @@ static bool pump_last(int from, int to, char *last)
 		return true;
 	if (n <= 0)
 		return false;
-	if (last)
-		*last = buf[n - 1];
 	for (ssize_t off = 0; off < n;) {
 		ssize_t w = write(to, buf + off, (size_t)(n - off));
 		if (w < 0 && errno == EINTR)
@@ -55,25 +54,61 @@ static bool pump_last(int from, int to, char *last)
 	return true;
 }
 
-static bool pump(int from, int to)
-{
-	return pump_last(from, to, NULL);
-}
+/* Input on its way from stdin to the pty.  stdin is read only once the
+ * last read is all written, and the pty (O_NONBLOCK) is written only when
+ * it takes more: a process that does not read its terminal while it
+ * writes to it must not block the relay of its output (a blocking write
+ * would: both sides wait for each other). */
+struct pty_in {
+	char buf[8192];
+	size_t off, len;
+	char last;           /* the last byte read, for the end below */
+	bool open;           /* stdin not at its end yet */
+};
 
 /* A stdin that is not a terminal ended (`echo x | berth run` with
  * terminal: true): the process reads a pty, which has no end of its own,
  * so it gets the terminal's end-of-file character, as a user would type
  * it: twice after an unfinished line (the first only ends the line). */
-static void stdin_eof(int master, char last)
+static void in_eof(struct pty_in *in, int master)
 {
 	struct termios t;
 	char eof = tcgetattr(master, &t) == 0 && t.c_cc[VEOF] ? (char)t.c_cc[VEOF] : 4;
 
+	in->open = false;
+	in->off = in->len = 0;
 	if (isatty(STDIN_FILENO))
 		return;
-	if (last && last != '\n')
-		(void)!write(master, &eof, 1);
-	(void)!write(master, &eof, 1);
+	if (in->last && in->last != '\n')
+		in->buf[in->len++] = eof;
+	in->buf[in->len++] = eof;
+}
+
+static void in_read(struct pty_in *in, int master)
+{
+	ssize_t n = read(STDIN_FILENO, in->buf, sizeof(in->buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		in_eof(in, master);
+		return;
+	}
+	in->off = 0;
+	in->len = (size_t)n;
+	in->last = in->buf[n - 1];
+}
+
+static void in_write(struct pty_in *in, int master)
+{
+	ssize_t w = write(master, in->buf + in->off, in->len - in->off);
+
+	if (w > 0)
+		in->off += (size_t)w;
+	else if (w < 0 && errno != EINTR && errno != EAGAIN)
+		in->off = in->len;   /* the terminal is gone: nobody to read it */
+	if (in->off == in->len)
+		in->off = in->len = 0;
 }
 
 /* Every signal berth forwards: all but the ones that report its own
@@ -100,8 +135,8 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 {
 	sigset_t all, old;
 	struct termios saved;
-	bool raw = false, in_open = master >= 0 && relay_stdin, out_open = master >= 0;
-	char last_in = 0;
+	bool raw = false, out_open = master >= 0;
+	struct pty_in in = { .open = master >= 0 && relay_stdin };
 	int sfd, status = 0;
 
 	forwarded(&all);
@@ -113,10 +148,13 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 		raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
 		copy_winsize(master);
 	}
+	if (master >= 0)
+		fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	for (;;) {
 		struct pollfd p[5] = {
 			{ sfd, POLLIN, 0 }, { pidfd, POLLIN, 0 },
-			{ in_open ? STDIN_FILENO : -1, POLLIN, 0 }, { out_open ? master : -1, POLLIN, 0 },
+			{ in.open && !in.len ? STDIN_FILENO : -1, POLLIN, 0 },
+			{ out_open || in.len ? master : -1, (out_open ? POLLIN : 0) | (in.len ? POLLOUT : 0), 0 },
 			{ notify_fd, POLLIN, 0 },
 		};
 		struct signalfd_siginfo si;
@@ -124,9 +162,11 @@ int cli_wait_forward(pid_t pid, int pidfd, bool reap_orphans, int master, int no
 
 		if (n < 0 && errno != EINTR)
 			break;
-		if ((p[2].revents & (POLLIN | POLLHUP)) && !(in_open = pump_last(STDIN_FILENO, master, &last_in)))
-			stdin_eof(master, last_in);
-		if (p[3].revents & (POLLIN | POLLHUP))
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR))
+			in_read(&in, master);
+		if (in.len && (p[3].revents & (POLLOUT | POLLHUP | POLLERR)))
+			in_write(&in, master);
+		if (out_open && (p[3].revents & (POLLIN | POLLHUP | POLLERR)))
 			out_open = pump(master, STDOUT_FILENO);
 		if (p[4].revents & POLLIN)
 			run_notify_relay_pump(notify_fd);

@@ -84,6 +84,9 @@ test_options_anywhere() {
   assert_eq "--help" "$out" "exec's command kept its own options"
   out=$(b exec c1 -- echo hi) || fail "exec c1 -- echo hi"
   assert_eq hi "$out" "exec ID -- CMD"
+  # "--" right after a command's name ends its options, not berth's
+  out=$(b kill -- nosuch KILL 2>&1) && fail "kill of a missing container succeeded"
+  assert_contains "$out" 'container "nosuch" does not exist'
   out=$(b kill c1 KILL --all 2>&1) || fail "kill ID SIGNAL --all: $out"
   out=$(b -x list 2>&1) && fail "an unknown global letter succeeded"
   assert_contains "$out" "-x"
@@ -121,6 +124,7 @@ test_bash_completion() {
   assert_eq "restart rm run " "$(complete_words berth pod r)" "pod r<TAB>"
   assert_eq "load ls " "$(complete_words berth image l)" "image l<TAB>"
   assert_eq "--replace " "$(complete_words berth pod run --rep)" "pod run --rep<TAB>"
+  assert_contains "$(complete_words berth network inspect '')" "berth" "network inspect <TAB>"
   make_bundle "$T_DIR/b" sleep 100
   b create -b "$T_DIR/b" web1 >/dev/null || fail "create"
   b create -b "$T_DIR/b" web2 >/dev/null || fail "create"

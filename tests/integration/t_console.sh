@@ -89,3 +89,17 @@ test_run_terminal_stdin_eof_ends_the_input() {
   assert_contains "$out" "done"
   assert_gone eoftty
 }
+
+# Much input for a process that writes much and reads none of it: the
+# relay must not block writing to the pty (it would stop reading the
+# process's output, which then blocks too) and ends with the process.
+test_run_terminal_large_input_does_not_deadlock() {
+  make_bundle "$T_DIR/b" sh -c 'i=0; while [ $i -lt 3000 ]; do echo "line $i of output"; i=$((i+1)); done; echo END'
+  cfg "$T_DIR/b" "c['process']['terminal']=True"
+  local out rc
+  out=$(yes 'some input the process never reads' | head -c 2000000 |
+    timeout 60 "$BERTH" --root "$T_ROOT" run -b "$T_DIR/b" bigtty 2>&1); rc=$?
+  assert_eq 0 "$rc" "exit code (124: the relay deadlocked)"
+  printf '%s' "$out" | tr -d '\r' | grep -q '^END$' || fail "no END in the output"
+  assert_gone bigtty
+}

@@ -239,7 +239,9 @@ test_net_user_conflist_is_used() {
 EOF
   assert_contains "$(b network inspect --cni-config-dir "$T_DIR/net.d" 2>&1)" '"name": "mine"' "network inspect"
   net_pod m ""
-  start m
+  # relative paths: the detached supervisor leaves the cwd, they do not
+  (cd "$T_DIR" && b pod run -d --log-dir logs-m --cni-config-dir net.d m.json >/dev/null) ||
+    fail "pod run -d with relative --cni-config-dir"
   local ip; ip=$(ip_of m)
   [[ $ip == 10.124.0.* ]] || fail "pod IP $ip not from the ptp network"
   [ -e "$T_DIR/leases/mine/$ip" ] || fail "no host-local lease $T_DIR/leases/mine/$ip"

@@ -234,8 +234,8 @@ pod_gone() {  # NAME
 }
 one_start() {  # WHO
   case $1 in
-    berth-image) tm start berth-image bp pod run -d "$W/pod-image.json"; pod_gone pi ;;
-    berth-rootfs) tm start berth-rootfs bp pod run -d "$W/pod-rootfs.json"; pod_gone pr ;;
+    berth-image) tm start berth-image bp pod run -d --rm "$W/pod-image.json"; pod_gone pi ;;
+    berth-rootfs) tm start berth-rootfs bp pod run -d --rm "$W/pod-rootfs.json"; pod_gone pr ;;
     podman) tm start podman pm run -d --name bench-c --network none --cgroups=disabled "$SMALL" /bin/true
             pm rm -f bench-c >/dev/null ;;
     podman-runc) tm start podman-runc pm run -d --name bench-c --network none --runtime runc "$SMALL" /bin/true
@@ -245,8 +245,8 @@ one_start() {  # WHO
 }
 one_run() {  # WHO
   case $1 in
-    berth-image) tm run berth-image bp pod run "$W/pod-image.json" ;;
-    berth-rootfs) tm run berth-rootfs bp pod run "$W/pod-rootfs.json" ;;
+    berth-image) tm run berth-image bp pod run --rm "$W/pod-image.json" ;;
+    berth-rootfs) tm run berth-rootfs bp pod run --rm "$W/pod-rootfs.json" ;;
     podman) tm run podman pm run --rm --network none --cgroups=disabled "$SMALL" /bin/true ;;
     podman-runc) tm run podman-runc pm run --rm --network none --runtime runc "$SMALL" /bin/true ;;
   esac

@@ -81,7 +81,7 @@ json.dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
                                     "resources": res}
                                    for i in range(n)]}}, open(path, "w"))
 PY
-    "$B" --root /run/berth-bench pod run -d --log-dir "/tmp/bench-logs/p$p" "$1/pod$p.json" >/dev/null ||
+    "$B" --root /run/berth-bench pod run -d --rm --log-dir "/tmp/bench-logs/p$p" "$1/pod$p.json" >/dev/null ||
       die "berth pod run p$p"
   done
   "$B" --root /run/berth-bench metrics serve --listen "$ADDR" 2>/dev/null &

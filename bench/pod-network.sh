@@ -67,7 +67,7 @@ now_us() { local t=${EPOCHREALTIME/./}; echo "${t#0}"; }
 run_pod() {  # NAME -> prints up time in µs; records the network event
   local t0 t1
   t0=$(now_us)
-  b pod run -d --cni-config-dir "$W/net.d" "$W/$1.json" >/dev/null
+  b pod run -d --rm --cni-config-dir "$W/net.d" "$W/$1.json" >/dev/null
   t1=$(now_us)
   echo $((t1 - t0)) >> "$W/$1.times"
   b pod events "$1" | grep '"type":"network"' >> "$W/events" || true

@@ -80,7 +80,7 @@ guest() {
   echo "guest: berth run median $(sort -n "$G/run.ms" | sed -n "$(( (RUNS + 1) / 2 ))p") ms," \
     "with seccomp $(sort -n "$G/run-seccomp.ms" | sed -n "$(( (RUNS + 1) / 2 ))p") ms"
   # The OOM-killed pod: run until RESTARTS restarts are in, then SIGTERM.
-  "$B" --root "$ROOT" pod run --log-dir "$LOGS" "$POD" > "$G/pod.out" 2>&1 &
+  "$B" --root "$ROOT" pod run --rm --log-dir "$LOGS" "$POD" > "$G/pod.out" 2>&1 &
   sup=$!
   for ((i = 0; i < 1200; i++)); do
     n=$(grep -c '"type":"container-started"' "$LOGS/events.jsonl" 2>/dev/null) || n=0

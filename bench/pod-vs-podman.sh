@@ -70,7 +70,7 @@ devfilter_workaround() {  # RUNTIME POD
 one_berth() {  # WORK OUT
   local B=$1/bin/berth t0 t1 t2
   t0=$(now_us)
-  "$B" --root /run/berth-bench pod run -d --log-dir /tmp/bench-logs "$1/pod-berth.json" >/dev/null ||
+  "$B" --root /run/berth-bench pod run -d --rm --log-dir /tmp/bench-logs "$1/pod-berth.json" >/dev/null ||
     die "berth pod run -d"
   t1=$(now_us)
   [ "$("$B" --root /run/berth-bench pod ps | grep -c ' running')" -ge 3 ] || die "berth: not all running"

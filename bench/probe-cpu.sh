@@ -50,7 +50,7 @@ p = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probebench"},
      "spec": {"terminationGracePeriodSeconds": 1, "containers": cs}}
 json.dump(p, open(path, "w"))
 PY
-  "$BERTH" --root "$root" pod run -d --log-dir "$W/logs-$kind" "$W/pod-$kind.json" >/dev/null
+  "$BERTH" --root "$root" pod run -d --rm --log-dir "$W/logs-$kind" "$W/pod-$kind.json" >/dev/null
   local sup
   sup=$("$BERTH" --root "$root" pod inspect probebench | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["berth"]["supervisorPid"])')
   sleep 3   # every probe has run at least once

@@ -139,21 +139,14 @@ static int run_opt(struct cli_args *a, int key, struct sv_opts *so, bool *detach
 	return 0;
 }
 
-/* The supervisor, in this process; its exit status.  `pod restart` ends
- * a run with res.restart: the pod runs again, taking over its state. */
+/* The supervisor, in this process (`pod restart` included); its exit
+ * status. */
 static int supervise(struct cli *cli, const struct pod_spec *pod, struct sv_opts *so,
 		     struct run_ud *u)
 {
 	struct sv_result res;
 	struct b_err err = { 0 };
-	int r;
-
-	so->run = 1;
-	while ((r = sv_pod_run(&cli->ctx, pod, so, &res, &err)) == 0 && res.restart) {
-		so->continuing = true;
-		so->lock_fd = res.lock_fd;
-		so->run++;
-	}
+	int r = sv_pod_run(&cli->ctx, pod, so, &res, &err);
 
 	if (r < 0) {
 		if (u->ready_fd >= 0) {
@@ -262,14 +255,23 @@ int pod_run_main(struct cli *cli, const struct command *c, int argc, char **argv
 
 /* ---- ps / inspect ---------------------------------------------------- */
 
-static bool ending(struct cli *cli, const char *name)
+/* A pod whose socket is gone while its lock is held: one that tears down
+ * (its lock is free within 3 s: true), or is between two runs of `pod
+ * restart` or takes longer (false, err says which). */
+static bool ending(struct cli *cli, const char *name, struct b_err *err)
 {
 	for (int i = 0; i < 60; i++) {
-		int st = sv_pod_probe(&cli->ctx, name, &(struct b_err){ 0 });
-		if (st == SV_POD_DEAD || st == SV_POD_ABSENT)
+		if (sv_pod_restarting(&cli->ctx, name))
+			break;
+		if (!sv_pod_lock_held(&cli->ctx, name))
 			return true;
 		usleep(50 * 1000);
 	}
+	if (sv_pod_restarting(&cli->ctx, name))
+		b_err_set(err, EAGAIN, "pod %s is restarting (its next run is being set up)", name);
+	else
+		b_err_set(err, EBUSY, "pod %s: its supervisor does not answer (it is starting or "
+			  "stopping)", name);
 	return false;
 }
 
@@ -287,11 +289,17 @@ static int status_of(struct cli *cli, const char *name, bool pretty, char **out,
 			return 0;
 		/* A pod ending between the probe and the request (its socket
 		 * reset or gone while it tears down): what it leaves is read
-		 * below, once its lock is free (3 s at most). */
-		if (err->code == EACCES || !ending(cli, name))
+		 * once its lock is free (3 s at most).  Still held: the same
+		 * supervisor is between two runs (pod restart). */
+		if (err->code != ESRCH && err->code != ECONNRESET && err->code != EPIPE)
 			return -err->code;
 		b_err_clear(err);
-		return status_of(cli, name, pretty, out, len, err);
+		if (!ending(cli, name, err))
+			return -err->code;
+		if ((st = sv_pod_probe(&cli->ctx, name, err)) < 0)
+			return st;
+		if (st == SV_POD_ABSENT)
+			return b_err_set(err, ENOENT, "pod %s not found", name);
 	}
 	if (sv_pod_final_status(&cli->ctx, name, out, len, err) == 0)
 		return 0;
@@ -375,7 +383,7 @@ static int stop_one(struct cli *cli, const char *name, long grace, struct b_err 
 		size_t jlen;
 		struct b_err ign = { 0 };
 
-		/* Ended (--keep): nothing runs.  Killed: its containers may
+		/* Ended: nothing runs.  Killed: its containers may
 		 * still run, and only rm knows how to remove them. */
 		if (sv_pod_final_status(&cli->ctx, name, &json, &jlen, &ign) == 0) {
 			free(json);
@@ -388,8 +396,16 @@ static int stop_one(struct cli *cli, const char *name, long grace, struct b_err 
 		snprintf(req, sizeof(req), "stop %ld", grace);
 	else
 		snprintf(req, sizeof(req), "stop");
-	if (sv_pod_request(&cli->ctx, name, req, &reply, &len, err) < 0 && err->code != ESRCH)
-		return -err->code;
+	/* No socket while the supervisor holds the lock: it is between two
+	 * runs (pod restart), and the next run's socket takes the request. */
+	while (sv_pod_request(&cli->ctx, name, req, &reply, &len, err) < 0) {
+		if (err->code != ESRCH)
+			return -err->code;
+		b_err_clear(err);
+		if (!sv_pod_lock_held(&cli->ctx, name))
+			break;
+		usleep(100 * 1000);
+	}
 	b_err_clear(err);
 	return sv_pod_wait(&cli->ctx, name, err);
 }
@@ -434,7 +450,7 @@ static int stop_rm(struct cli *cli, const struct command *c, int argc, char **ar
 		}
 		if (r == 0 && rm) {
 			r = sv_pod_remove(&cli->ctx, a.pos[i], &err);
-			/* A stopped pod removes itself unless it was run with --keep. */
+			/* A stopped pod run with --rm removed itself. */
 			if (r == -ENOENT && force)
 				r = 0;
 		}

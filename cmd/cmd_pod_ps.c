@@ -158,16 +158,24 @@ static int one(struct cli *cli, const char *name, const struct pod_ps_opts *o, b
 	int m;
 
 	if (get(cli, name, false, &doc, &len, &err) < 0) {
-		if (err.code != ESRCH)
+		/* No answer: between two runs (pod restart), starting or
+		 * stopping (EBUSY), or its supervisor is gone (ESRCH). */
+		int k = err.code == EAGAIN ? 0 : err.code == EBUSY ? 1 : err.code == ESRCH ? 2 : -1;
+		static const char *const phase[] = { "Pending", "Unknown", "Unknown" },
+			*const reason[] = { "Restarting", "NotAnswering", "SupervisorGone" },
+			*const row[] = { "Pending (restarting)", "Unknown (starting or stopping)",
+					 "Unknown (supervisor gone)" };
+
+		if (k < 0)
 			return cli_error(cli, &err);
 		if (o->selector)
-			return 0;   /* its labels are gone with it */
+			return 0;   /* its labels are not at hand */
 		if (json)
 			printf("%s{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"%s\"},"
-			       "\"status\":{\"phase\":\"Unknown\",\"reason\":\"SupervisorGone\"}}",
-			       *first ? "" : ",", name);
+			       "\"status\":{\"phase\":\"%s\",\"reason\":\"%s\"}}",
+			       *first ? "" : ",", name, phase[k], reason[k]);
 		else
-			print_dead(t, name, "Unknown (supervisor gone)");
+			print_dead(t, name, row[k]);
 		*first = false;
 		return 0;
 	}

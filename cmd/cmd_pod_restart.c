@@ -49,19 +49,39 @@ static int not_running(struct cli *cli, const char *name, int st, struct b_err *
 			 "`berth pod rm %s` cleans up", name, name);
 }
 
-/* 1 once run `run` is up, 0 while it is not yet; ESRCH when the
- * supervisor ended (a new run that could not be set up). */
-static int next_run_up(struct cli *cli, const char *name, int64_t run, pid_t pid,
-		       struct b_err *err)
+/* The supervisor ended (it holds the pod's lock across runs): did a run
+ * after `run` come (and end already), or did the next not start? */
+static int ended(struct cli *cli, const char *name, int64_t run, struct b_err *err)
+{
+	_cleanup_free_ char *doc = NULL;
+	struct pod_status_view *v = NULL;
+	size_t len;
+	int later = 0;
+
+	if (sv_pod_final_status(&cli->ctx, name, &doc, &len, err) == 0 &&
+	    pod_status_parse(name, doc, len, &v, err) == 0) {
+		later = v->run > run;
+		pod_status_free(v);
+	}
+	b_err_clear(err);
+	if (later)
+		return 1;
+	return b_err_set(err, ESRCH, "pod %s: it stopped during the restart and did not run again "
+			 "(`berth pod events %s` says why when it can)", name, name);
+}
+
+/* 1 once a run after `run` is up, 0 while it is not yet. */
+static int next_run_up(struct cli *cli, const char *name, int64_t run, struct b_err *err)
 {
 	struct pod_status_view *v = NULL;
-	int up;
+	int st = sv_pod_probe(&cli->ctx, name, err), up;
 
-	if (sv_pod_probe(&cli->ctx, name, err) != SV_POD_RUNNING || status_now(cli, name, &v, err) < 0) {
-		b_err_clear(err);
-		if (kill(pid, 0) < 0 && errno == ESRCH)
-			return b_err_set(err, ESRCH, "pod %s: its supervisor ended during the restart; "
-					 "`berth pod events %s` says why", name, name);
+	if (st < 0)
+		return st;
+	if (st != SV_POD_RUNNING)
+		return ended(cli, name, run, err);
+	if (status_now(cli, name, &v, err) < 0) {
+		b_err_clear(err);   /* between two runs: no control socket */
 		return 0;
 	}
 	up = v->run > run && strcmp(v->phase, "Pending") != 0;
@@ -77,7 +97,6 @@ static int restart_one(struct cli *cli, const char *name, const struct restart_o
 	char req[40];
 	size_t len;
 	int64_t run, waited_ms = 0;
-	pid_t pid;
 	int st = sv_pod_probe(&cli->ctx, name, err), r;
 
 	if (st < 0)
@@ -87,12 +106,11 @@ static int restart_one(struct cli *cli, const char *name, const struct restart_o
 	if ((r = status_now(cli, name, &v, err)) < 0)
 		return r;
 	run = v->run;
-	pid = (pid_t)v->supervisor_pid;
 	pod_status_free(v);
 	snprintf(req, sizeof(req), o->grace >= 0 ? "restart %ld" : "restart", o->grace);
 	if ((r = sv_pod_request(&cli->ctx, name, req, &reply, &len, err)) < 0)
 		return r;
-	while ((r = next_run_up(cli, name, run, pid, err)) == 0) {
+	while ((r = next_run_up(cli, name, run, err)) == 0) {
 		if (o->timeout >= 0 && waited_ms >= o->timeout * 1000)
 			return b_err_set(err, ETIMEDOUT, "pod %s: not up again after %lds "
 					 "(`berth pod ps %s` shows where it is)", name, o->timeout, name);

@@ -10,9 +10,14 @@
  *   sv_state.c     every state change
  *   sv_policy.c    the decisions, as pure functions */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
 
 #include "supervisor/sv_internal.h"
 
@@ -54,7 +59,6 @@ static int shell_status(const struct sv_ctr *c)
 static void result(const struct sv *s, struct sv_result *res)
 {
 	res->stopped_by_signal = s->by_signal || s->by_request;
-	res->restart = s->restart_requested;
 	res->all_succeeded = !s->failed;
 	res->exit_code = 0;
 	for (size_t i = 0; i < s->n; i++)
@@ -67,71 +71,152 @@ static void result(const struct sv *s, struct sv_result *res)
 		res->exit_code = 1;
 }
 
-int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
-	       const struct sv_opts *opts, struct sv_result *res, struct b_err *err)
+/* What one run hands the next after `pod restart`. */
+struct sv_carry {
+	bool continuing;
+	int lock_fd;             /* the state dir's lock, still held; -1: none */
+	unsigned run;
+};
+
+static void started_events(struct sv *s, bool recovered, const struct b_err *err)
+{
+	struct sv_ev ev = { .backoff_ms = -1 };
+
+	/* After `pod restart` the events go on: say why there is no next run
+	 * (when the events file is open by then). */
+	if (err && s->continuing) {
+		ev.type = "restart-failed";
+		ev.message = err->msg;
+		sv_event(s, &ev);
+	}
+	if (err)
+		return;
+	sv_simple_event(s, "pod-started", NULL);
+	if (recovered && !s->continuing) {
+		ev.type = "recovered";
+		ev.message = "removed what an earlier run of this pod left";
+		sv_event(s, &ev);
+	}
+}
+
+static void close_fds(struct sv *s, struct sv_carry *carry)
+{
+	if (s->ep >= 0)
+		close(s->ep);
+	if (s->sfd >= 0)
+		close(s->sfd);
+	if (s->tfd >= 0)
+		close(s->tfd);
+	carry->lock_fd = -1;
+	if (s->lock_fd >= 0 && s->restart_requested && !s->fatal.code)
+		carry->lock_fd = s->lock_fd;   /* held into the next run */
+	else if (s->lock_fd >= 0)
+		close(s->lock_fd);
+}
+
+/* One run of the pod, from claiming its state directory to teardown;
+ * *restart when `pod restart` ended it (carry then holds the lock). */
+static int run_once(const struct rt_ctx *ctx, const struct pod_spec *pod,
+		    const struct sv_opts *opts, struct sv_carry *carry, bool *restart,
+		    struct sv_result *res, struct b_err *err)
 {
 	struct sv s = {
 		.ctx = ctx, .pod = pod, .o = opts,
 		.ns = { -1, -1, -1 }, .ep = -1, .sfd = -1, .tfd = -1, .lock_fd = -1, .ctl_fd = -1,
 		.events = { .fd = -1 }, .store = { .dir = -1, .lock_fd = -1 },
+		.continuing = carry->continuing, .held_lock = carry->lock_fd, .run = carry->run,
 	};
-	sigset_t set, old;
 	bool recovered = false;
-	int r;
+	int r = init_ctrs(&s) < 0 ? b_err_set(err, ENOMEM, "out of memory") : 0;
 
-	*res = (struct sv_result){ 0 };
-	if (init_ctrs(&s) < 0)
-		return b_err_set(err, ENOMEM, "out of memory");
-	/* Blocked before anything is started, so no signal is lost; the
-	 * container inits reset their mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &old);
-
-	r = sv_claim_dir(&s, &recovered, err);
+	if (r < 0 && s.continuing)
+		close(s.held_lock);
+	if (r == 0)
+		r = sv_claim_dir(&s, &recovered, err);
 	if (r == 0)
 		r = sv_setup(&s, err);
-	/* After `pod restart` the events go on: say why there is no next run. */
-	if (r < 0 && opts->continuing) {
-		struct sv_ev ev = { .type = "restart-failed", .backoff_ms = -1, .message = err->msg };
-		sv_event(&s, &ev);
-	}
+	started_events(&s, recovered, r < 0 ? err : NULL);
 	if (r == 0) {
 		s.ran = true;
-		sv_simple_event(&s, "pod-started", NULL);
-		if (recovered && !opts->continuing) {
-			struct sv_ev ev = { .type = "recovered", .backoff_ms = -1,
-					    .message = "removed what an earlier run of this pod left" };
-			sv_event(&s, &ev);
-		}
 		sv_loop(&s);
 	}
 	if (s.lock_fd >= 0)
 		sv_teardown(&s);
-	if (s.ep >= 0)
-		close(s.ep);
-	if (s.sfd >= 0)
-		close(s.sfd);
-	if (s.tfd >= 0)
-		close(s.tfd);
-	res->lock_fd = -1;
-	if (s.lock_fd >= 0 && s.restart_requested && !s.fatal.code)
-		res->lock_fd = s.lock_fd;   /* held into the next run */
-	else if (s.lock_fd >= 0)
-		close(s.lock_fd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	close_fds(&s, carry);
 	if (r == 0 && s.fatal.code) {
 		*err = s.fatal;
 		r = -s.fatal.code;
 	}
 	if (r == 0)
 		result(&s, res);
+	*restart = r == 0 && carry->lock_fd >= 0;
 	for (size_t i = 0; i < s.n; i++)
 		sv_probes_free(&s.cs[i]);
 	sv_seccomp_free(&s);
 	sv_images_free(&s);
 	free(s.cs);
+	return r;
+}
+
+/* SIGTERM or SIGINT between two runs (they stay blocked): taken, so the
+ * pod stops for good instead of running again. */
+static bool stop_between_runs(void)
+{
+	sigset_t stop;
+	struct timespec now = { 0, 0 };
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	return sigtimedwait(&stop, NULL, &now) > 0;
+}
+
+/* The run before kept the state directory for the next one, which will
+ * not come: as it would have ended (kept, or removed with --rm). */
+static void end_after_restart(const struct rt_ctx *ctx, const struct pod_spec *pod,
+			      const struct sv_opts *opts, struct sv_carry *carry)
+{
+	char dir[PATH_MAX];
+	struct b_err e = { 0 };
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/pods/%s", ctx->root, pod->name);
+	if (!opts->keep && (r = b_rm_rf(dir)) < 0 && opts->on_warn) {
+		b_err_sys(&e, -r, "removing %s", dir);
+		opts->on_warn(opts->ud, &e);
+	}
+	close(carry->lock_fd);
+	carry->lock_fd = -1;
+}
+
+int sv_pod_run(const struct rt_ctx *ctx, const struct pod_spec *pod,
+	       const struct sv_opts *opts, struct sv_result *res, struct b_err *err)
+{
+	struct sv_carry carry = { .lock_fd = -1, .run = 1 };
+	sigset_t set, old;
+	bool restart;
+	int r;
+
+	*res = (struct sv_result){ 0 };
+	/* Blocked before anything is started, so no signal is lost (also
+	 * between runs); the container inits reset their mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	while ((r = run_once(ctx, pod, opts, &carry, &restart, res, err)) == 0 && restart) {
+		if (stop_between_runs()) {
+			end_after_restart(ctx, pod, opts, &carry);
+			res->stopped_by_signal = true;
+			break;
+		}
+		/* The unit is reloading with its watchdog armed: the next run's
+		 * setup (a pull, CNI) starts the interval afresh. */
+		sv_notify("WATCHDOG=1");
+		carry.continuing = true;
+		carry.run++;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }

@@ -48,14 +48,6 @@ struct sv_opts {
 	/* A pod of the same name that ended (its kept state directory) is
 	 * removed first; without it, that is an error (EEXIST). */
 	bool replace;
-	/* This run continues the same pod after `berth pod restart`: the
-	 * kept state directory is taken over with its logs and events, and
-	 * with its lock, still held on lock_fd (sv_result.lock_fd of the
-	 * run before), so that to everyone else the pod never stopped
-	 * running.  `run` counts the runs (1, 2, ...), shown as berth.run. */
-	bool continuing;
-	int lock_fd;
-	unsigned run;
 	/* The cgroup (absolute in the cgroup2 hierarchy) to put the pod's
 	 * cgroup under, or "self" for the supervisor's own cgroup (a systemd
 	 * unit with Delegate=yes).  NULL: /berth/pods. */
@@ -81,13 +73,10 @@ struct sv_result {
 	 * containers first, then in manifest order (its exit code, 128+N
 	 * after signal N, 1 if it never ran); 0 otherwise. */
 	int exit_code;
-	/* `berth pod restart` ended this run: run the pod again (with
-	 * opts->continuing and opts->lock_fd = lock_fd) in the same process. */
-	bool restart;
-	int lock_fd;
 };
 
-/* Run `pod` to completion (or until SIGTERM/SIGINT or `berth pod stop`).
+/* Run `pod` to completion (or until SIGTERM/SIGINT or `berth pod stop`);
+ * `berth pod restart` ends one run and begins the next in this call.
  * State lives in <ctx->root>/pods/<pod name>; the containers are
  * "<pod>_<container>" in ctx->root.  A state directory left by a
  * supervisor that was killed is cleaned up first; one whose supervisor
@@ -122,6 +111,13 @@ int sv_pod_dir(const struct rt_ctx *ctx, const char *name, char *buf, size_t siz
 	       struct b_err *err);
 /* An enum sv_pod_state, or a negative errno. */
 int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err);
+/* Its supervisor holds the pod's lock (SV_POD_RUNNING also covers a
+ * directory without a lock file, being made or removed): with no control
+ * socket, it is between two runs (pod restart). */
+bool sv_pod_lock_held(const struct rt_ctx *ctx, const char *name);
+/* Between two runs of `pod restart`: its lock held, the next run's
+ * control socket not up yet. */
+bool sv_pod_restarting(const struct rt_ctx *ctx, const char *name);
 /* Send one request ("status", "inspect", "metrics", "stop [SECONDS]") to the running
  * supervisor; *out (malloc'ed, NUL-terminated) is the reply's payload.
  * ESRCH: no supervisor; EACCES: refused. */

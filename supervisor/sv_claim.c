@@ -31,7 +31,7 @@ int sv_lock_dead_pod(int fd)
  * until `pod rm`: a new run of its name must not silently wipe that. */
 static int check_ended(struct sv *s, int dfd, struct b_err *err)
 {
-	if (s->o->replace || s->o->continuing || faccessat(dfd, "status.json", F_OK, 0) < 0)
+	if (s->o->replace || s->continuing || faccessat(dfd, "status.json", F_OK, 0) < 0)
 		return 0;
 	return b_err_set(err, EEXIST, "pod \"%s\" exists: it has ended, and its status, logs and "
 			 "events are kept until `berth pod rm %s` (or run it with --replace)",
@@ -47,7 +47,7 @@ static int take_over(struct sv *s, int dfd, struct b_err *err)
 	int r = check_ended(s, dfd, err);
 
 	if (r == 0)
-		r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, dfd, s->o->continuing, err);
+		r = sv_cleanup_leftovers(s->ctx, s->pod->name, s->dir, dfd, s->continuing, err);
 	if (r < 0) {
 		close(s->lock_fd);
 		s->lock_fd = -1;
@@ -72,13 +72,13 @@ int sv_claim_dir(struct sv *s, bool *recovered, struct b_err *err)
 	/* Checked level by level: the leftovers of a stale directory are
 	 * killed and removed on its word. */
 	dfd = sv_state_dir_open(s->ctx->root, s->pod->name, true, &created, err);
-	if (dfd < 0 && s->o->continuing)
-		close(s->o->lock_fd);
+	if (dfd < 0 && s->continuing)
+		close(s->held_lock);
 	if (dfd < 0)
 		return dfd;
 	*recovered = !created;
-	if (s->o->continuing) {
-		s->lock_fd = s->o->lock_fd;   /* held since the run before */
+	if (s->continuing) {
+		s->lock_fd = s->held_lock;   /* held since the run before */
 		return take_over(s, dfd, err);
 	}
 	s->lock_fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -170,10 +170,15 @@ static bool is_real_dir(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Remove every entry of dir but the lock and, as asked, status.json and a
- * real logs directory (a --log-dir symlink goes: its files stay there). */
-static int empty_dir_but(int dirfd, const char *dir, bool keep_logs, bool keep_status,
-			 struct b_err *err)
+enum {
+	KEEP_LOG_DIR = 1,        /* logs, when a directory (a --log-dir symlink goes) */
+	KEEP_LOGS = 2,           /* logs, directory or symlink to the --log-dir */
+	KEEP_STATUS = 4,         /* status.json */
+	KEEP_RESTARTING = 8,     /* the restarting mark (sv_setup.c) */
+};
+
+/* Remove every entry of dir but the lock and what `keep` names. */
+static int empty_dir_but(int dirfd, const char *dir, int keep, struct b_err *err)
 {
 	_cleanup_close_ int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	_cleanup_(b_closedirp) DIR *d = NULL;
@@ -187,9 +192,12 @@ static int empty_dir_but(int dirfd, const char *dir, bool keep_logs, bool keep_s
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, "lock"))
 			continue;
-		if (keep_logs && !strcmp(de->d_name, "logs") && is_real_dir(dirfd, "logs"))
+		if (!strcmp(de->d_name, "logs") &&
+		    ((keep & KEEP_LOGS) || ((keep & KEEP_LOG_DIR) && is_real_dir(dirfd, "logs"))))
 			continue;
-		if (keep_status && !strcmp(de->d_name, "status.json"))
+		if ((keep & KEEP_STATUS) && !strcmp(de->d_name, "status.json"))
+			continue;
+		if ((keep & KEEP_RESTARTING) && !strcmp(de->d_name, "restarting"))
 			continue;
 		if ((r = b_rm_rf_at(dirfd, de->d_name)) < 0)
 			return b_err_sys(err, -r, "removing %s/%s", dir, de->d_name);
@@ -212,7 +220,7 @@ int sv_cleanup_leftovers(const struct rt_ctx *ctx, const char *name, const char 
 		return b_err_prefix(err, "pod %s", name);
 	if ((r = unmount_under(dir, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
-	if ((r = empty_dir_but(dirfd, dir, keep_logs, false, err)) < 0)
+	if ((r = empty_dir_but(dirfd, dir, keep_logs ? KEEP_LOG_DIR | KEEP_RESTARTING : 0, err)) < 0)
 		return b_err_prefix(err, "pod %s", name);
 	return 0;
 }
@@ -226,5 +234,5 @@ int sv_prune_ended(const struct rt_ctx *ctx, const char *name, struct b_err *err
 	if (dfd < 0)
 		return dfd;
 	snprintf(dir, sizeof(dir), "%s/pods/%s", ctx->root, name);
-	return empty_dir_but(dfd, dir, true, true, err);
+	return empty_dir_but(dfd, dir, KEEP_LOGS | KEEP_STATUS, err);
 }

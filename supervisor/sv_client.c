@@ -81,6 +81,30 @@ int sv_pod_probe(const struct rt_ctx *ctx, const char *name, struct b_err *err)
 	return SV_POD_DEAD;
 }
 
+bool sv_pod_lock_held(const struct rt_ctx *ctx, const char *name)
+{
+	char dir[PATH_MAX], lock[PATH_MAX + 8];
+	_cleanup_close_ int fd = -1;
+	struct b_err e = { 0 };
+
+	if (sv_pod_dir(ctx, name, dir, sizeof(dir), &e) < 0)
+		return false;
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	fd = open(lock, O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+bool sv_pod_restarting(const struct rt_ctx *ctx, const char *name)
+{
+	char dir[PATH_MAX], mark[PATH_MAX + 16];
+	struct b_err e = { 0 };
+
+	if (sv_pod_dir(ctx, name, dir, sizeof(dir), &e) < 0)
+		return false;
+	snprintf(mark, sizeof(mark), "%s/restarting", dir);
+	return access(mark, F_OK) == 0 && sv_pod_lock_held(ctx, name);
+}
+
 /* With a timeout, the connect does not wait for room in a full backlog
  * (a stopped supervisor's), and reads and writes end after it. */
 static int ctl_connect(const char *dir, const char *name, int timeout_ms, struct b_err *err)

@@ -41,6 +41,10 @@ int sv_ctl_open(struct sv *s, struct b_err *err)
 		return b_err_sys(err, errno, "control socket %s", path);
 	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->ctl_fd, &e) < 0)
 		return b_err_sys(err, errno, "epoll_ctl");
+	/* the next run after a restart is up (sv_setup.c) */
+	snprintf(path, sizeof(path), "%s/restarting", s->dir);
+	if (s->continuing && unlink(path) < 0 && errno != ENOENT)
+		return b_err_sys(err, errno, "removing %s", path);
 	return 0;
 }
 
@@ -161,7 +165,7 @@ static void do_stop(struct sv *s, int fd, const char *arg, bool restart)
 		return;
 	}
 	if (!restart)
-		s->restart_requested = false;   /* a stop wins over a restart */
+		sv_cancel_restart(s);   /* a stop wins over a restart */
 	if (!sv_stopping(s)) {
 		s->by_request = true;
 		s->restart_requested = restart;

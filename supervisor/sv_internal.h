@@ -223,6 +223,13 @@ struct sv {
 	bool main_started;          /* the pod got past its init containers (Initialized) */
 	bool ready_sent, by_signal, by_request, failed;
 	bool restart_requested;      /* `pod restart`: this stop ends in a new run */
+	/* After `pod restart`, this run continues the pod: it takes over the
+	 * state directory with its logs and events, and its lock, held
+	 * across runs (held_lock) so that to everyone else the pod never
+	 * stopped.  run: 1, 2, ... (berth.run). */
+	bool continuing;
+	int held_lock;
+	unsigned run;
 	bool ran;                    /* set up and started: an ended pod to keep */
 	bool killed;                /* stopping: the grace period ran out, SIGKILL was sent */
 	int64_t grace_deadline;
@@ -492,6 +499,8 @@ void sv_ctr_delete(struct sv *s, struct sv_ctr *c);
  * (once; `why` goes to the event), from the loop, the control socket or a
  * failure. */
 void sv_begin_stop(struct sv *s, bool by_signal, const char *why);
+/* A stop asked for during a restart's stop: no next run. */
+void sv_cancel_restart(struct sv *s);
 void sv_terminate(struct sv *s, struct sv_ctr *c);
 void sv_send_stop_signal(struct sv *s, struct sv_ctr *c);
 void sv_stop_sidecars(struct sv *s);

@@ -94,7 +94,8 @@ static void on_signal(struct sv *s)
 	sv_reap(s);
 }
 
-/* systemd hears READY=1 once, when the whole pod is first ready. */
+/* systemd hears READY=1 once a run, when the whole pod is first ready
+ * (after `pod restart`, it ends the unit's "reloading"). */
 void sv_check_ready(struct sv *s)
 {
 	if (!s->ready_sent && sv_pod_ready(s)) {

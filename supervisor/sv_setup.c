@@ -43,6 +43,21 @@ static void write_final_status(struct sv *s)
 	}
 }
 
+/* <state dir>/restarting: from the end of a run that `pod restart` ended
+ * until the next run's control socket is up (sv_ctl_open removes it), so
+ * that clients can tell that gap from a start or a stop. */
+static void mark_restarting(struct sv *s)
+{
+	char path[PATH_MAX + 16];
+	struct b_err e = { 0 };
+
+	snprintf(path, sizeof(path), "%s/restarting", s->dir);
+	if (b_write_atomic(path, "", 0, 0600) < 0) {
+		b_err_sys(&e, errno, "writing %s", path);
+		sv_warn(s, &e);
+	}
+}
+
 static void teardown_ctr(struct sv *s, struct sv_ctr *c)
 {
 	struct b_err e = { 0 };
@@ -85,13 +100,15 @@ void sv_teardown(struct sv *s)
 	 * restart keeps it for the next run, which takes it over. */
 	/* A pod that could not be set up leaves nothing, as bad input must;
 	 * one that ran stays (keep), also when its next run failed. */
-	if (((s->o->keep && (s->ran || s->o->continuing)) || s->net.del_failed ||
-	     s->restart_requested) && s->lock_fd >= 0) {
+	if (((s->o->keep && (s->ran || s->continuing)) || s->net.del_failed ||
+	     (s->restart_requested && !s->fatal.code)) && s->lock_fd >= 0) {
 		/* Not after a failed DEL: network.json and the pin are
 		 * what pod rm retries it from. */
 		if (!s->net.del_failed && sv_prune_ended(s->ctx, s->pod->name, &e) < 0)
 			sv_warn(s, &e);
 		write_final_status(s);
+		if (s->restart_requested && !s->fatal.code)
+			mark_restarting(s);
 		sv_simple_event(s, "stopped", NULL);
 		cri_logfile_close(&s->events);
 		sv_net_free(s);
@@ -221,7 +238,7 @@ static int setup_logs(struct sv *s, struct b_err *err)
 		if ((size_t)snprintf(s->log_dir, sizeof(s->log_dir), "%s", path) >= sizeof(s->log_dir))
 			return b_err_set(err, ENAMETOOLONG, "%s: path too long", path);
 		/* After `pod restart` the logs and events go on in the same files. */
-		if (mkdir(path, 0700) < 0 && !(errno == EEXIST && s->o->continuing))
+		if (mkdir(path, 0700) < 0 && !(errno == EEXIST && s->continuing))
 			return b_err_sys(err, errno, "creating %s", path);
 		if ((dfd = b_dir_open_owned(AT_FDCWD, path, NULL, true, "log directory", err)) < 0)
 			return dfd;
@@ -301,6 +318,23 @@ static void setup_watchdog(struct sv *s)
 	s->next_watchdog_ms = sv_now_ms();
 }
 
+/* A local image (a root filesystem directory) that is not there fails the
+ * pod before anything of it exists, as a missing image reference does. */
+static int check_local_roots(const struct sv *s, struct b_err *err)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pod_container *c = s->cs[i].c;
+
+		if (!c->rootfs || access(c->rootfs, X_OK) == 0)
+			continue;
+		return b_err_sys(err, errno, "container %s: image %s (%s): a local image is a root "
+				 "filesystem directory, relative to the pod file; or name an image "
+				 "reference (berth image load/pull, docs/images.md)",
+				 c->name, c->image, c->rootfs);
+	}
+	return 0;
+}
+
 static int setup_events(struct sv *s, struct b_err *err)
 {
 	sigset_t set;
@@ -334,7 +368,7 @@ int sv_setup(struct sv *s, struct b_err *err)
 	if ((r = setup_ctrs(s, err)) < 0 || (r = setup_logs(s, err)) < 0)
 		return r;
 	/* before anything of the pod exists: a missing image leaves nothing */
-	if ((r = sv_images_setup(s, err)) < 0)
+	if ((r = check_local_roots(s, err)) < 0 || (r = sv_images_setup(s, err)) < 0)
 		return r;
 	if ((r = pod_cgroup(s, err)) < 0)
 		return r;

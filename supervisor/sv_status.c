@@ -257,7 +257,7 @@ static void write_berth_pod(struct jw *w, const struct sv *s)
 	}
 	jw_kstr(w, "restartPolicy", pod_restart_policy_name(s->pod->restart_policy));
 	/* 1, then +1 per `berth pod restart` (the same supervisor) */
-	jw_kint(w, "run", s->o->run > 0 ? s->o->run : 1);
+	jw_kint(w, "run", s->run > 0 ? s->run : 1);
 	if (s->ended_at[0])
 		jw_kstr(w, "endedAt", s->ended_at);
 	jw_obj_close(w);

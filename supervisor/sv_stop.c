@@ -69,7 +69,7 @@ void sv_begin_stop(struct sv *s, bool by_signal, const char *why)
 	/* SIGTERM during a restart's stop: the pod stops for good. */
 	if (by_signal) {
 		s->by_signal = true;
-		s->restart_requested = false;
+		sv_cancel_restart(s);
 	}
 	if (sv_stopping(s))
 		return;
@@ -90,6 +90,14 @@ void sv_begin_stop(struct sv *s, bool by_signal, const char *why)
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->cs[i].c->sidecar)
 			sv_terminate(s, &s->cs[i]);
+}
+
+void sv_cancel_restart(struct sv *s)
+{
+	if (!s->restart_requested)
+		return;
+	s->restart_requested = false;
+	sv_notify("STOPPING=1");   /* systemd had RELOADING=1 */
 }
 
 /* Sidecars last, in the reverse of their start order. */

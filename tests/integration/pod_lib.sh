@@ -22,16 +22,21 @@ PY
 # pod_run POD.json: run in the foreground with logs in $T_DIR/logs.
 pod_run() { b pod run --log-dir "$T_DIR/logs" "$@"; }
 
+# A pod that ran and ended keeps its state directory until `pod rm`, and
+# only that: its lock, status.json and logs; nothing else of it remains
+# (assert_pod_gone after `pod rm`, which must remove it).
+assert_pod_ended() {
+  local name=$1
+  [ -e "$T_ROOT/pods/$name/status.json" ] || fail "pod $name ended without a status.json"
+  local left; left=$(ls "$T_ROOT/pods/$name" | grep -vxE 'lock|status.json|logs' | tr '\n' ' ')
+  [ -z "$left" ] || fail "an ended pod's state dir holds more than its status and logs: $left"
+  b pod rm "$name" >/dev/null || fail "pod rm of the ended pod $name"
+  assert_pod_gone "$name"
+}
+
 # Nothing of pod NAME may remain: state, overlay mounts, cgroup, containers.
-# A pod that ended keeps its state directory until `pod rm`: only its
-# lock, status.json and logs may be there, and `pod rm` must remove it.
 assert_pod_gone() {
   local name=$1
-  if [ -e "$T_ROOT/pods/$name/status.json" ]; then
-    local left; left=$(ls "$T_ROOT/pods/$name" | grep -vxE 'lock|status.json|logs' | tr '\n' ' ')
-    [ -z "$left" ] || fail "an ended pod's state dir holds more than its status and logs: $left"
-    b pod rm "$name" >/dev/null || fail "pod rm of the ended pod $name"
-  fi
   [ ! -e "$T_ROOT/pods/$name" ] || fail "pod state dir $T_ROOT/pods/$name still exists"
   ! grep -q " $T_ROOT/pods/" /proc/self/mountinfo || fail "a mount remains under $T_ROOT/pods"
   local cg
@@ -61,11 +66,11 @@ wait_event() {
   fail "no $n \"$1\" event(s): $(events)"
 }
 
-# wait_pid_gone PID WHAT: PID exits within 5 s (a zombie counts as gone:
+# wait_pid_gone PID WHAT [SECONDS]: PID exits within SECONDS (default 5) (a zombie counts as gone:
 # who reaps an orphan is not the pod's business).
 wait_pid_gone() {
   local st
-  for _ in $(seq 100); do
+  for _ in $(seq $(( ${3:-5} * 20 ))); do
     st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
     [ "$st" = Z ] && return 0
     sleep 0.05

@@ -25,4 +25,12 @@ done
 for id in $(ls "$T_ROOT" 2>/dev/null); do
   "$BERTH" --root "$T_ROOT" delete -f "$id" >/dev/null 2>&1
 done
+# Anything else the test started and left (a server in the background of a
+# test that failed): every process in this network namespace but us.
+me=$(readlink /proc/self/ns/net)
+for d in /proc/[0-9]*; do
+  p=${d#/proc/}
+  [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
+  [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$me" ] && kill -KILL "$p" 2>/dev/null
+done
 exit $rc

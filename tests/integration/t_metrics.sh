@@ -95,8 +95,11 @@ test_pod_metrics_of_a_missing_pod_is_an_error() {
   assert_contains "$out" "nosuch"
 }
 
+# SERVE_PID is berth-metrics itself (berth execs it): stop_serve's kill
+# must reach it, not a subshell that leaves it running.
 start_serve() {
-  b metrics serve --listen "$METRICS_ADDR" --pod-timeout "${1:-1000}" > "$T_DIR/serve.log" 2>&1 &
+  (exec "$BERTH" --root "$T_ROOT" metrics serve --listen "$METRICS_ADDR" --pod-timeout "${1:-1000}" \
+    > "$T_DIR/serve.log" 2>&1) &
   SERVE_PID=$!
   for _ in $(seq 100); do
     curl -sf -o /dev/null "http://$METRICS_ADDR/metrics" && return 0

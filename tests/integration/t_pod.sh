@@ -18,7 +18,7 @@ p["spec"]["containers"] = [
   assert_eq "${srv%% *}" "${cli%% *}" "net namespace of both containers"
   [ "${srv#* }" != "${cli#* }" ] || fail "both containers share a mount namespace (${srv#* })"
   [ "${srv%% *}" != "$(ns_ino self net)" ] || fail "the pod uses the host network namespace"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_never_exit_code() {
@@ -33,7 +33,7 @@ test_pod_never_exit_code() {
   # CRI log format: RFC 3339 nano UTC timestamp, stream, F, line.
   grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z stdout F bye$' "$T_DIR/logs/c.log" ||
     fail "log not in CRI format: $(cat "$T_DIR/logs/c.log")"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_on_failure_restarts_until_success() {
@@ -52,7 +52,7 @@ p["spec"]["containers"][0]["volumeMounts"] = [{"name": "v", "mountPath": "/v"}]'
   assert_contains "$ev" '"backoffMs":0'
   assert_contains "$ev" '"backoffMs":100'
   assert_contains "$ev" '"reason":"Completed"'
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_init_containers_in_order() {
@@ -67,7 +67,7 @@ p["spec"]["containers"] = [ctr("m", "sh", "-c", "echo m >> /v/order", volumeMoun
   timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null
   assert_eq 0 $? "exit status of pod run"
   assert_eq "i1 i2 m" "$(tr '\n' ' ' < "$T_DIR/vol/order" | sed 's/ $//')" "start order"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # Several containers: the first that failed in manifest order speaks, not
@@ -78,7 +78,7 @@ p["spec"]["containers"] = [ctr("ok", "true"), ctr("late", "sh", "-c", "sleep 0.5
                            ctr("early", "sh", "-c", "exit 4")]'
   timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null
   assert_eq 7 $? "exit status of pod run: late's, as it comes before early in the manifest"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_failing_init_container_fails_pod() {
@@ -89,7 +89,7 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo main ran"]'
   assert_eq 5 $? "exit status of pod run: the failed init container's"
   assert_not_contains "$out" "main ran"
   assert_contains "$(events)" '"code":5'
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_sigterm_graceful_stop() {
@@ -116,7 +116,7 @@ p["spec"]["containers"] = [ctr("s1", "sleep", "1000"),
   grep -Eq 'Z stdout F term$' "$T_DIR/logs/s2.log" || fail "log: $(cat "$T_DIR/logs/s2.log")"
   assert_contains "$(events)" '"type":"stopped"'
   local p; for p in $pids; do wait_for proc_gone "$p" || fail "process $p still exists"; done
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_prestop_notify_shared_pid() {
@@ -163,7 +163,7 @@ PY
   assert_eq prestop "$(cat "$T_DIR/vol/ps" 2>/dev/null)" "preStop output"
   # b sees both containers' shells (a's and its own) in the shared pid namespace.
   [ "$(cat "$T_DIR/vol/nsh")" -ge 2 ] || fail "shared pid namespace: $(cat "$T_DIR/vol/nsh")"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_host_network_has_host_hostname() {
@@ -173,7 +173,7 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo $(hostname) $(stat -L
   local out; out=$(timeout 15 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json")
   assert_eq 0 $? "exit status ($out)"
   assert_eq "[c] $(hostname) $(ns_ino self net) $(ns_ino self uts)" "$out" "hostname, net and uts namespaces"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # Always: an exiting container is restarted with the kubelet's backoff
@@ -201,7 +201,7 @@ for i, w in enumerate(want):
     gap = st[i] - ex[i]
     assert w <= gap < w + 1.0, (i, gap, w)
 ' || fail "restart gaps do not follow the backoff: $(events)"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # The pod state dir cannot be removed at the end (a mount was left in it):

@@ -46,7 +46,7 @@ test_pod_detach_ps_inspect_stop_order() {
   # The sidecar is stopped after the main container, not with it.
   assert_eq "main side" "$(tr '\n' ' ' < "$T_DIR/vol/order" | sed 's/ $//')" "SIGTERM order"
   events | grep -q '"type":"stopping"' || fail "no stopping event: $(events)"
-  assert_pod_gone tp
+  assert_pod_ended tp
   b pod ps tp >/dev/null 2>&1 && fail "pod ps of a removed pod succeeded"
   return 0
 }
@@ -67,7 +67,7 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "trap \"\" TERM; echo up; w
   [ "$ms" -lt 8000 ] || fail "stop took ${ms} ms"
   events | grep '"type":"exited"' | grep -q '"signal":9' || fail "not killed after the grace period: $(events)"
   events | grep '"type":"exited"' | grep -q '"code":137' || fail "no exit code 137: $(events)"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_stop_time_overrides_grace() {
@@ -79,7 +79,7 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "trap \"\" TERM; while :; d
   b pod stop -t 0 tp >/dev/null || fail "pod stop -t 0 failed"
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   [ "$ms" -lt 5000 ] || fail "pod stop -t 0 took ${ms} ms (grace period 30 s)"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_run_twice_is_refused() {
@@ -90,7 +90,7 @@ test_pod_run_twice_is_refused() {
   assert_contains "$out" 'pod "tp" is already running'
   assert_eq Running "$(pod_status 'j["status"]["phase"]')" "the first pod after the refused second run"
   b pod stop -t 1 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # The sidecar pod, detached; kill -9 its supervisor and print the main
@@ -132,7 +132,7 @@ test_pod_supervisor_sigkill_then_run_recovers() {
   events | grep -q '"type":"recovered"' || fail "no recovered event: $(events)"
   assert_eq Running "$(pod_status 'j["status"]["phase"]')" "phase of the new run"
   b pod stop -t 1 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_rm_of_running_pod_needs_force() {
@@ -179,7 +179,7 @@ PY
   out=$(python3 "$T_DIR/client.py" "$sock")
   assert_eq ok "$out" "root's request"
   b pod stop -t 1 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # A pod that ended stays until pod rm (as in docker and Kubernetes): pod
@@ -211,6 +211,18 @@ test_pod_kept_then_ps_and_rm() {
   b pod stop tp >/dev/null || fail "pod stop of a pod that ended"
   b pod rm tp >/dev/null || fail "pod rm of a kept pod"
   assert_pod_gone tp
+}
+
+# A pod with --log-dir that ended: its logs and events are still read
+# through the state dir's symlink; pod rm leaves the --log-dir's files.
+test_pod_ended_with_log_dir_keeps_its_logs() {
+  pod_json "$T_DIR/pod.json" 'p["spec"]["containers"][0]["command"] = ["sh", "-c", "echo done"]'
+  b pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" >/dev/null || fail "pod run"
+  [ -L "$T_ROOT/pods/tp/logs" ] || fail "the logs symlink of an ended pod is gone"
+  assert_eq done "$(b pod logs tp)" "pod logs of an ended --log-dir pod"
+  assert_contains "$(b pod events --format json tp)" '"type":"stopped"'
+  assert_pod_ended tp
+  grep -q ' stdout F done$' "$T_DIR/logs/c.log" || fail "pod rm removed the --log-dir's log"
 }
 
 # --rm: nothing stays when the pod ends (a throwaway run).
@@ -258,7 +270,7 @@ p["spec"]["containers"] = [ctr("web", "sh", "-c", "echo up; trap \"echo bye; exi
   assert_contains "$out" "pod tp has ended: \`berth pod run --replace FILE\` runs it again"
   out=$(b pod restart nosuch 2>&1) && fail "pod restart of a missing pod succeeded"
   assert_contains "$out" "pod nosuch not found"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_log_rotation() {
@@ -294,7 +306,7 @@ p["spec"]["containers"] = [ctr("c", "sh", "-c", "echo main ran after $(wc -l < /
   assert_eq 0 $? "exit status ($out)"
   assert_contains "$out" "[c] main ran after 3 tries"
   assert_eq 2 "$(events | grep '"type":"restarting"' | grep -c '"container":"init"')" "restarts of the init container"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # berth exec into a pod container gets the container's user, capabilities
@@ -312,7 +324,7 @@ p["spec"]["containers"][0]["securityContext"] = {"runAsUser": 65534, "runAsGroup
   assert_eq "$want" "$got" "berth exec vs the container's pid 1"
   assert_contains "$got" "Seccomp:	2"
   b pod stop -t 0 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # --cgroup-parent self (a systemd unit with Delegate=yes): the pod's
@@ -363,7 +375,7 @@ test_pod_container_ids_are_reserved() {
   b create -b "$T_DIR/b" tpx_1 || fail "an id that only starts like the pod's"
   b delete -f tpx_1
   b pod stop -t 1 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # --debug traces every state change of the pod and its containers, in
@@ -392,7 +404,7 @@ container c: exited -> done
 pod tp: running -> stopping-main
 pod tp: stopping-main -> stopping-sidecars
 pod tp: stopping-sidecars -> done" "$got" "state changes traced"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # pod ps says why a container is not ready or waits, and a long container
@@ -409,7 +421,8 @@ p["spec"]["containers"] = [
   local table
   for _ in $(seq 100); do
     table=$(b pod ps tp)
-    printf '%s\n' "$table" | grep -q "restart in" &&
+    # (the first exit restarts at once: wait for the 30 s back-off)
+    printf '%s\n' "$table" | grep -Eq "restart in [1-9][0-9]*s" &&
       printf '%s\n' "$table" | grep -q "readiness probe failed" && break
     sleep 0.1
   done

@@ -25,7 +25,6 @@ p['spec']['containers'][0]['command'] = ['sh', '-c', '''$LOOP''']
 $2"
 }
 
-# start NAME [OPTIONS...]: pod run -d with the test's (empty) CNI config dir.
 # start NAME [OPTION...]: pod run -d of $T_DIR/NAME.json, replacing the
 # pod of that name if it ended (stopped pods stay until pod rm).
 start() {
@@ -373,4 +372,46 @@ json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
   assert_eq 5 "$(grep -c DEL "$T_DIR/flaky.log")" "DELs"
   assert_eq "$before" "$(net_state)" "after pod rm retried the DEL"
   assert_pod_gone fd
+}
+
+# pod restart whose next run is slow to set up (a CNI plugin that takes
+# 3 s to ADD): between the runs pod ps says so, and a pod stop (or
+# SIGTERM) then stops the pod for good once the next run can hear it,
+# instead of hanging or killing the supervisor.
+test_net_stop_during_a_restart() {
+  need_plugins
+  fake_plugin slow 'in=$(cat)
+[ "$CNI_COMMAND" = ADD ] && [ -e '"$T_DIR"'/slow ] && sleep 3
+[ "$CNI_COMMAND" = ADD ] && printf "%s" "$in" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)[\"prevResult\"]))"
+exit 0'
+  "$BERTH" network inspect berth 2>/dev/null | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c["plugins"].append({"type": "slow"})
+json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
+  net_pod rs ""
+  local how sv rp table
+  for how in stop TERM; do
+    rm -f "$T_DIR/slow"
+    start rs --cni-plugin-dir "$T_DIR/plugins:/usr/lib/cni"
+    sv=$(b pod inspect rs | json_get 'j["status"]["berth"]["supervisorPid"]')
+    touch "$T_DIR/slow"
+    b pod restart rs > "$T_DIR/restart.out" 2>&1 &
+    rp=$!
+    for _ in $(seq 100); do
+      table=$(b pod ps)
+      [[ $table == *restarting* ]] && break
+      sleep 0.05
+    done
+    assert_contains "$table" "Pending (restarting)" "pod ps between the runs ($how)"
+    if [ "$how" = stop ]; then
+      timeout 60 "$BERTH" --root "$T_ROOT" pod stop -t 1 rs >/dev/null || fail "pod stop during a restart"
+    else
+      kill -TERM "$sv"
+    fi
+    wait_pid_gone "$sv" "the supervisor after $how during a restart" 30
+    wait "$rp"
+    assert_not_contains "$(b pod ps -a)" "Running" "after $how during a restart"
+    assert_pod_ended rs
+  done
 }

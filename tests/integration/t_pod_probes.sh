@@ -29,7 +29,7 @@ start_pod() {
 
 stop_pod() {
   b pod stop -t 1 tp >/dev/null || fail "pod stop"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_probe_exec_readiness_toggles_without_restart() {
@@ -221,7 +221,7 @@ wd = [t for t, m in msgs if m == b"WATCHDOG=1" and t > ready_at]
 # 2 s after READY at a 200 ms interval: about 10.
 assert 6 <= len(wd) <= 14, ("watchdog pings after READY", len(wd), msgs)
 PY
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # berth.dev/sd-notify.<c>: the container's READY=1 makes it ready (and
@@ -261,7 +261,7 @@ assert len(ready) == 1 and ready[0] > warm[0], ("READY=1 before the container's"
 evs = [json.loads(l) for l in open(d + "/logs/events.jsonl")]
 assert any(e["type"] == "notify-ready" and e["container"] == "app" for e in evs), evs
 PY
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # An exec probe runs as the container's process does: its user,

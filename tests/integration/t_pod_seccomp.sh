@@ -57,7 +57,7 @@ exit 1'
   assert_contains "$out" "Operation not permitted" "mkdir in berth exec"
   assert_contains "$out" "rc=1" "mkdir in berth exec"
   b pod stop -t 1 tp >/dev/null || fail "pod stop"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # A profile that cannot be used fails the pod before any container has run,

@@ -99,7 +99,7 @@ p["spec"]["containers"][0]["command"] = ["sh", "-c", "i=0; while [ $i -lt 50 ]; 
     fail "pod run with rotation"
   _sec_assert_untouched
   [ -f "$T_DIR/logs/c.log.1" ] && [ ! -L "$T_DIR/logs/c.log.1" ] || fail "c.log.1 is not a rotated file"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # --log-dir is a symlink to a directory inside another user's directory:

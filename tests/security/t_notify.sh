@@ -92,5 +92,5 @@ exec(check)
 assert b"STOPPING=1" not in lines(msgs), ("a container's STOPPING=1 relayed", msgs)
 assert b"STATUS=cover" in msgs, ("the allowed line of a mixed datagram", msgs)
 PY
-  assert_pod_gone tp
+  assert_pod_ended tp
 }

@@ -41,7 +41,7 @@ _run_calls() {
   printf '%s\n' "$1" > "$T_DIR/rootfs/calls.txt"
   timeout 30 "$BERTH" --root "$T_ROOT" pod run --log-dir "$T_DIR/logs" "$T_DIR/pod.json" > "$T_DIR/out" 2>&1 ||
     fail "pod run: $(cat "$T_DIR/out")"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # _result CTR NAME: what call NAME gave in container CTR.

@@ -28,7 +28,7 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo run; x=$(head -c 1000000
   assert_not_contains "$(cat $T_DIR/out)" survived
   assert_eq 16777216 "$podmax" "pod-level memory.max (the sum of the limits)"
   assert_eq 1 "$group" "memory.oom.group of the container cgroup"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 test_pod_oom_policy_stop_keeps_it_down() {
@@ -42,7 +42,7 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "x=$(head -c 100000000 /dev/ze
   assert_eq 1 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOMKilled exits: $(events)"
   events | grep -q '"type":"oom-killed"' || fail "no oom-killed event: $(events)"
   ! events | grep -q '"type":"restarting"' || fail "restarted under oom-policy stop: $(events)"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # oom-policy grow: every OOM kill restarts the container with memory.max
@@ -66,7 +66,7 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup
   local last_to; last_to=$(events | grep '"type":"memory-grown"' | tail -1 | sed -E 's/.*"toBytes":([0-9]+).*/\1/')
   assert_eq "max=$last_to" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | tail -1)" "memory.max of the run that fit"
   assert_eq "max=16777216" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | head -1)" "memory.max of the first run"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # The ceiling is never passed: at max, an OOM kill is an ordinary failure
@@ -84,7 +84,7 @@ p["spec"]["containers"] = [ctr("hog", "sh", "-c", "echo max=$(cat /sys/fs/cgroup
   events | grep '"type":"memory-grown"' | grep -q '"toBytes":25165824' || fail "not capped at 24Mi: $(events)"
   assert_eq 2 "$(events | grep '"type":"exited"' | grep -c '"reason":"OOMKilled"')" "OOM kills: $(events)"
   assert_eq "max=16777216 max=25165824" "$(sed -n 's/^\[hog\] max=/max=/p' "$T_DIR/out" | tr '\n' ' ' | sed 's/ $//')"
-  assert_pod_gone tp
+  assert_pod_ended tp
 }
 
 # --cgroup-parent self with limits, as under a systemd unit with
@@ -105,7 +105,7 @@ p["spec"]["containers"] = [ctr("c", "sh", "-c", "while :; do sleep 1; done", res
   assert_eq "50000 100000" "$(cat "$unit/tp/c/cpu.max")" "container cpu.max"
   b pod stop -t 1 tp >/dev/null || fail "pod stop"
   [ ! -d "$unit/tp" ] || fail "pod cgroup left behind"
-  assert_pod_gone tp
+  assert_pod_ended tp
   rmdir "$unit/berth-caller" "$unit" || fail "unit cgroup not empty: $(ls "$unit")"
 }
 
@@ -130,5 +130,5 @@ p["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["cat", "/tm
   done
   [ -n "$ok" ] || fail "the exec probe never saw /tmp/marker: $(events | tail -3)"
   b pod stop -t 0 tp >/dev/null
-  assert_pod_gone tp
+  assert_pod_ended tp
 }

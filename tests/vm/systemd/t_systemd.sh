@@ -32,6 +32,7 @@ sd_cleanup() {
     name=${u#berth-pod@}; name=${name%.service}
     hb pod rm -f -t 0 "$name" >/dev/null 2>&1
     rm -rf "$SD_UNITS/$u.d"
+    case $u in berth-pod@*) ;; *) rm -f "$SD_UNITS/$u" ;; esac
   done
   rm -f "$SD_UNITS/berth-pod@.service"
   systemctl daemon-reload >/dev/null 2>&1
@@ -227,9 +228,10 @@ p["spec"]["containers"] = [
   assert_eq "$main" "$(prop $unit MainPID)" "MainPID after 25 s"
   assert_eq 0 "$(prop $unit NRestarts)" "NRestarts after 25 s"
 
-  # Hang it.  systemd sends SIGABRT at the watchdog timeout, which a stopped
-  # process does not act on; SIGKILL follows TimeoutAbortSec (here
-  # TimeoutStopSec, 45 s) later, then RestartSec (5 s).
+  # Hang it.  At the watchdog timeout systemd sends SIGABRT (and SIGCONT,
+  # so even a stopped process dies of it at once), KillMode=mixed SIGKILLs
+  # the containers, ExecStopPost removes the pod, and after RestartSec (5 s)
+  # a new supervisor starts: ~10-20 s in all.
   local t0 t1
   kill -STOP "$main" || fail "kill -STOP $main"
   t0=$(now_ms)
@@ -242,6 +244,7 @@ p["spec"]["containers"] = [
   t1=$(now_ms)
   echo "hung supervisor replaced after $((t1 - t0)) ms"
   journal_has "$unit" "Watchdog timeout" || fail "no watchdog timeout in the journal: $(journal_of "$unit" | tail -30)"
+  journal_has "$unit" "Failed with result 'watchdog'" || fail "not failed by the watchdog: $(journal_of "$unit" | tail -30)"
   assert_eq 1 "$(prop $unit NRestarts)" "NRestarts"
   wait_until 10 proc_gone "$main" || fail "the hung supervisor $main still exists"
   wait_until 10 proc_gone "$app" || fail "the old app container $app still runs"
@@ -263,4 +266,46 @@ p["spec"]["containers"] = [
   timeout 150 systemctl stop "$unit" || fail "systemctl stop"
   assert_eq inactive "$(prop $unit ActiveState)" "ActiveState after stop"
   sd_assert_pod_gone sdwd "$main2" "$app2"
+}
+
+# The unit `berth pod unit` prints (a pod file, a --root), with only its
+# log dir pointed at this test's: starts once ready, stops leaving nothing.
+test_systemd_pod_unit_command() {
+  sd_begin
+  local unit=berth-pod-sdgen.service
+  pod_json "$T_DIR/pods/sdgen.json" '
+p["metadata"]["name"] = "sdgen"
+p["metadata"]["annotations"] = {"berth.dev/network": "none"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["terminationGracePeriodSeconds"] = 5
+p["spec"]["containers"] = [
+  ctr("web", "sh", "-c", "trap \"exit 0\" TERM; echo web up; while :; do sleep 1; done",
+      readinessProbe={"exec": {"command": ["true"]}, "initialDelaySeconds": 2, "periodSeconds": 2})]'
+  "$BERTH" --root "$T_ROOT" pod unit "$T_DIR/pods/sdgen.json" > "$T_DIR/unit" || fail "berth pod unit"
+  assert_eq 1 "$(grep -c ' --log-dir /var/log/berth/sdgen ' "$T_DIR/unit")" "--log-dir in the printed unit"
+  sed "s| --log-dir /var/log/berth/sdgen | --log-dir $T_DIR/logs/sdgen |" "$T_DIR/unit" > "$SD_UNITS/$unit"
+  grep -q "^ExecStart=$BERTH --root $T_ROOT pod run --cgroup-parent self --log-dir $T_DIR/logs/sdgen $T_DIR/pods/sdgen.json\$" \
+    "$SD_UNITS/$unit" || fail "unexpected ExecStart: $(grep ExecStart "$SD_UNITS/$unit")"
+  SD_STARTED+=("$unit")
+  systemctl daemon-reload || fail "daemon-reload"
+  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+  assert_eq active "$(prop $unit ActiveState)" "ActiveState"
+  b pod ps --format json sdgen | python3 -c '
+import json, sys
+cs = json.load(sys.stdin)[0]["status"]["containerStatuses"]
+sys.exit(0 if cs and all(c.get("ready") for c in cs) else 1)' || fail "not ready after start: $(b pod ps sdgen)"
+  wait_until 20 sh -c "systemctl show -p StatusText --value $unit | grep -q '^Running: 1/1 ready'" ||
+    fail "StatusText: '$(prop $unit StatusText)'"
+  assert_eq 25s "$(prop $unit TimeoutStopUSec)" "TimeoutStopSec (2 x 5 s + 15 s)"
+  local main web
+  main=$(prop $unit MainPID)
+  web=$(b state sdgen_web | json_get 'j["pid"]')
+  wait_until 20 journal_has "$unit" "[web] web up" || fail "no [web] line: $(journal_of "$unit" | tail)"
+  timeout 150 systemctl stop "$unit" || fail "systemctl stop"
+  assert_eq inactive "$(prop $unit ActiveState)" "ActiveState after stop"
+  assert_eq success "$(prop $unit Result)" "Result after stop"
+  [ ! -e "$T_ROOT/pods/sdgen" ] || fail "pod state remains under $T_ROOT"
+  [ -z "$(ls "$T_ROOT" | grep '^sdgen_')" ] || fail "containers remain: $(ls "$T_ROOT")"
+  for p in "$main" "$web"; do wait_until 10 proc_gone "$p" || fail "process $p remains"; done
+  rm -f "$SD_UNITS/$unit"
 }

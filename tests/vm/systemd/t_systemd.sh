@@ -310,3 +310,50 @@ sys.exit(0 if cs and all(c.get("ready") for c in cs) else 1)' || fail "not ready
   for p in "$main" "$web"; do wait_until 10 proc_gone "$p" || fail "process $p remains"; done
   rm -f "$SD_UNITS/$unit"
 }
+
+# The same hang without the unit's ExecStopPost (reset by a drop-in): what
+# the killed supervisor left (state, mounts; systemd SIGKILLed its
+# containers) is removed by the new supervisor ("recovered" event), which
+# then runs the pod.
+test_systemd_watchdog_new_supervisor_cleans_up() {
+  sd_begin
+  sd_template
+  local unit=berth-pod@sdrec.service
+  sd_dropin "$unit" "WatchdogSec=15s
+ExecStopPost="
+  assert_eq "" "$(prop $unit ExecStopPost)" "ExecStopPost after the drop-in"
+  pod_json "$T_DIR/pods/sdrec.json" '
+p["metadata"]["name"] = "sdrec"
+p["metadata"]["annotations"] = {"berth.dev/network": "none"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["terminationGracePeriodSeconds"] = 10
+p["spec"]["containers"] = [
+  ctr("app", "sh", "-c", "trap \"exit 0\" TERM; echo app up; while :; do sleep 1; done")]'
+  SD_STARTED+=("$unit")
+  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+  local main app
+  main=$(prop $unit MainPID) app=$(ctr_pid sdrec app)
+  [ -n "$app" ] || fail "no app container: $(hb list)"
+  kill -STOP "$main" || fail "kill -STOP $main"
+  restarted() {
+    [ "$(prop $unit NRestarts)" -ge 1 ] && [ "$(prop $unit ActiveState)" = active ] &&
+      [ "$(prop $unit MainPID)" != "$main" ]
+  }
+  wait_until 180 restarted || fail "not restarted: $(systemctl status --no-pager -n 30 "$unit")"
+  journal_has "$unit" "Failed with result 'watchdog'" || fail "not failed by the watchdog: $(journal_of "$unit" | tail -30)"
+  wait_until 10 proc_gone "$main" || fail "the hung supervisor $main still exists"
+  wait_until 10 proc_gone "$app" || fail "the old app container $app still runs"
+  wait_until 30 grep -q '"type":"recovered"' "$T_DIR/logs/sdrec/events.jsonl" ||
+    fail "no recovered event: $(tail -20 "$T_DIR/logs/sdrec/events.jsonl")"
+  wait_until 30 pod_ready sdrec || fail "pod not ready again: $(hb pod ps sdrec)"
+  assert_eq 1 "$(hb list -q | grep -c '^sdrec_')" "sdrec containers after the restart ($(hb list))"
+  local main2 app2 cg line
+  main2=$(prop $unit MainPID) app2=$(ctr_pid sdrec app)
+  [ -n "$app2" ] && [ "$app2" != "$app" ] || fail "app container pid '$app2' (was $app)"
+  cg=$(prop $unit ControlGroup)
+  read -r line < "/proc/$app2/cgroup"
+  case $line in "0::$cg/sdrec/"*) ;; *) fail "new app container in '$line', not under $cg/sdrec" ;; esac
+  timeout 150 systemctl stop "$unit" || fail "systemctl stop"
+  assert_eq inactive "$(prop $unit ActiveState)" "ActiveState after stop"
+  sd_assert_pod_gone sdrec "$main2" "$app2"
+}

@@ -7,7 +7,8 @@
 #                regressions, then BERTH_FUZZ_SECONDS (default 60) per target,
 #                BERTH_FUZZ_JOBS (default: nproc) at a time; one test per target
 #   integration  the real binary against busybox bundles on this host
-#   vm           cgroup v2 tests inside a qemu guest (tests/vm/)
+#   vm           cgroup v2 tests inside a qemu guest (tests/vm/), then the
+#                systemd tests in a second guest booted with systemd as PID 1
 # Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -122,7 +123,7 @@ for lane in $lanes; do
     case $top in
       /tmp/*|/run/*|/proc/*|/sys/*|/dev/*)
         vmdir=$(mktemp -d /var/tmp/berth-vm-stage.XXXXXX)
-        cp -a "$top/tests" "$vmdir/"
+        cp -a "$top/tests" "$top/examples" "$vmdir/"
         mkdir -p "$vmdir/build/cmd"
         cp "$top/build/cmd/berth" "$vmdir/build/cmd/berth"
         [ ! -x "$top/build/cmd/berth-metrics" ] || cp "$top/build/cmd/berth-metrics" "$vmdir/build/cmd/"
@@ -131,10 +132,23 @@ for lane in $lanes; do
     esac
     (cd "$vmdir" && tests/vm/run-vm.sh --timeout 2400 -- tests/vm/cgroup-tests.sh "$vmdir/build/cmd/berth") \
       >build/vm.log 2>&1; rc=$?
-    [ "$vmdir" = "$top" ] || rm -rf "$vmdir"
     out=$(cat build/vm.log)
     printf '%s\n' "$out"
     tally vm "$out" $rc
+    # A second boot, with systemd as PID 1: the pod unit under a real
+    # systemd (tests/vm/systemd/).
+    note "VM lane, systemd as PID 1"
+    if [ -x /lib/systemd/systemd ]; then
+      (cd "$vmdir" && tests/vm/run-vm.sh --systemd --timeout 900 -- tests/vm/systemd-tests.sh "$vmdir/build/cmd/berth") \
+        >build/vm-systemd.log 2>&1; rc=$?
+      out=$(cat build/vm-systemd.log)
+    else
+      rc=0 out="SKIP vm-systemd: no /lib/systemd/systemd on this machine (Debian package systemd)
+0 passed, 0 failed, 1 skipped"
+    fi
+    [ "$vmdir" = "$top" ] || rm -rf "$vmdir"
+    printf '%s\n' "$out"
+    tally vm-systemd "$out" $rc
     ;;
   *) echo "unknown lane $lane"; exit 2 ;;
   esac

@@ -29,6 +29,9 @@ berth_vm_check() {
 		echo "guest-env: $_cg is not a cgroup2 mount (${_fs:-not mounted})" >&2
 		return 1
 	fi
+	# Under systemd (run-vm.sh --systemd) the root's subtree_control is
+	# systemd's to manage: it enables controllers as units need them.
+	[ "${BERTH_VM_INIT:-}" != systemd ] || { unset _cg _fs _dev _mnt _type _rest; return 0; }
 	read -r _avail < "$_cg/cgroup.controllers"
 	read -r _on < "$_cg/cgroup.subtree_control"
 	for _c in cpuset cpu io memory hugetlb pids; do

@@ -164,6 +164,11 @@ static const struct cli_opt pod_top_opts[] = {
 	END,
 };
 
+static const struct cli_opt pod_unit_opts[] = {
+	{ "log-dir", OPT_LOG_DIR, "DIR", "the unit's --log-dir for the pod (default /var/log/berth/<pod>)" },
+	END,
+};
+
 static const struct cli_opt pod_exec_opts[] = {
 	{ "stdin", 'i', NULL, "pass stdin to the process (without it, the process reads /dev/null)" },
 	{ "tty", 't', NULL, "give the process a terminal" },
@@ -198,7 +203,7 @@ static const struct command pod_subs[] = {
 	  .details = "Options go before the command: everything after the container's name is "
 		     "the command line (a -- before it is allowed).  The exit status is the "
 		     "command's." },
-	{ "unit", pod_unit_main, "print a systemd unit that runs a pod file", "POD-FILE", NULL, "file",
+	{ "unit", pod_unit_main, "print a systemd unit that runs a pod file", "POD-FILE", pod_unit_opts, "file",
 	  .details = "The unit (Type=notify, ready when the pod is, watchdog, graceful stop, "
 		     "cgroups under the unit's) runs this berth on the file's absolute path; "
 		     "docs/systemd.md says how to install it." },

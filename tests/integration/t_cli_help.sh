@@ -149,6 +149,8 @@ test_pod_unit() {
     printf '%s\n' "$out" > "$T_DIR/berth-pod-u1.service"
     local v; v=$(systemd-analyze verify "$T_DIR/berth-pod-u1.service" 2>&1) || fail "systemd-analyze verify: $v"
   fi
+  out=$(cd "$T_DIR" && b pod unit --log-dir logs/u1 pods/u1.json) || fail "pod unit --log-dir"
+  assert_contains "$out" "pod run --cgroup-parent self --log-dir $T_DIR/logs/u1 $T_DIR/pods/u1.json"
   cp "$T_DIR/pods/u1.json" "$T_DIR/pods/u 1.json"
   out=$(b pod unit "$T_DIR/pods/u 1.json" 2>&1) && fail "a path with a blank was written into a unit"
   assert_contains "$out" "a unit cannot name it"

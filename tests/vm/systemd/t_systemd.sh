@@ -355,5 +355,49 @@ p["spec"]["containers"] = [
   case $line in "0::$cg/sdrec/"*) ;; *) fail "new app container in '$line', not under $cg/sdrec" ;; esac
   timeout 150 systemctl stop "$unit" || fail "systemctl stop"
   assert_eq inactive "$(prop $unit ActiveState)" "ActiveState after stop"
+  # Without the unit's ExecStopPost the stopped pod stays until pod rm.
+  [ -e /run/berth/pods/sdrec/status.json ] || fail "the stopped pod kept no status.json"
+  hb pod rm sdrec >/dev/null || fail "pod rm of the stopped pod"
   sd_assert_pod_gone sdrec "$main2" "$app2"
+}
+
+# berth pod restart under systemd: the same supervisor (MainPID) runs the
+# pod again while the unit stays active (RELOADING=1, then READY=1 once the
+# next run is ready), with no systemd restart; a stop then ends it cleanly.
+test_systemd_pod_restart_keeps_the_unit_active() {
+  sd_begin
+  sd_template
+  local unit=berth-pod@sdrst.service
+  pod_json "$T_DIR/pods/sdrst.json" '
+p["metadata"]["name"] = "sdrst"
+p["metadata"]["annotations"] = {"berth.dev/network": "none"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["containers"] = [
+  ctr("app", "sh", "-c", "trap \"exit 0\" TERM; echo app run; while :; do sleep 1; done",
+      readinessProbe={"exec": {"command": ["true"]}, "initialDelaySeconds": 3, "periodSeconds": 1})]'
+  SD_STARTED+=("$unit")
+  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+  local main; main=$(prop $unit MainPID)
+  hb pod restart sdrst > "$T_DIR/restart.out" 2>&1 &
+  local rp=$! states=""
+  while kill -0 "$rp" 2>/dev/null; do
+    states="$states $(prop $unit ActiveState)"
+    sleep 0.2
+  done
+  wait "$rp" || fail "pod restart: $(cat "$T_DIR/restart.out")"
+  echo "unit states during the restart:$states"
+  for s in $states; do
+    case $s in active|reloading) ;; *) fail "the unit was $s during pod restart (states:$states)" ;; esac
+  done
+  wait_until 20 sh -c "[ \"\$(systemctl show -p ActiveState --value $unit)\" = active ]" ||
+    fail "the unit is $(prop $unit ActiveState) after pod restart"
+  assert_eq "$main" "$(prop $unit MainPID)" "MainPID after pod restart (the same supervisor)"
+  assert_eq 0 "$(prop $unit NRestarts)" "NRestarts after pod restart"
+  pod_ready sdrst || fail "pod not ready after pod restart: $(hb pod ps sdrst)"
+  assert_eq 2 "$(hb pod inspect sdrst | json_get 'j["status"]["berth"]["run"]')" "berth.run"
+  wait_until 20 sh -c "[ \$(journalctl -u $unit -o cat --no-pager | grep -c '^\[app\] app run$') -ge 2 ]" ||
+    fail "the app did not run twice: $(journal_of "$unit" | tail -20)"
+  timeout 150 systemctl stop "$unit" || fail "systemctl stop"
+  assert_eq success "$(prop $unit Result)" "Result after stop"
+  sd_assert_pod_gone sdrst "$main"
 }

@@ -205,7 +205,7 @@ import statistics, sys
 work, pods, per, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 data, size, idle = {}, {}, None
 for line in open(work + "/results.txt"):
-    who, a, b = line.split()
+    who, a, b = line.split()[:3]
     if who == "idle-wakeups":
         idle = (int(a), int(b), line.split()[3] if len(line.split()) > 3 else "?")
         continue

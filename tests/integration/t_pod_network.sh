@@ -314,6 +314,21 @@ fake_plugin() {
   chmod +x "$T_DIR/plugins/$1"
 }
 
+# chained_plugin NAME SHELL: a plugin NAME after the built-in network's
+# own (a config in $T_DIR/net.d); it runs SHELL (with $in, the request),
+# then passes the previous result on.
+chained_plugin() {
+  fake_plugin "$1" 'in=$(cat)
+'"$2"'
+[ "$CNI_COMMAND" = ADD ] && printf "%s" "$in" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)[\"prevResult\"]))"
+exit 0'
+  "$BERTH" network inspect berth 2>/dev/null | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c["plugins"].append({"type": sys.argv[2]})
+json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist" "$1"
+}
+
 test_net_bad_plugin_fails_or_hangs() {
   need_plugins
   fake_plugin failer 'cat >/dev/null; echo "$CNI_COMMAND" >> '"$T_DIR"'/failer.log; [ "$CNI_COMMAND" = DEL ] && exit 0; echo "{\"cniVersion\":\"1.0.0\",\"code\":999,\"msg\":\"the failer failed\",\"details\":\"on purpose\"}"; exit 1'
@@ -339,17 +354,10 @@ DEL" "$(cat "$T_DIR/failer.log")" "a DEL follows the failed ADD"
 # A plugin whose DEL fails after a complete ADD: nothing is forgotten.
 test_net_failed_del_is_kept_for_pod_rm() {
   need_plugins
-  fake_plugin flaky 'in=$(cat); echo "$CNI_COMMAND" >> '"$T_DIR"'/flaky.log
+  chained_plugin flaky 'echo "$CNI_COMMAND" >> '"$T_DIR"'/flaky.log
 if [ "$CNI_COMMAND" = DEL ] && [ -e '"$T_DIR"'/fail-del ]; then
   echo "{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"not now\"}"; exit 1
-fi
-[ "$CNI_COMMAND" = ADD ] && printf "%s" "$in" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)[\"prevResult\"]))"
-exit 0'
-  "$BERTH" network inspect berth 2>/dev/null | python3 -c '
-import json, sys
-c = json.load(sys.stdin)
-c["plugins"].append({"type": "flaky"})
-json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
+fi'
   net_pod fd "p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8085}]"
   net_pod fd2 "p['spec']['containers'][0]['ports'] = [{'containerPort': 80, 'hostPort': 8085}]"
   start fd --cni-plugin-dir "$T_DIR/plugins:/usr/lib/cni"
@@ -380,15 +388,7 @@ json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
 # instead of hanging or killing the supervisor.
 test_net_stop_during_a_restart() {
   need_plugins
-  fake_plugin slow 'in=$(cat)
-[ "$CNI_COMMAND" = ADD ] && [ -e '"$T_DIR"'/slow ] && sleep 3
-[ "$CNI_COMMAND" = ADD ] && printf "%s" "$in" | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)[\"prevResult\"]))"
-exit 0'
-  "$BERTH" network inspect berth 2>/dev/null | python3 -c '
-import json, sys
-c = json.load(sys.stdin)
-c["plugins"].append({"type": "slow"})
-json.dump(c, open(sys.argv[1], "w"))' "$T_DIR/net.d/berth.conflist"
+  chained_plugin slow '[ "$CNI_COMMAND" = ADD ] && [ -e '"$T_DIR"'/slow ] && sleep 3'
   net_pod rs ""
   local how sv rp table
   for how in stop TERM; do

@@ -101,6 +101,21 @@ sd_assert_pod_gone() {
   done
 }
 
+# sd_start_app_pod NAME: pod NAME (one "app" container that says "app up")
+# under berth-pod@NAME.service, started.
+sd_start_app_pod() {
+  local unit=berth-pod@$1.service
+  pod_json "$T_DIR/pods/$1.json" '
+p["metadata"]["name"] = "'"$1"'"
+p["metadata"]["annotations"] = {"berth.dev/network": "none"}
+p["spec"]["restartPolicy"] = "Always"
+p["spec"]["terminationGracePeriodSeconds"] = 10
+p["spec"]["containers"] = [
+  ctr("app", "sh", "-c", "trap \"exit 0\" TERM; echo app up; while :; do sleep 1; done")]'
+  SD_STARTED+=("$unit")
+  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+}
+
 # The lane's boot: systemd with its own runtime units only; none of the
 # host's services, journal on the guest's /run, machine-id not the host's.
 test_systemd_boot_runs_only_the_lane_units() {
@@ -207,15 +222,7 @@ test_systemd_watchdog_restarts_hung_supervisor() {
   # 15 s instead of 30 s: the same mechanism, a shorter test (pings every
   # 7.5 s; still room for a loaded TCG guest).
   sd_dropin "$unit" "WatchdogSec=15s"
-  pod_json "$T_DIR/pods/sdwd.json" '
-p["metadata"]["name"] = "sdwd"
-p["metadata"]["annotations"] = {"berth.dev/network": "none"}
-p["spec"]["restartPolicy"] = "Always"
-p["spec"]["terminationGracePeriodSeconds"] = 10
-p["spec"]["containers"] = [
-  ctr("app", "sh", "-c", "trap \"exit 0\" TERM; echo app up; while :; do sleep 1; done")]'
-  SD_STARTED+=("$unit")
-  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+  sd_start_app_pod sdwd
   assert_eq 15s "$(prop $unit WatchdogUSec)" "WatchdogUSec"
   local main app wd1 wd2
   main=$(prop $unit MainPID) app=$(ctr_pid sdwd app)
@@ -322,15 +329,7 @@ test_systemd_watchdog_new_supervisor_cleans_up() {
   sd_dropin "$unit" "WatchdogSec=15s
 ExecStopPost="
   assert_eq "" "$(prop $unit ExecStopPost)" "ExecStopPost after the drop-in"
-  pod_json "$T_DIR/pods/sdrec.json" '
-p["metadata"]["name"] = "sdrec"
-p["metadata"]["annotations"] = {"berth.dev/network": "none"}
-p["spec"]["restartPolicy"] = "Always"
-p["spec"]["terminationGracePeriodSeconds"] = 10
-p["spec"]["containers"] = [
-  ctr("app", "sh", "-c", "trap \"exit 0\" TERM; echo app up; while :; do sleep 1; done")]'
-  SD_STARTED+=("$unit")
-  timeout 150 systemctl start "$unit" || fail "systemctl start: $(systemctl status --no-pager -n 30 "$unit")"
+  sd_start_app_pod sdrec
   local main app
   main=$(prop $unit MainPID) app=$(ctr_pid sdrec app)
   [ -n "$app" ] || fail "no app container: $(hb list)"

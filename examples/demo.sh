@@ -16,7 +16,9 @@ images=${BERTH_IMAGE_ROOT:-/var/lib/berth}
 # /var/tmp: the VM lane's guest sees it (its /tmp and /run are its own)
 work=$(mktemp -d /var/tmp/berth-demo.XXXXXX)
 root=${DEMO_ROOT:-$(mktemp -d /run/berth-demo.XXXXXX)}
-trap 'rm -rf "$work"' EXIT
+# The state root goes too when nothing is left in it (rmdir: a pod left
+# running for you keeps it); one given as DEMO_ROOT stays.
+trap 'rm -rf "$work"; [ -n "${DEMO_ROOT:-}" ] || rmdir "$root/pods" "$root" 2>/dev/null' EXIT
 b() { echo "+ berth $*"; "$berth" --root "$root" --image-root "$images" "$@"; }
 
 bundle=$work/bundle

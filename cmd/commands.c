@@ -179,9 +179,11 @@ static const struct cli_opt pod_exec_opts[] = {
 static const struct command pod_subs[] = {
 	{ "run", pod_run_main, "run a pod from a manifest and supervise it", "POD-FILE", pod_run_opts,
 	  "file", .enters_container = true,
-	  .details = "Runs the pod in the manifest (a Kubernetes v1 Pod, JSON) and keeps it alive: "
-		     "restarts with back-off, probes, graceful stop.  In the foreground until the pod "
-		     "ends; with -d, in the background once it is up." },
+	  .details = "Runs the pod in the manifest (a Kubernetes v1 Pod, JSON or YAML) and keeps it "
+		     "alive: restarts with back-off, probes, graceful stop.  In the foreground until "
+		     "the pod ends; with -d, in the background once it is up (a List or several "
+		     "YAML documents: a supervisor each).  A pod that ended stays, for pod ps -a, "
+		     "inspect, logs and events, until pod rm." },
 	{ "ps", pod_ps_main, "list pods and their containers", "[NAME]", pod_ps_opts, "pod" },
 	{ "inspect", pod_inspect_main, "print a pod's status as JSON", "NAME", NULL, "pod" },
 	{ "stop", pod_stop_main, "stop pods gracefully", "NAME...", pod_stop_opts, "pod" },

@@ -31,6 +31,10 @@ pkgs=(
   # AppArmor's profile loader, for the VM lane's tests/vm/t_apparmor.sh (the
   # guest kernel has AppArmor; the profiles are loaded there, not here)
   apparmor
+  # systemd: the VM lane boots the host's /lib/systemd/systemd as the
+  # guest's PID 1 (tests/vm/systemd-tests.sh); systemd-analyze checks the
+  # units `berth pod unit` prints
+  systemd
   # benchmark peers
   crun runc
   # fuzz lane (tools/fuzz.sh): clang with libFuzzer and the sanitizer
